@@ -1,0 +1,47 @@
+using System.Numerics;
+
+namespace Theta.Kernels;
+
+/// <summary>Activation kernels that TensorPrimitives lacks; Vector&lt;float&gt; bodies with a scalar tail.</summary>
+internal static class Activations
+{
+    /// <summary>dx += g · [y &gt; 0], with y = relu(x) saved by the forward.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        int i = 0, w = Vector<float>.Count;
+        for (; i <= dx.Length - w; i += w)
+        {
+            var m = Vector.GreaterThan(new Vector<float>(y[i..]), Vector<float>.Zero);
+            var add = Vector.ConditionalSelect(m, new Vector<float>(g[i..]), Vector<float>.Zero);
+            (new Vector<float>(dx[i..]) + add).CopyTo(dx[i..]);
+        }
+        for (; i < dx.Length; i++) if (y[i] > 0) dx[i] += g[i];
+    }
+
+    /// <summary>y = x &gt; 0 ? x : slope·x.</summary>
+    public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y)
+    {
+        int i = 0, w = Vector<float>.Count;
+        var s = new Vector<float>(slope);
+        for (; i <= x.Length - w; i += w)
+        {
+            var v = new Vector<float>(x[i..]);
+            Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, v * s).CopyTo(y[i..]);
+        }
+        for (; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i];
+    }
+
+    /// <summary>dx += g · (x &gt; 0 ? 1 : slope).</summary>
+    public static void LeakyReluBackward(ReadOnlySpan<float> x, float slope, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        int i = 0, w = Vector<float>.Count;
+        var s = new Vector<float>(slope);
+        for (; i <= x.Length - w; i += w)
+        {
+            var gv = new Vector<float>(g[i..]);
+            var m = Vector.GreaterThan(new Vector<float>(x[i..]), Vector<float>.Zero);
+            (new Vector<float>(dx[i..]) + Vector.ConditionalSelect(m, gv, gv * s)).CopyTo(dx[i..]);
+        }
+        for (; i < x.Length; i++) dx[i] += x[i] > 0 ? g[i] : slope * g[i];
+    }
+}

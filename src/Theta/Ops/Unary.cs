@@ -1,0 +1,148 @@
+using System.Numerics.Tensors;
+
+namespace Theta;
+
+// Elementwise unary ops and activations. y = f(x); g = dL/dy. Saved for backward: x or y, as named.
+//
+//   op          forward                 dL/dx                 saves
+//   neg         -x                      -g                    -
+//   exp         e^x                     g * y                 y
+//   log         ln x                    g / x                 x
+//   sqrt        √x                      g * 0.5 / y           y
+//   abs         |x|                     g * sign(x)           x   (sign(0) = 0)
+//   pow         x^p (p a constant)      g * p * x^(p-1)       x
+//   sigmoid     1 / (1 + e^-x)          g * y * (1 - y)       y
+//   tanh        tanh x                  g * (1 - y²)          y
+//   relu        max(x, 0)               g * [x > 0]           y   (y > 0 ⇔ x > 0)
+//   leaky_relu  x > 0 ? x : a·x         g * (x > 0 ? 1 : a)   x
+public sealed partial class Tensor
+{
+    /// <summary>−x.</summary>
+    [Op("neg")]
+    public Tensor Neg()
+    {
+        var y = Map(TensorPrimitives.Negate);
+        return Record(y, "neg", g => TensorPrimitives.Subtract(GradSpan(), g.Data, GradSpan()), this);
+    }
+
+    /// <summary>eˣ.</summary>
+    [Op("exp")]
+    public Tensor Exp()
+    {
+        var y = Map(TensorPrimitives.Exp);
+        return Record(y, "exp", g => TensorPrimitives.MultiplyAdd(g.Data, y.Data, GradSpan(), GradSpan()), this);
+    }
+
+    /// <summary>Natural logarithm ln x.</summary>
+    [Op("log")]
+    public Tensor Log()
+    {
+        var y = Map(TensorPrimitives.Log);
+        return Record(y, "log", g =>
+        {
+            var t = new float[Size];
+            TensorPrimitives.Divide(g.Data, Data, t);
+            TensorPrimitives.Add(GradSpan(), t, GradSpan());
+        }, this);
+    }
+
+    /// <summary>√x.</summary>
+    [Op("sqrt")]
+    public Tensor Sqrt()
+    {
+        var y = Map(TensorPrimitives.Sqrt);
+        return Record(y, "sqrt", g =>
+        {
+            var t = new float[Size];
+            TensorPrimitives.Divide(g.Data, y.Data, t);
+            TensorPrimitives.MultiplyAdd(t, 0.5f, GradSpan(), GradSpan());
+        }, this);
+    }
+
+    /// <summary>|x|; the gradient at 0 is taken as 0.</summary>
+    [Op("abs")]
+    public Tensor Abs()
+    {
+        var y = Map(TensorPrimitives.Abs);
+        return Record(y, "abs", g =>
+        {
+            var dx = GradSpan();
+            var x = Data;
+            var gd = g.Data;
+            for (int i = 0; i < dx.Length; i++) dx[i] += x[i] > 0 ? gd[i] : x[i] < 0 ? -gd[i] : 0f;
+        }, this);
+    }
+
+    /// <summary>xᵖ for a constant exponent p.</summary>
+    [Op("pow")]
+    public Tensor Pow(float p)
+    {
+        var y = new Tensor(Shape);
+        TensorPrimitives.Pow(Data, p, y.Data);
+        return Record(y, "pow", g =>
+        {
+            // dL/dx = g · p · x^(p−1)
+            var t = new float[Size];
+            TensorPrimitives.Pow(Data, p - 1f, t);
+            TensorPrimitives.Multiply(t, p, t);
+            TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
+        }, this);
+    }
+
+    /// <summary>The logistic function σ(x) = 1 / (1 + e⁻ˣ); saturates cleanly at ±100.</summary>
+    [Op("sigmoid")]
+    public Tensor Sigmoid()
+    {
+        var y = Map(TensorPrimitives.Sigmoid);
+        return Record(y, "sigmoid", g =>
+        {
+            // dL/dx = g · y(1 − y)
+            var t = new float[Size];
+            TensorPrimitives.Subtract(1f, y.Data, t);
+            TensorPrimitives.Multiply(t, y.Data, t);
+            TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
+        }, this);
+    }
+
+    /// <summary>Hyperbolic tangent.</summary>
+    [Op("tanh")]
+    public Tensor Tanh()
+    {
+        var y = Map(TensorPrimitives.Tanh);
+        return Record(y, "tanh", g =>
+        {
+            // dL/dx = g · (1 − y²)
+            var t = new float[Size];
+            TensorPrimitives.Multiply(y.Data, y.Data, t);
+            TensorPrimitives.Subtract(1f, t, t);
+            TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
+        }, this);
+    }
+
+    /// <summary>Rectified linear unit max(x, 0).</summary>
+    [Op("relu")]
+    public Tensor Relu()
+    {
+        var y = new Tensor(Shape);
+        TensorPrimitives.Max(Data, 0f, y.Data);
+        return Record(y, "relu", g => Kernels.Activations.ReluBackward(y.Data, g.Data, GradSpan()), this);
+    }
+
+    /// <summary>Leaky ReLU: x for x &gt; 0, <paramref name="slope"/>·x otherwise.</summary>
+    [Op("leaky_relu")]
+    public Tensor LeakyRelu(float slope = 0.01f)
+    {
+        var y = new Tensor(Shape);
+        Kernels.Activations.LeakyRelu(Data, slope, y.Data);
+        return Record(y, "leaky_relu", g => Kernels.Activations.LeakyReluBackward(Data, slope, g.Data, GradSpan()), this);
+    }
+
+    private delegate void SpanMap(ReadOnlySpan<float> x, Span<float> y);
+
+    private Tensor Map(SpanMap f)
+    {
+        var y = new Tensor(Shape);
+        f(Data, y.Data);
+        return y;
+    }
+}

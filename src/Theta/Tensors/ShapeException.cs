@@ -1,0 +1,30 @@
+namespace Theta;
+
+/// <summary>
+/// The one exception for shape errors. Its message names the op, both shapes and the offending
+/// dimension, e.g. <c>MatMul: [2, 3] @ [4, 5]: inner dimensions 3 != 4 (dimension 1 of the left)</c>.
+/// Thrown through <see cref="Mismatch"/> at the API boundary; kernels only Debug.Assert.
+/// </summary>
+public sealed class ShapeException : Exception
+{
+    public ShapeException(string message) : base(message) { }
+
+    /// <summary>The op that rejected the shapes.</summary>
+    public string? Op { get; private init; }
+    /// <summary>The left (or only) operand's shape.</summary>
+    public Shape? Left { get; private init; }
+    /// <summary>The right operand's shape (or the requested shape).</summary>
+    public Shape? Right { get; private init; }
+    /// <summary>The offending dimension, when there is one.</summary>
+    public int? Dimension { get; private init; }
+
+    /// <summary>
+    /// Builds the standard message: "<paramref name="op"/>: <paramref name="left"/> <paramref name="sep"/>
+    /// <paramref name="right"/>: <paramref name="detail"/>".
+    /// </summary>
+    public static ShapeException Mismatch(string op, Shape left, Shape right, int? dimension, string detail, string sep = "and")
+        => new($"{op}: {left} {sep} {right}: {detail}")
+        {
+            Op = op, Left = left, Right = right, Dimension = dimension,
+        };
+}

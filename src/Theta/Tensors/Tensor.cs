@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+
+namespace Theta;
+
+/// <summary>
+/// A float32, N-dimensional, contiguous row-major tensor that can record the ops applied to it
+/// (define-by-run reverse-mode autodiff). Images are NCHW.
+/// <para>Creation: <see cref="FromArray(float[], int[])"/>, <see cref="Zeros"/>, <see cref="Ones"/>,
+/// <see cref="Full"/>, <see cref="Uniform"/>, <see cref="Normal"/>. Ops live in the <c>Ops/</c> files
+/// (forward and backward side by side); <see cref="Backward(Tensor?)"/> runs the chain rule.</para>
+/// </summary>
+public sealed partial class Tensor
+{
+    // The storage; may be longer than Size and may be shared by Reshape views.
+    internal readonly float[] Buffer;
+
+    /// <summary>The dimensions of this tensor.</summary>
+    public Shape Shape { get; }
+
+    /// <summary>Number of elements.</summary>
+    public int Size => Shape.Size;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => Shape.Rank;
+
+    /// <summary>The elements in row-major order. Writing here bypasses autodiff (use for initialisation and optimizer steps).</summary>
+    public Span<float> Data => Buffer.AsSpan(0, Shape.Size);
+
+    internal Tensor(Shape shape, float[] buffer)
+    {
+        if (buffer.Length < shape.Size)
+            throw new ArgumentException($"Tensor: a buffer of {buffer.Length} elements is too small for shape {shape}");
+        Shape = shape;
+        Buffer = buffer;
+    }
+
+    internal Tensor(Shape shape) : this(shape, new float[shape.Size]) { }
+
+    // ---- creation ---------------------------------------------------------------------------
+
+    /// <summary>A tensor holding a copy of <paramref name="values"/> with the given shape.</summary>
+    public static Tensor FromArray(float[] values, params int[] shape) => FromSpan(values, shape);
+
+    /// <summary>A tensor holding a copy of <paramref name="values"/> with the given shape.</summary>
+    public static Tensor FromSpan(ReadOnlySpan<float> values, params ReadOnlySpan<int> shape)
+    {
+        var s = new Shape(shape);
+        if (values.Length != s.Size)
+            throw new ShapeException($"FromSpan: {values.Length} values cannot fill shape {s} ({s.Size} elements)");
+        var t = new Tensor(s);
+        values.CopyTo(t.Buffer);
+        return t;
+    }
+
+    /// <summary>A 1-d tensor holding a copy of <paramref name="values"/>.</summary>
+    public static Tensor FromArray(float[] values) => FromSpan(values, values.Length);
+
+    /// <summary>A 2-d tensor from a rectangular array.</summary>
+    public static Tensor FromArray(float[,] values)
+    {
+        int r = values.GetLength(0), c = values.GetLength(1);
+        var t = new Tensor(new Shape(r, c));
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < c; j++)
+                t.Buffer[i * c + j] = values[i, j];
+        return t;
+    }
+
+    /// <summary>A scalar (rank-0) tensor.</summary>
+    public static Tensor Scalar(float value) => new(new Shape(), [value]);
+
+    /// <summary>All zeros.</summary>
+    public static Tensor Zeros(params ReadOnlySpan<int> shape) => new(new Shape(shape));
+
+    /// <summary>All ones.</summary>
+    public static Tensor Ones(params ReadOnlySpan<int> shape) => Full(1f, shape);
+
+    /// <summary>Every element equal to <paramref name="value"/>.</summary>
+    public static Tensor Full(float value, params ReadOnlySpan<int> shape)
+    {
+        var t = new Tensor(new Shape(shape));
+        t.Data.Fill(value);
+        return t;
+    }
+
+    /// <summary>Zeros with the shape of <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => new(like.Shape);
+
+    /// <summary>Uniform values in [<paramref name="low"/>, <paramref name="high"/>) from <paramref name="rng"/>.</summary>
+    public static Tensor Uniform(Rng rng, float low, float high, params ReadOnlySpan<int> shape)
+    {
+        if (!(low < high)) throw new ArgumentException($"Uniform: low ({low}) must be below high ({high})");
+        var t = new Tensor(new Shape(shape));
+        var d = t.Data;
+        for (int i = 0; i < d.Length; i++) d[i] = low + (high - low) * rng.NextFloat();
+        return t;
+    }
+
+    /// <summary>Normal values N(<paramref name="mean"/>, <paramref name="std"/>²) from <paramref name="rng"/>.</summary>
+    public static Tensor Normal(Rng rng, float mean, float std, params ReadOnlySpan<int> shape)
+    {
+        if (!(std >= 0)) throw new ArgumentException($"Normal: std ({std}) must be non-negative");
+        var t = new Tensor(new Shape(shape));
+        var d = t.Data;
+        for (int i = 0; i < d.Length; i++) d[i] = (float)(mean + std * rng.NextNormal());
+        return t;
+    }
+
+    // ---- element access -----------------------------------------------------------------
+
+    /// <summary>The element at a full index (one coordinate per dimension).</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public float this[params ReadOnlySpan<int> index]
+    {
+        get => Buffer[Offset(index)];
+        set => Buffer[Offset(index)] = value;
+    }
+
+    private int Offset(ReadOnlySpan<int> index)
+    {
+        if (index.Length != Rank)
+            throw new ArgumentException($"Index: {index.Length} coordinates for a tensor of shape {Shape}");
+        int off = 0;
+        for (int i = 0; i < index.Length; i++)
+        {
+            int d = Shape.Dims[i];
+            if ((uint)index[i] >= (uint)d)
+                throw new IndexOutOfRangeException($"Index: coordinate {index[i]} is out of range for dimension {i} of shape {Shape}");
+            off = off * d + index[i];
+        }
+        return off;
+    }
+
+    /// <summary>The value of a one-element tensor.</summary>
+    public float Item()
+    {
+        if (Size != 1) throw new InvalidOperationException($"Item: the tensor has shape {Shape}, not one element");
+        return Buffer[0];
+    }
+
+    /// <summary>A copy of the elements.</summary>
+    public float[] ToArray() => Data.ToArray();
+
+    /// <summary>A copy that records no history and does not require a gradient.</summary>
+    public Tensor Detach() => FromSpan(Data, Shape.Dims);
+
+    // ---- printing -----------------------------------------------------------------------
+
+    /// <summary>Shape, then up to 6 values per dimension (first 3 … last 3), e.g. <c>Tensor [2, 3] [[1, 2, 3], [4, 5, 6]]</c>.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append("Tensor ").Append(Shape);
+        if (RequiresGrad) sb.Append(Node is { } n ? $" (grad_fn={n.Op})" : " (requires_grad)");
+        sb.Append(' ');
+        if (Rank == 0) sb.Append(Fmt(Buffer[0]));
+        else Preview(sb, 0, 0);
+        return sb.ToString();
+    }
+
+    private void Preview(StringBuilder sb, int dim, int offset)
+    {
+        int n = Shape.Dims[dim];
+        int stride = Shape.Product(dim + 1, Rank);
+        sb.Append('[');
+        for (int i = 0; i < n; i++)
+        {
+            if (n > 6 && i == 3) { sb.Append("…, "); i = n - 3; }
+            if (dim == Rank - 1) sb.Append(Fmt(Buffer[offset + i]));
+            else Preview(sb, dim + 1, offset + i * stride);
+            if (i < n - 1) sb.Append(", ");
+        }
+        sb.Append(']');
+    }
+
+    private static string Fmt(float v) => v.ToString("G5", CultureInfo.InvariantCulture);
+}
