@@ -88,8 +88,9 @@ public sealed partial class Tensor
     public Tensor Max(int axis, bool keepDim = false) => Max([axis], keepDim);
 
     // The shape with reduced axes kept as 1, and the result's shape (kept or squeezed).
-    private (Shape Keep, Shape Out) ReducedShapes(string op, int[]? axes, bool keepDim)
+    private (Shape Keep, Shape Out) ReducedShapes(string opName, int[]? axes, bool keepDim)
     {
+        string op = char.ToUpperInvariant(opName[0]) + opName[1..];
         var reduced = new bool[Rank];
         if (axes is null || axes.Length == 0) Array.Fill(reduced, true);
         else

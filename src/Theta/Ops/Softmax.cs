@@ -20,7 +20,7 @@ public sealed partial class Tensor
 
     private Tensor SoftmaxOp(string op, int axis, bool log)
     {
-        int ax = Shape.NormalizeAxis(axis, op);
+        int ax = Shape.NormalizeAxis(axis, log ? "LogSoftmax" : "Softmax");
         int outer = Shape.Product(0, ax), n = Shape.Dims[ax], inner = Shape.Product(ax + 1, Rank);
         var y = new Tensor(Shape);
         float[] sx = new float[inner == 1 ? 0 : n], sy = new float[inner == 1 ? 0 : n];

@@ -1,0 +1,6 @@
+namespace Theta.Tests.Autograd;
+
+public static partial class OpRegistry
+{
+    private static IEnumerable<OpCase> ConvCases() => [];
+}
