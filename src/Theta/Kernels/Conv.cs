@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+
+namespace Theta.Kernels;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in PyTorch) through im2col + <see cref="Gemm"/>.
+/// Shapes: x [N,C,H,W], w [O,C,KH,KW], bias [O], y [N,O,OH,OW], with
+/// OH = (H + 2pH − KH)/sH + 1, OW = (W + 2pW − KW)/sW + 1, P = OH·OW, K = C·KH·KW.
+///   forward          y_n  = w[O,K] · col_n[K,P] + b
+///   backward-data    dx_n += col2im(wᵀ[K,O] · dy_n[O,P])
+///   backward-weights dw   += Σ_n dy_n[O,P] · col_nᵀ[P,K],  db += Σ_{n,p} dy_n[·,p]
+/// The column buffer of the whole batch is one matrix col [K, N·P] (image n at column n·P),
+/// so forward can hand it to backward-weights (<see cref="Conv2dBackwardWeightsFromCol"/>).
+/// NOTE: 1×1 kernels with stride 1 and no padding skip im2col: col_n is x_n [C, H·W] itself.
+/// </summary>
+internal static class Conv
+{
+    /// <summary>Which GEMM layout to use; internal so a timing harness can compare them.</summary>
+    internal static bool Batched = true;
+
+    /// <summary>Length of the column buffer col [C·KH·KW, N·OH·OW].</summary>
+    public static int ColLength(int N, int C, int H, int W, int KH, int KW, int sH, int sW, int pH, int pW)
+        => C * KH * KW * N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
+
+    /// <summary>x [N,C,H,W], w [O,C,KH,KW], bias [O] or empty → y [N,O,OH,OW] (overwritten).</summary>
+    public static void Conv2dForward(ReadOnlySpan<float> x, int N, int C, int H, int W,
+        ReadOnlySpan<float> w, int O, int KH, int KW, ReadOnlySpan<float> bias,
+        int sH, int sW, int pH, int pW, Span<float> y)
+    {
+        if (IsPointwise(KH, KW, sH, sW, pH, pW))
+        {
+            int P = H * W;
+            Debug.Assert(x.Length >= N * C * P && w.Length >= O * C && y.Length >= N * O * P);
+            for (int n = 0; n < N; n++)
+                Gemm.Sgemm(false, false, O, P, C, 1f, w, C, x.Slice(n * C * P), P, 0f, y.Slice(n * O * P), P);
+            AddBias(bias, N, O, P, y);
+            return;
+        }
+        float[] col = ArrayPool<float>.Shared.Rent(ColLength(N, C, H, W, KH, KW, sH, sW, pH, pW));
+        try { Conv2dForward(x, N, C, H, W, w, O, KH, KW, bias, sH, sW, pH, pW, y, col); }
+        finally { ArrayPool<float>.Shared.Return(col); }
+    }
+
+    /// <summary>
+    /// As <see cref="Conv2dForward(ReadOnlySpan{float}, int, int, int, int, ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, int, int, int, int, Span{float})"/>,
+    /// and leaves the column buffer col [C·KH·KW, N·OH·OW] (length <see cref="ColLength"/>)
+    /// filled, to be saved for <see cref="Conv2dBackwardWeightsFromCol"/>. Always runs im2col.
+    /// </summary>
+    public static void Conv2dForward(ReadOnlySpan<float> x, int N, int C, int H, int W,
+        ReadOnlySpan<float> w, int O, int KH, int KW, ReadOnlySpan<float> bias,
+        int sH, int sW, int pH, int pW, Span<float> y, Span<float> col)
+    {
+        int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
+        int P = OH * OW, K = C * KH * KW, NP = N * P;
+        Debug.Assert(x.Length >= N * C * H * W && w.Length >= O * K && y.Length >= N * O * P);
+        Debug.Assert(col.Length >= K * NP && (bias.IsEmpty || bias.Length >= O));
+        ImagesToColumns(x, N, C, H, W, KH, KW, sH, sW, pH, pW, col);
+        if (Batched)
+        {
+            float[] yt = ArrayPool<float>.Shared.Rent(O * NP);
+            try
+            {
+                // yt [O, N·P] = w [O,K] · col [K, N·P], then reorder to y [N, O, P].
+                Gemm.Sgemm(false, false, O, NP, K, 1f, w, K, col, NP, 0f, yt, NP);
+                Transpose0And1(yt, O, N, P, y);
+            }
+            finally { ArrayPool<float>.Shared.Return(yt); }
+        }
+        else
+        {
+            for (int n = 0; n < N; n++)
+                Gemm.Sgemm(false, false, O, P, K, 1f, w, K, col.Slice(n * P), NP, 0f, y.Slice(n * O * P), P);
+        }
+        AddBias(bias, N, O, P, y);
+    }
+
+    /// <summary>dy [N,O,OH,OW], w [O,C,KH,KW] → dx [N,C,H,W] += ∂L/∂x.</summary>
+    public static void Conv2dBackwardData(ReadOnlySpan<float> dy, ReadOnlySpan<float> w,
+        int N, int C, int H, int W, int O, int KH, int KW,
+        int sH, int sW, int pH, int pW, Span<float> dx)
+    {
+        int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
+        int P = OH * OW, K = C * KH * KW, NP = N * P;
+        Debug.Assert(dy.Length >= N * O * P && w.Length >= O * K && dx.Length >= N * C * H * W);
+        if (IsPointwise(KH, KW, sH, sW, pH, pW))
+        {
+            for (int n = 0; n < N; n++)   // dx_n [C,P] += wᵀ [C,O] · dy_n [O,P]
+                Gemm.Sgemm(true, false, C, P, O, 1f, w, C, dy.Slice(n * O * P), P, 1f, dx.Slice(n * C * P), P);
+            return;
+        }
+        float[] dcol = ArrayPool<float>.Shared.Rent(K * NP);
+        float[]? dyt = Batched ? ArrayPool<float>.Shared.Rent(O * NP) : null;
+        try
+        {
+            if (dyt is not null)
+            {
+                // dcol [K, N·P] = wᵀ [K,O] · dyt [O, N·P], with dyt the reorder of dy.
+                Transpose0And1(dy, N, O, P, dyt);
+                Gemm.Sgemm(true, false, K, NP, O, 1f, w, K, dyt, NP, 0f, dcol, NP);
+            }
+            else
+            {
+                for (int n = 0; n < N; n++)
+                    Gemm.Sgemm(true, false, K, P, O, 1f, w, K, dy.Slice(n * O * P), P, 0f, dcol.AsSpan(n * P), NP);
+            }
+            ColumnsToImages(dcol, N, C, H, W, KH, KW, sH, sW, pH, pW, dx);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(dcol);
+            if (dyt is not null) ArrayPool<float>.Shared.Return(dyt);
+        }
+    }
+
+    /// <summary>x [N,C,H,W], dy [N,O,OH,OW] → dw [O,C,KH,KW] += ∂L/∂w, db [O] += Σ dy (db may be empty).</summary>
+    public static void Conv2dBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dy,
+        int N, int C, int H, int W, int O, int KH, int KW,
+        int sH, int sW, int pH, int pW, Span<float> dw, Span<float> db)
+    {
+        if (IsPointwise(KH, KW, sH, sW, pH, pW))
+        {
+            int P = H * W;
+            Debug.Assert(x.Length >= N * C * P && dy.Length >= N * O * P && dw.Length >= O * C);
+            for (int n = 0; n < N; n++)   // dw [O,C] += dy_n [O,P] · x_nᵀ [P,C]
+                Gemm.Sgemm(false, true, O, C, P, 1f, dy.Slice(n * O * P), P, x.Slice(n * C * P), P, 1f, dw, C);
+            AddBiasGradient(dy, N, O, P, db);
+            return;
+        }
+        float[] col = ArrayPool<float>.Shared.Rent(ColLength(N, C, H, W, KH, KW, sH, sW, pH, pW));
+        try
+        {
+            ImagesToColumns(x, N, C, H, W, KH, KW, sH, sW, pH, pW, col);
+            Conv2dBackwardWeightsFromCol(col, dy, N, C, H, W, O, KH, KW, sH, sW, pH, pW, dw, db);
+        }
+        finally { ArrayPool<float>.Shared.Return(col); }
+    }
+
+    /// <summary>
+    /// Backward-weights from the column buffer col [C·KH·KW, N·OH·OW] that the forward filled:
+    /// dw [O,C,KH,KW] += Σ_n dy_n · col_nᵀ, db [O] += Σ dy (db may be empty).
+    /// </summary>
+    public static void Conv2dBackwardWeightsFromCol(ReadOnlySpan<float> col, ReadOnlySpan<float> dy,
+        int N, int C, int H, int W, int O, int KH, int KW,
+        int sH, int sW, int pH, int pW, Span<float> dw, Span<float> db)
+    {
+        int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
+        int P = OH * OW, K = C * KH * KW, NP = N * P;
+        Debug.Assert(col.Length >= K * NP && dy.Length >= N * O * P && dw.Length >= O * K);
+        if (Batched)
+        {
+            float[] dyt = ArrayPool<float>.Shared.Rent(O * NP);
+            try
+            {
+                // dw [O,K] += dyt [O, N·P] · colᵀ [N·P, K]: one GEMM with inner dimension N·P.
+                Transpose0And1(dy, N, O, P, dyt);
+                Gemm.Sgemm(false, true, O, K, NP, 1f, dyt, NP, col, NP, 1f, dw, K);
+            }
+            finally { ArrayPool<float>.Shared.Return(dyt); }
+        }
+        else
+        {
+            for (int n = 0; n < N; n++)
+                Gemm.Sgemm(false, true, O, K, P, 1f, dy.Slice(n * O * P), P, col.Slice(n * P), NP, 1f, dw, K);
+        }
+        AddBiasGradient(dy, N, O, P, db);
+    }
+
+    private static bool IsPointwise(int KH, int KW, int sH, int sW, int pH, int pW)
+        => KH == 1 && KW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
+
+    /// <summary>x [N,C,H,W] → col [C·KH·KW, N·P], image n at column n·P.</summary>
+    private static void ImagesToColumns(ReadOnlySpan<float> x, int N, int C, int H, int W,
+        int KH, int KW, int sH, int sW, int pH, int pW, Span<float> col)
+    {
+        int NP = N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
+        int P = NP / N;
+        for (int n = 0; n < N; n++)
+            Im2Col.Forward(x.Slice(n * C * H * W), C, H, W, KH, KW, sH, sW, pH, pW, col.Slice(n * P), NP);
+    }
+
+    /// <summary>dx [N,C,H,W] += col2im of dcol [C·KH·KW, N·P], image n at column n·P.</summary>
+    private static void ColumnsToImages(ReadOnlySpan<float> dcol, int N, int C, int H, int W,
+        int KH, int KW, int sH, int sW, int pH, int pW, Span<float> dx)
+    {
+        int NP = N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
+        int P = NP / N;
+        for (int n = 0; n < N; n++)
+            Im2Col.Backward(dcol.Slice(n * P), NP, C, H, W, KH, KW, sH, sW, pH, pW, dx.Slice(n * C * H * W));
+    }
+
+    /// <summary>src [A, B, P] → dst [B, A, P]: swaps the two outer axes, moving rows of P.</summary>
+    private static void Transpose0And1(ReadOnlySpan<float> src, int A, int B, int P, Span<float> dst)
+    {
+        for (int a = 0; a < A; a++)
+            for (int b = 0; b < B; b++)
+                src.Slice((a * B + b) * P, P).CopyTo(dst.Slice((b * A + a) * P, P));
+    }
+
+    /// <summary>y [N,O,P] += bias [O] broadcast over n and p; nothing when bias is empty.</summary>
+    private static void AddBias(ReadOnlySpan<float> bias, int N, int O, int P, Span<float> y)
+    {
+        if (bias.IsEmpty) return;
+        for (int n = 0; n < N; n++)
+            for (int o = 0; o < O; o++)
+            {
+                Span<float> row = y.Slice((n * O + o) * P, P);
+                TensorPrimitives.Add(row, bias[o], row);
+            }
+    }
+
+    /// <summary>db [O] += Σ_{n,p} dy [N,O,P]; nothing when db is empty.</summary>
+    private static void AddBiasGradient(ReadOnlySpan<float> dy, int N, int O, int P, Span<float> db)
+    {
+        if (db.IsEmpty) return;
+        Debug.Assert(db.Length >= O);
+        for (int o = 0; o < O; o++)
+        {
+            double s = 0;   // NOTE: double across images, so a large batch does not lose small terms.
+            for (int n = 0; n < N; n++) s += TensorPrimitives.Sum(dy.Slice((n * O + o) * P, P));
+            db[o] += (float)s;
+        }
+    }
+}
