@@ -211,7 +211,7 @@ internal static class Conv
     }
 
     /// <summary>db [O] += Σ_{n,p} dy [N,O,P]; nothing when db is empty.</summary>
-    private static void AddBiasGradient(ReadOnlySpan<float> dy, int N, int O, int P, Span<float> db)
+    internal static void AddBiasGradient(ReadOnlySpan<float> dy, int N, int O, int P, Span<float> db)
     {
         if (db.IsEmpty) return;
         Debug.Assert(db.Length >= O);
