@@ -36,7 +36,8 @@ public sealed partial class Tensor
             AddGradReduced(this, g.Data, z.Shape);
             if (other.RequiresGrad)
             {
-                var ng = new float[g.Size];
+                using var s = Kernels.Scratch.Rent(g.Size);
+                var ng = s.Span;
                 TensorPrimitives.Negate(g.Data, ng);
                 AddGradReduced(other, ng, z.Shape);
             }
@@ -64,14 +65,16 @@ public sealed partial class Tensor
         {
             if (RequiresGrad)
             {
-                var t = new float[g.Size];
+                using var s = Kernels.Scratch.Rent(g.Size);
+                var t = s.Span;
                 Broadcast.Binary<DivKernel>(g.Data, g.Shape, other.Data, other.Shape, t, g.Shape);
                 AddGradReduced(this, t, g.Shape);
             }
             if (other.RequiresGrad)
             {
                 // dL/db = -g * z / b  (z = a / b, saved as the output)
-                var t = new float[g.Size];
+                using var s = Kernels.Scratch.Rent(g.Size);
+                var t = s.Span;
                 TensorPrimitives.Multiply(g.Data, z.Data, t);
                 Broadcast.Binary<DivKernel>(t, g.Shape, other.Data, other.Shape, t, g.Shape);
                 TensorPrimitives.Negate(t, t);
@@ -118,7 +121,8 @@ public sealed partial class Tensor
             TensorPrimitives.MultiplyAdd(g.Data, other.Data, dt, dt);
             return;
         }
-        var prod = new float[g.Size];
+        using var s = Kernels.Scratch.Rent(g.Size);
+        var prod = s.Span;
         Broadcast.Binary<MulKernel>(g.Data, g.Shape, other.Data, other.Shape, prod, g.Shape);
         Broadcast.AddReduced(prod, g.Shape, t.GradSpan(), t.Shape);
     }

@@ -43,7 +43,8 @@ public static class Loss
         return Tensor.Record(loss, "bce_with_logits", g =>
         {
             var dz = logits.GradSpan();
-            var t = new float[logits.Size];
+            using var s = Kernels.Scratch.Rent(logits.Size);
+            var t = s.Span;
             TensorPrimitives.Sigmoid(logits.Data, t);
             TensorPrimitives.Subtract(t, targets.Data, t);
             TensorPrimitives.MultiplyAdd(t, g.Item() / n, dz, dz);
@@ -80,7 +81,8 @@ public static class Loss
             // dz += (g/n) · (softmax − onehot); softmax = e^logp
             float s = g.Item() / n;
             var dz = logits.GradSpan();
-            var p = new float[C];
+            using var scratch = Kernels.Scratch.Rent(C);
+            var p = scratch.Span;
             for (int r = 0; r < rows; r++)
             {
                 TensorPrimitives.Exp(logp.AsSpan(r * C, C), p);

@@ -39,7 +39,8 @@ public sealed partial class Tensor
             if (scale == 1f) Broadcast.Binary<AddKernel>(dx, Shape, g.Data, keep, dx, Shape);
             else
             {
-                var gs = new float[g.Size];
+                using var s = Kernels.Scratch.Rent(g.Size);
+                var gs = s.Span;
                 TensorPrimitives.Multiply(g.Data, scale, gs);
                 Broadcast.Binary<AddKernel>(dx, Shape, gs, keep, dx, Shape);
             }

@@ -40,7 +40,8 @@ public sealed partial class Tensor
         var y = Map(TensorPrimitives.Log);
         return Record(y, "log", g =>
         {
-            var t = new float[Size];
+            using var s = Kernels.Scratch.Rent(Size);
+            var t = s.Span;
             TensorPrimitives.Divide(g.Data, Data, t);
             TensorPrimitives.Add(GradSpan(), t, GradSpan());
         }, this);
@@ -53,7 +54,8 @@ public sealed partial class Tensor
         var y = Map(TensorPrimitives.Sqrt);
         return Record(y, "sqrt", g =>
         {
-            var t = new float[Size];
+            using var s = Kernels.Scratch.Rent(Size);
+            var t = s.Span;
             TensorPrimitives.Divide(g.Data, y.Data, t);
             TensorPrimitives.MultiplyAdd(t, 0.5f, GradSpan(), GradSpan());
         }, this);
@@ -82,7 +84,8 @@ public sealed partial class Tensor
         return Record(y, "pow", g =>
         {
             // dL/dx = g · p · x^(p−1)
-            var t = new float[Size];
+            using var s = Kernels.Scratch.Rent(Size);
+            var t = s.Span;
             TensorPrimitives.Pow(Data, p - 1f, t);
             TensorPrimitives.Multiply(t, p, t);
             TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
@@ -97,7 +100,8 @@ public sealed partial class Tensor
         return Record(y, "sigmoid", g =>
         {
             // dL/dx = g · y(1 − y)
-            var t = new float[Size];
+            using var s = Kernels.Scratch.Rent(Size);
+            var t = s.Span;
             TensorPrimitives.Subtract(1f, y.Data, t);
             TensorPrimitives.Multiply(t, y.Data, t);
             TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
@@ -112,7 +116,8 @@ public sealed partial class Tensor
         return Record(y, "tanh", g =>
         {
             // dL/dx = g · (1 − y²)
-            var t = new float[Size];
+            using var s = Kernels.Scratch.Rent(Size);
+            var t = s.Span;
             TensorPrimitives.Multiply(y.Data, y.Data, t);
             TensorPrimitives.Subtract(1f, t, t);
             TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());

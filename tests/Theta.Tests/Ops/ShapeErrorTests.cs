@@ -17,6 +17,10 @@ public sealed class ShapeErrorTests
         { "concat", () => Tensor.Concat([Tensor.Zeros(2, 3), Tensor.Zeros(2, 4)], 0), ["Concat", "[2, 3]", "[2, 4]", "dimension 1"] },
         { "bce", () => Loss.BinaryCrossEntropyWithLogits(Tensor.Zeros(3), Tensor.Zeros(4)), ["BinaryCrossEntropyWithLogits", "[3]", "[4]"] },
         { "squared error", () => Loss.SquaredError(Tensor.Zeros(3, 1), Tensor.Zeros(3)), ["SquaredError", "[3, 1]", "[3]"] },
+        { "conv2d channels", () => Tensor.Zeros(1, 3, 8, 8).Conv2d(Tensor.Zeros(4, 2, 3, 3)), ["Conv2d", "[1, 3, 8, 8]", "[4, 2, 3, 3]", "dimension 1"] },
+        { "conv2d kernel too big", () => Tensor.Zeros(1, 1, 4, 8).Conv2d(Tensor.Zeros(1, 1, 5, 5)), ["Conv2d", "[1, 1, 4, 8]", "[1, 1, 5, 5]", "5×5"] },
+        { "conv2d rank", () => Tensor.Zeros(3, 8, 8).Conv2d(Tensor.Zeros(1, 3, 3, 3)), ["Conv2d", "[3, 8, 8]", "[1, 3, 3, 3]", "4-d"] },
+        { "max_pool2d window", () => Tensor.Zeros(1, 1, 2, 5).MaxPool2d(3), ["MaxPool2d", "[1, 1, 2, 5]", "3×3", "dimension 2"] },
         { "cross entropy", () => Loss.CrossEntropy(Tensor.Zeros(3, 2), [0, 1]), ["CrossEntropy", "[3, 2]", "3 rows", "2 labels"] },
     };
 
