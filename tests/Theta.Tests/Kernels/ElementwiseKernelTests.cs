@@ -1,0 +1,94 @@
+namespace Theta.Tests.Kernels;
+
+/// <summary>The vectorised elementwise kernels and the broadcasting loops against naive per-element references.</summary>
+public sealed class ElementwiseKernelTests
+{
+    private static float[] Random(Rng r, int n) => Enumerable.Range(0, n).Select(_ => r.NextFloat() * 4 - 2).ToArray();
+
+    [Fact]
+    public void ActivationKernelsMatchTheFormulaOnEverySizeUpTo67()
+    {
+        var r = new Rng(21);
+        for (int n = 1; n <= 67; n++)
+        {
+            float[] x = Random(r, n), g = Random(r, n), dx0 = Random(r, n);
+            var y = new float[n];
+            Theta.Kernels.Activations.LeakyRelu(x, 0.2f, y);
+            for (int i = 0; i < n; i++) Assert.Equal(x[i] > 0 ? x[i] : 0.2f * x[i], y[i]);
+
+            var dx = (float[])dx0.Clone();
+            Theta.Kernels.Activations.LeakyReluBackward(x, 0.2f, g, dx);
+            for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0.2f * g[i]), dx[i]);
+
+            dx = (float[])dx0.Clone();
+            Theta.Kernels.Activations.ReluBackward(x, g, dx);
+            for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0f), dx[i]);
+        }
+    }
+
+    // Naive broadcasting: for each output multi-index, read each input at the index clamped to 0 where its dim is 1.
+    private static int Offset(int[] outIdx, Shape s)
+    {
+        int off = 0, shift = outIdx.Length - s.Rank;
+        for (int d = 0; d < s.Rank; d++) off = off * s.Dims[d] + (s.Dims[d] == 1 ? 0 : outIdx[d + shift]);
+        return off;
+    }
+
+    private static IEnumerable<int[]> Indices(Shape s)
+    {
+        var idx = new int[s.Rank];
+        for (int k = 0; k < s.Size; k++)
+        {
+            int rem = k;
+            for (int d = s.Rank - 1; d >= 0; d--) { idx[d] = rem % s.Dims[d]; rem /= s.Dims[d]; }
+            yield return idx;
+        }
+    }
+
+    // Random pairs of broadcast-compatible shapes of rank 0..4 with dims 1..5.
+    private static (Shape A, Shape B) RandomPair(Rng r)
+    {
+        int rank = r.NextInt(5);
+        var a = new List<int>(); var b = new List<int>();
+        for (int d = 0; d < rank; d++)
+        {
+            int n = 1 + r.NextInt(5);
+            switch (r.NextInt(3))
+            {
+                case 0: a.Add(n); b.Add(n); break;
+                case 1: a.Add(1); b.Add(n); break;
+                default: a.Add(n); b.Add(1); break;
+            }
+        }
+        int dropA = r.NextInt(rank + 1) == 0 ? r.NextInt(rank + 1) : 0; // leading dims missing on one side
+        return r.NextInt(2) == 0 ? (new Shape(a.Skip(dropA).ToArray()), new Shape(b.ToArray())) : (new Shape(a.ToArray()), new Shape(b.Skip(dropA).ToArray()));
+    }
+
+    [Fact]
+    public void BroadcastBinaryAndReduceMatchTheNaiveIndexLoop()
+    {
+        var r = new Rng(77);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var (sa, sb) = RandomPair(r);
+            var zs = Broadcast.Shapes("test", sa, sb);
+            float[] a = Random(r, sa.Size), b = Random(r, sb.Size), z = new float[zs.Size];
+            Broadcast.Binary<SubKernel>(a, sa, b, sb, z, zs);
+            int k = 0;
+            foreach (var idx in Indices(zs))
+            {
+                Assert.True(a[Offset(idx, sa)] - b[Offset(idx, sb)] == z[k], $"{sa} - {sb} at {string.Join(",", idx)}");
+                k++;
+            }
+
+            // AddReduced: dst (shape sa) += z summed over the dims where sa was broadcast.
+            var dst = Random(r, sa.Size);
+            var expected = dst.Select(v => (double)v).ToArray();
+            k = 0;
+            foreach (var idx in Indices(zs)) expected[Offset(idx, sa)] += z[k++];
+            Broadcast.AddReduced(z, zs, dst, sa);
+            for (int i = 0; i < dst.Length; i++)
+                Assert.True(Math.Abs(expected[i] - dst[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"reduce {zs} -> {sa} at {i}: {expected[i]} vs {dst[i]}");
+        }
+    }
+}
