@@ -148,24 +148,53 @@ internal static class Conv
     private static bool IsPointwise(int KH, int KW, int sH, int sW, int pH, int pW)
         => KH == 1 && KW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
 
-    /// <summary>x [N,C,H,W] → col [C·KH·KW, N·P], image n at column n·P.</summary>
-    private static void ImagesToColumns(ReadOnlySpan<float> x, int N, int C, int H, int W,
+    /// <summary>x [N,C,H,W] → col [C·KH·KW, N·P], image n at column n·P; images in parallel.</summary>
+    private static unsafe void ImagesToColumns(ReadOnlySpan<float> x, int N, int C, int H, int W,
         int KH, int KW, int sH, int sW, int pH, int pW, Span<float> col)
     {
-        int NP = N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
-        int P = NP / N;
-        for (int n = 0; n < N; n++)
-            Im2Col.Forward(x.Slice(n * C * H * W), C, H, W, KH, KW, sH, sW, pH, pW, col.Slice(n * P), NP);
+        int P = Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW), NP = N * P;
+        // NOTE: spans cannot enter a lambda; the pinned addresses can, and are rewrapped inside.
+        fixed (float* px = x, pc = col)
+        {
+            nint ax = (nint)px, ac = (nint)pc;
+            int lx = x.Length, lc = col.Length;
+            ForEachImage(N, (long)C * KH * KW * P, n => Im2Col.Forward(
+                new ReadOnlySpan<float>((float*)ax, lx).Slice(n * C * H * W), C, H, W, KH, KW, sH, sW, pH, pW,
+                new Span<float>((float*)ac, lc).Slice(n * P), NP));
+        }
     }
 
-    /// <summary>dx [N,C,H,W] += col2im of dcol [C·KH·KW, N·P], image n at column n·P.</summary>
-    private static void ColumnsToImages(ReadOnlySpan<float> dcol, int N, int C, int H, int W,
+    /// <summary>dx [N,C,H,W] += col2im of dcol [C·KH·KW, N·P], image n at column n·P; images in parallel.</summary>
+    private static unsafe void ColumnsToImages(ReadOnlySpan<float> dcol, int N, int C, int H, int W,
         int KH, int KW, int sH, int sW, int pH, int pW, Span<float> dx)
     {
-        int NP = N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
-        int P = NP / N;
-        for (int n = 0; n < N; n++)
-            Im2Col.Backward(dcol.Slice(n * P), NP, C, H, W, KH, KW, sH, sW, pH, pW, dx.Slice(n * C * H * W));
+        int P = Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW), NP = N * P;
+        fixed (float* pc = dcol, px = dx)
+        {
+            nint ac = (nint)pc, ax = (nint)px;
+            int lc = dcol.Length, lx = dx.Length;
+            ForEachImage(N, (long)C * KH * KW * P, n => Im2Col.Backward(
+                new ReadOnlySpan<float>((float*)ac, lc).Slice(n * P), NP, C, H, W, KH, KW, sH, sW, pH, pW,
+                new Span<float>((float*)ax, lx).Slice(n * C * H * W)));
+        }
+    }
+
+    /// <summary>
+    /// body(n) for every image n, split into contiguous chunks over <see cref="ThetaRuntime.Threads"/>
+    /// threads when the work (elements moved) is worth a fork; images write disjoint outputs.
+    /// </summary>
+    private static void ForEachImage(int N, long workPerImage, Action<int> body)
+    {
+        int t = Math.Min(ThetaRuntime.Threads, N);
+        if (t <= 1 || workPerImage * N < 1 << 16)
+        {
+            for (int n = 0; n < N; n++) body(n);
+            return;
+        }
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, i =>
+        {
+            for (int n = (int)((long)i * N / t), end = (int)((long)(i + 1) * N / t); n < end; n++) body(n);
+        });
     }
 
     /// <summary>src [A, B, P] → dst [B, A, P]: swaps the two outer axes, moving rows of P.</summary>
