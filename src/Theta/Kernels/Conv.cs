@@ -148,35 +148,39 @@ internal static class Conv
     private static bool IsPointwise(int KH, int KW, int sH, int sW, int pH, int pW)
         => KH == 1 && KW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
 
-    /// <summary>x [N,C,H,W] → col [C·KH·KW, N·P], image n at column n·P; images in parallel.</summary>
+    /// <summary>x [N,C,H,W] → col [C·KH·KW, N·P], image n at column n·P.</summary>
     private static unsafe void ImagesToColumns(ReadOnlySpan<float> x, int N, int C, int H, int W,
         int KH, int KW, int sH, int sW, int pH, int pW, Span<float> col)
     {
-        int P = Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW), NP = N * P;
-        // NOTE: spans cannot enter a lambda; the pinned addresses can, and are rewrapped inside.
         fixed (float* px = x, pc = col)
-        {
-            nint ax = (nint)px, ac = (nint)pc;
-            int lx = x.Length, lc = col.Length;
-            ForEachImage(N, (long)C * KH * KW * P, n => Im2Col.Forward(
-                new ReadOnlySpan<float>((float*)ax, lx).Slice(n * C * H * W), C, H, W, KH, KW, sH, sW, pH, pW,
-                new Span<float>((float*)ac, lc).Slice(n * P), NP));
-        }
+            EachImage(toColumns: true, px, pc, N, C, H, W, KH, KW, sH, sW, pH, pW);
     }
 
-    /// <summary>dx [N,C,H,W] += col2im of dcol [C·KH·KW, N·P], image n at column n·P; images in parallel.</summary>
+    /// <summary>dx [N,C,H,W] += col2im of dcol [C·KH·KW, N·P], image n at column n·P.</summary>
     private static unsafe void ColumnsToImages(ReadOnlySpan<float> dcol, int N, int C, int H, int W,
         int KH, int KW, int sH, int sW, int pH, int pW, Span<float> dx)
     {
-        int P = Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW), NP = N * P;
         fixed (float* pc = dcol, px = dx)
+            EachImage(toColumns: false, px, pc, N, C, H, W, KH, KW, sH, sW, pH, pW);
+    }
+
+    /// <summary>
+    /// im2col (toColumns) or col2im for every image, images in parallel (they touch disjoint
+    /// slices): images [N,C,H,W] and col [C·KH·KW, N·P], pinned by the caller.
+    /// NOTE: spans cannot enter a lambda; the pinned addresses can, and are rewrapped inside.
+    /// </summary>
+    private static unsafe void EachImage(bool toColumns, float* images, float* col, int N, int C, int H, int W,
+        int KH, int KW, int sH, int sW, int pH, int pW)
+    {
+        int P = Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW), NP = N * P, CHW = C * H * W;
+        nint ai = (nint)images, ac = (nint)col;
+        ForEachImage(N, (long)C * KH * KW * P, n =>
         {
-            nint ac = (nint)pc, ax = (nint)px;
-            int lc = dcol.Length, lx = dx.Length;
-            ForEachImage(N, (long)C * KH * KW * P, n => Im2Col.Backward(
-                new ReadOnlySpan<float>((float*)ac, lc).Slice(n * P), NP, C, H, W, KH, KW, sH, sW, pH, pW,
-                new Span<float>((float*)ax, lx).Slice(n * C * H * W)));
-        }
+            var image = new Span<float>((float*)ai + (long)n * CHW, CHW);
+            var columns = new Span<float>((float*)ac + (long)n * P, (C * KH * KW - 1) * NP + P);
+            if (toColumns) Im2Col.Forward(image, C, H, W, KH, KW, sH, sW, pH, pW, columns, NP);
+            else Im2Col.Backward(columns, NP, C, H, W, KH, KW, sH, sW, pH, pW, image);
+        });
     }
 
     /// <summary>
