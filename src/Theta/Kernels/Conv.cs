@@ -13,13 +13,15 @@ namespace Theta.Kernels;
 ///   backward-weights dw   += Σ_n dy_n[O,P] · col_nᵀ[P,K],  db += Σ_{n,p} dy_n[·,p]
 /// The column buffer of the whole batch is one matrix col [K, N·P] (image n at column n·P),
 /// so forward can hand it to backward-weights (<see cref="Conv2dBackwardWeightsFromCol"/>).
+/// NOTE: the batch goes through one GEMM per pass ([O,K]·[K,N·P] and its transposes) plus a
+/// cheap reorder between [O,N,P] and [N,O,P], rather than N small per-image GEMMs: timed on the
+/// MNIST layers (batch 64, 1→8 and 8→16 channels, 5×5, pad 2) with an N-blocked two-thread GEMM,
+/// forward + both backwards took 3.1 vs 4.3 ms and 9.8 vs 11.5 ms; one big GEMM threads well and
+/// pays its fork/join once.
 /// NOTE: 1×1 kernels with stride 1 and no padding skip im2col: col_n is x_n [C, H·W] itself.
 /// </summary>
 internal static class Conv
 {
-    /// <summary>Which GEMM layout to use; internal so a timing harness can compare them.</summary>
-    internal static bool Batched = true;
-
     /// <summary>Length of the column buffer col [C·KH·KW, N·OH·OW].</summary>
     public static int ColLength(int N, int C, int H, int W, int KH, int KW, int sH, int sW, int pH, int pW)
         => C * KH * KW * N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
@@ -57,22 +59,14 @@ internal static class Conv
         Debug.Assert(x.Length >= N * C * H * W && w.Length >= O * K && y.Length >= N * O * P);
         Debug.Assert(col.Length >= K * NP && (bias.IsEmpty || bias.Length >= O));
         ImagesToColumns(x, N, C, H, W, KH, KW, sH, sW, pH, pW, col);
-        if (Batched)
+        float[] yt = ArrayPool<float>.Shared.Rent(O * NP);
+        try
         {
-            float[] yt = ArrayPool<float>.Shared.Rent(O * NP);
-            try
-            {
-                // yt [O, N·P] = w [O,K] · col [K, N·P], then reorder to y [N, O, P].
-                Gemm.Sgemm(false, false, O, NP, K, 1f, w, K, col, NP, 0f, yt, NP);
-                Transpose0And1(yt, O, N, P, y);
-            }
-            finally { ArrayPool<float>.Shared.Return(yt); }
+            // yt [O, N·P] = w [O,K] · col [K, N·P], then reorder to y [N, O, P].
+            Gemm.Sgemm(false, false, O, NP, K, 1f, w, K, col, NP, 0f, yt, NP);
+            Transpose0And1(yt, O, N, P, y);
         }
-        else
-        {
-            for (int n = 0; n < N; n++)
-                Gemm.Sgemm(false, false, O, P, K, 1f, w, K, col.Slice(n * P), NP, 0f, y.Slice(n * O * P), P);
-        }
+        finally { ArrayPool<float>.Shared.Return(yt); }
         AddBias(bias, N, O, P, y);
     }
 
@@ -91,26 +85,18 @@ internal static class Conv
             return;
         }
         float[] dcol = ArrayPool<float>.Shared.Rent(K * NP);
-        float[]? dyt = Batched ? ArrayPool<float>.Shared.Rent(O * NP) : null;
+        float[] dyt = ArrayPool<float>.Shared.Rent(O * NP);
         try
         {
-            if (dyt is not null)
-            {
-                // dcol [K, N·P] = wᵀ [K,O] · dyt [O, N·P], with dyt the reorder of dy.
-                Transpose0And1(dy, N, O, P, dyt);
-                Gemm.Sgemm(true, false, K, NP, O, 1f, w, K, dyt, NP, 0f, dcol, NP);
-            }
-            else
-            {
-                for (int n = 0; n < N; n++)
-                    Gemm.Sgemm(true, false, K, P, O, 1f, w, K, dy.Slice(n * O * P), P, 0f, dcol.AsSpan(n * P), NP);
-            }
+            // dcol [K, N·P] = wᵀ [K,O] · dyt [O, N·P], with dyt the reorder of dy.
+            Transpose0And1(dy, N, O, P, dyt);
+            Gemm.Sgemm(true, false, K, NP, O, 1f, w, K, dyt, NP, 0f, dcol, NP);
             ColumnsToImages(dcol, N, C, H, W, KH, KW, sH, sW, pH, pW, dx);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(dcol);
-            if (dyt is not null) ArrayPool<float>.Shared.Return(dyt);
+            ArrayPool<float>.Shared.Return(dyt);
         }
     }
 
@@ -148,22 +134,14 @@ internal static class Conv
         int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
         int P = OH * OW, K = C * KH * KW, NP = N * P;
         Debug.Assert(col.Length >= K * NP && dy.Length >= N * O * P && dw.Length >= O * K);
-        if (Batched)
+        float[] dyt = ArrayPool<float>.Shared.Rent(O * NP);
+        try
         {
-            float[] dyt = ArrayPool<float>.Shared.Rent(O * NP);
-            try
-            {
-                // dw [O,K] += dyt [O, N·P] · colᵀ [N·P, K]: one GEMM with inner dimension N·P.
-                Transpose0And1(dy, N, O, P, dyt);
-                Gemm.Sgemm(false, true, O, K, NP, 1f, dyt, NP, col, NP, 1f, dw, K);
-            }
-            finally { ArrayPool<float>.Shared.Return(dyt); }
+            // dw [O,K] += dyt [O, N·P] · colᵀ [N·P, K]: one GEMM with inner dimension N·P.
+            Transpose0And1(dy, N, O, P, dyt);
+            Gemm.Sgemm(false, true, O, K, NP, 1f, dyt, NP, col, NP, 1f, dw, K);
         }
-        else
-        {
-            for (int n = 0; n < N; n++)
-                Gemm.Sgemm(false, true, O, K, P, 1f, dy.Slice(n * O * P), P, col.Slice(n * P), NP, 1f, dw, K);
-        }
+        finally { ArrayPool<float>.Shared.Return(dyt); }
         AddBiasGradient(dy, N, O, P, db);
     }
 
@@ -171,23 +149,56 @@ internal static class Conv
         => KH == 1 && KW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
 
     /// <summary>x [N,C,H,W] → col [C·KH·KW, N·P], image n at column n·P.</summary>
-    private static void ImagesToColumns(ReadOnlySpan<float> x, int N, int C, int H, int W,
+    private static unsafe void ImagesToColumns(ReadOnlySpan<float> x, int N, int C, int H, int W,
         int KH, int KW, int sH, int sW, int pH, int pW, Span<float> col)
     {
-        int NP = N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
-        int P = NP / N;
-        for (int n = 0; n < N; n++)
-            Im2Col.Forward(x.Slice(n * C * H * W), C, H, W, KH, KW, sH, sW, pH, pW, col.Slice(n * P), NP);
+        fixed (float* px = x, pc = col)
+            EachImage(toColumns: true, px, pc, N, C, H, W, KH, KW, sH, sW, pH, pW);
     }
 
     /// <summary>dx [N,C,H,W] += col2im of dcol [C·KH·KW, N·P], image n at column n·P.</summary>
-    private static void ColumnsToImages(ReadOnlySpan<float> dcol, int N, int C, int H, int W,
+    private static unsafe void ColumnsToImages(ReadOnlySpan<float> dcol, int N, int C, int H, int W,
         int KH, int KW, int sH, int sW, int pH, int pW, Span<float> dx)
     {
-        int NP = N * Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW);
-        int P = NP / N;
-        for (int n = 0; n < N; n++)
-            Im2Col.Backward(dcol.Slice(n * P), NP, C, H, W, KH, KW, sH, sW, pH, pW, dx.Slice(n * C * H * W));
+        fixed (float* pc = dcol, px = dx)
+            EachImage(toColumns: false, px, pc, N, C, H, W, KH, KW, sH, sW, pH, pW);
+    }
+
+    /// <summary>
+    /// im2col (toColumns) or col2im for every image, images in parallel (they touch disjoint
+    /// slices): images [N,C,H,W] and col [C·KH·KW, N·P], pinned by the caller.
+    /// NOTE: spans cannot enter a lambda; the pinned addresses can, and are rewrapped inside.
+    /// </summary>
+    private static unsafe void EachImage(bool toColumns, float* images, float* col, int N, int C, int H, int W,
+        int KH, int KW, int sH, int sW, int pH, int pW)
+    {
+        int P = Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW), NP = N * P, CHW = C * H * W;
+        nint ai = (nint)images, ac = (nint)col;
+        ForEachImage(N, (long)C * KH * KW * P, n =>
+        {
+            var image = new Span<float>((float*)ai + (long)n * CHW, CHW);
+            var columns = new Span<float>((float*)ac + (long)n * P, (C * KH * KW - 1) * NP + P);
+            if (toColumns) Im2Col.Forward(image, C, H, W, KH, KW, sH, sW, pH, pW, columns, NP);
+            else Im2Col.Backward(columns, NP, C, H, W, KH, KW, sH, sW, pH, pW, image);
+        });
+    }
+
+    /// <summary>
+    /// body(n) for every image n, split into contiguous chunks over <see cref="ThetaRuntime.Threads"/>
+    /// threads when the work (elements moved) is worth a fork; images write disjoint outputs.
+    /// </summary>
+    private static void ForEachImage(int N, long workPerImage, Action<int> body)
+    {
+        int t = Math.Min(ThetaRuntime.Threads, N);
+        if (t <= 1 || workPerImage * N < 1 << 16)
+        {
+            for (int n = 0; n < N; n++) body(n);
+            return;
+        }
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, i =>
+        {
+            for (int n = (int)((long)i * N / t), end = (int)((long)(i + 1) * N / t); n < end; n++) body(n);
+        });
     }
 
     /// <summary>src [A, B, P] → dst [B, A, P]: swaps the two outer axes, moving rows of P.</summary>

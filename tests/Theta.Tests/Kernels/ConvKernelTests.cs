@@ -14,6 +14,8 @@ public sealed class ConvKernelTests
         "1 3 5 5 2 1 1 2 2 0 0",      // 1×1 with stride: im2col path
         "2 1 4 4 1 1 1 1 1 1 1",      // 1×1 with padding: border outputs are pure bias
         "3 1 28 28 8 5 5 1 1 2 2",    // MNIST first layer, small batch
+        "4 8 14 14 16 5 5 1 1 2 2",   // MNIST second layer: big enough for im2col/col2im in parallel
+        "3 2 28 28 4 5 5 1 1 2 2",    // parallel im2col, batch not divisible by the thread count
         "1 4 13 11 7 3 5 2 3 1 2",    // KH ≠ KW, non-square, odd strides
         "3 5 7 9 6 7 9 1 1 0 0",      // kernel equals input: 1×1 output
         "3 2 6 5 4 6 5 2 1 2 1",      // kernel equals input, with padding
