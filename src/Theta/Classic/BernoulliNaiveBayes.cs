@@ -1,0 +1,84 @@
+using Theta.Data;
+
+namespace Theta.Classic;
+
+/// <summary>
+/// Naive Bayes for binary features: features are independent given the class, each a Bernoulli.
+/// <code>
+///   P(y = c)          = n_c / n                                   (prior, MLE)
+///   P(xᵢ = 1 | y = c) = (#{xᵢ = 1, y = c} + α) / (n_c + 2α)       (α = 1: Laplace / MAP; α = 0: MLE)
+///   ŷ = argmax_c  ln P(y = c) + Σᵢ ln P(xᵢ | y = c)                (in log space: no underflow)
+/// </code>
+/// With the MLE a probability can be exactly 0 (ln 0 = −∞): a class that never saw a value is ruled out.
+/// </summary>
+public sealed class BernoulliNaiveBayes : IClassifier
+{
+    /// <summary>Fitted model from its tables (used when loading a model file).</summary>
+    public BernoulliNaiveBayes(double[] priors, double[,] probOne, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames, double alpha)
+    {
+        Priors = priors; ProbOne = probOne; Classes = classes; FeatureNames = featureNames; Alpha = alpha;
+    }
+
+    public string Kind => "bernoulli-naive-bayes";
+    public IReadOnlyList<string> Classes { get; }
+    public IReadOnlyList<string> FeatureNames { get; }
+    /// <summary>The smoothing pseudo-count α (1 = Laplace, 0 = MLE).</summary>
+    public double Alpha { get; }
+    /// <summary>P(y = c).</summary>
+    public double[] Priors { get; }
+    /// <summary>P(xᵢ = 1 | y = c) as [class, feature].</summary>
+    public double[,] ProbOne { get; }
+
+    /// <summary>Counts and normalises. Every feature must be 0 or 1 (else a DataException naming file:line:column).</summary>
+    public static BernoulliNaiveBayes Fit(Dataset train, double alpha = 1.0)
+    {
+        if (alpha < 0 || double.IsNaN(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "BernoulliNaiveBayes: α must be ≥ 0");
+        int n = train.Rows, d = train.FeatureCount, C = train.ClassCount;
+        var x = train.Features.Data;
+        var ones = new long[C, d];
+        var count = new long[C];
+        for (int r = 0; r < n; r++)
+        {
+            int c = train.Labels[r];
+            count[c]++;
+            for (int i = 0; i < d; i++)
+            {
+                float v = x[r * d + i];
+                if (v == 1f) ones[c, i]++;
+                else if (v != 0f) throw train.ErrorAt(r, i, $"{v} is not 0 or 1; Bernoulli naive Bayes needs binary features (use --nb gaussian for real values)");
+            }
+        }
+        var priors = new double[C];
+        var p = new double[C, d];
+        for (int c = 0; c < C; c++)
+        {
+            priors[c] = (double)count[c] / n;
+            for (int i = 0; i < d; i++)
+                p[c, i] = count[c] + 2 * alpha == 0 ? 0.5 : (ones[c, i] + alpha) / (count[c] + 2 * alpha);
+        }
+        return new BernoulliNaiveBayes(priors, p, train.Classes, train.FeatureNames, alpha);
+    }
+
+    /// <summary>ln P(y = c) + Σᵢ ln P(xᵢ | y = c) for every row and class: [rows·classes], row-major.</summary>
+    public double[] LogJoint(Tensor x)
+    {
+        Classifier.CheckFeatures(this, x);
+        int n = x.Shape[0], d = FeatureNames.Count, C = Classes.Count;
+        // Precompute ln p and ln(1 − p): the sum for a row is Σᵢ (xᵢ ? ln p : ln(1 − p)).
+        var lp = new double[C * d]; var lq = new double[C * d];
+        for (int c = 0; c < C; c++)
+            for (int i = 0; i < d; i++) { lp[c * d + i] = Math.Log(ProbOne[c, i]); lq[c * d + i] = Math.Log(1 - ProbOne[c, i]); }
+        var data = x.Data;
+        var result = new double[n * C];
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < C; c++)
+            {
+                double s = Math.Log(Priors[c]);
+                for (int i = 0; i < d; i++) s += data[r * d + i] >= 0.5f ? lp[c * d + i] : lq[c * d + i];
+                result[r * C + c] = s;
+            }
+        return result;
+    }
+
+    public Tensor PredictProba(Tensor x) => Classifier.ProbabilitiesFromLogScores(LogJoint(x), x.Shape[0], Classes.Count);
+}
