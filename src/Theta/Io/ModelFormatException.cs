@@ -1,0 +1,4 @@
+namespace Theta.Io;
+
+/// <summary>A model file that cannot be read: truncated, altered, or for another architecture. The message names the file and what was expected.</summary>
+public sealed class ModelFormatException(string message) : Exception(message);
