@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Theta.Kernels;
 
@@ -18,6 +19,20 @@ internal readonly record struct GemmShape(int M, int K, int N)
          new(64, 784, 128), new(784, 64, 128), new(64, 128, 784)];
 
     public override string ToString() => $"{M}x{K}x{N}";
+
+    /// <summary>Reads "n" (n×n·n×n) or "MxKxN", every dimension a positive integer; the inverse of ToString.</summary>
+    public static bool TryParse(string text, out GemmShape shape)
+    {
+        shape = default;
+        string[] parts = text.Trim().ToLowerInvariant().Split('x');
+        var d = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out d[i]) || d[i] < 1) return false;
+        if (d.Length == 1) shape = new GemmShape(d[0], d[0], d[0]);
+        else if (d.Length == 3) shape = new GemmShape(d[0], d[1], d[2]);
+        else return false;
+        return true;
+    }
 }
 
 /// <summary>

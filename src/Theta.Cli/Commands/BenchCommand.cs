@@ -60,26 +60,19 @@ internal static class BenchCommand
 
     /// <summary>"128,64x784x128" → [128×128×128, 64×784×128] (M×K×N); one clear error for anything else.</summary>
     internal static GemmShape[] ParseShapes(string text) =>
-        Split(text, "--sizes").Select(item =>
-        {
-            int[] d = ParseList(item.Replace('X', 'x'), "--sizes", min: 1, separator: 'x');
-            return d.Length switch
-            {
-                1 => new GemmShape(d[0], d[0], d[0]),
-                3 => new GemmShape(d[0], d[1], d[2]),
-                _ => throw new ArgumentException($"--sizes: '{item}' is neither n nor MxKxN."),
-            };
-        }).ToArray();
+        Split(text, "--sizes").Select(item => GemmShape.TryParse(item, out GemmShape shape)
+            ? shape
+            : throw new ArgumentException($"--sizes: '{item}' is neither n nor MxKxN with positive integers (expected e.g. 128,256,64x784x128).")).ToArray();
 
-    private static int[] ParseList(string text, string option, int min, char separator = ',') =>
-        Split(text, option, separator).Select(s =>
+    private static int[] ParseList(string text, string option, int min) =>
+        Split(text, option).Select(s =>
             int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min
                 ? v
-                : throw new ArgumentException($"{option}: '{s}' is not an integer ≥ {min} (expected e.g. {(option == "--threads" ? "1,2" : "128,256,64x784x128")}).")).ToArray();
+                : throw new ArgumentException($"{option}: '{s}' is not an integer ≥ {min} (expected e.g. 1,2).")).ToArray();
 
-    private static string[] Split(string text, string option, char separator = ',')
+    private static string[] Split(string text, string option)
     {
-        string[] items = text.Split(separator, StringSplitOptions.TrimEntries);
+        string[] items = text.Split(',', StringSplitOptions.TrimEntries);
         if (items.Length == 0 || items.Any(s => s.Length == 0))
             throw new ArgumentException($"{option}: empty entry in '{text}'.");
         return items;
