@@ -17,7 +17,7 @@ internal static class FmaPeak
     public static Throughput? Measure(int threads, int reps)
     {
         if (!Fma.IsSupported) return null;
-        Chains(Iterations / 10, 1f); // warm-up and clock ramp
+        Chains(Iterations / 4, 1f); // warm-up (~50 ms): JIT and clock ramp
         var rates = new double[reps];
         for (int r = 0; r < reps; r++)
         {
