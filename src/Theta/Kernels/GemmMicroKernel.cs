@@ -68,42 +68,10 @@ internal static unsafe class GemmMicroKernel
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        // Two k steps per iteration (less loop overhead), then the odd one; same order of FMAs.
-        Vector256<float> b0, b1, ai;
-        int p = 0;
-        for (; p + 2 <= kc; p += 2, a += 2 * MR, b += 2 * NR)
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
-            b0 = Avx.LoadAlignedVector256(b + 0); b1 = Avx.LoadAlignedVector256(b + 8);
-            ai = Avx.BroadcastScalarToVector256(a + 0);
-            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Avx.BroadcastScalarToVector256(a + 1);
-            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Avx.BroadcastScalarToVector256(a + 2);
-            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Avx.BroadcastScalarToVector256(a + 3);
-            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Avx.BroadcastScalarToVector256(a + 4);
-            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Avx.BroadcastScalarToVector256(a + 5);
-            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
-            b0 = Avx.LoadAlignedVector256(b + 16); b1 = Avx.LoadAlignedVector256(b + 24);
-            ai = Avx.BroadcastScalarToVector256(a + 6);
-            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Avx.BroadcastScalarToVector256(a + 7);
-            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Avx.BroadcastScalarToVector256(a + 8);
-            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Avx.BroadcastScalarToVector256(a + 9);
-            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Avx.BroadcastScalarToVector256(a + 10);
-            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Avx.BroadcastScalarToVector256(a + 11);
-            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
-        }
-        if (p < kc)
-        {
-            b0 = Avx.LoadAlignedVector256(b + 0); b1 = Avx.LoadAlignedVector256(b + 8);
-            ai = Avx.BroadcastScalarToVector256(a + 0);
+            Vector256<float> b0 = Avx.LoadAlignedVector256(b), b1 = Avx.LoadAlignedVector256(b + 8);
+            Vector256<float> ai = Avx.BroadcastScalarToVector256(a);
             c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
             ai = Avx.BroadcastScalarToVector256(a + 1);
             c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);

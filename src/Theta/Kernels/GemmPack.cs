@@ -31,13 +31,7 @@ internal static unsafe class GemmPack
             {
                 // op(A) row i is column i of A: for each p the MR values are contiguous in A.
                 float* src = A + p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++, src += lda)
-                {
-                    float* d = dst + p * MR;
-                    int i = 0;
-                    for (; i < mr; i++) d[i] = src[i];
-                    for (; i < MR; i++) d[i] = 0f;
-                }
+                for (int p = 0; p < kc; p++, src += lda) CopyPadded(src, dst + p * MR, mr, MR);
             }
             else if (mr == MR)
             {
@@ -103,14 +97,17 @@ internal static unsafe class GemmPack
             else
             {
                 float* src = B + p0 * ldb + j0 + jr;
-                for (int p = 0; p < kc; p++, src += ldb)
-                {
-                    float* d = dst + p * NR;
-                    int j = 0;
-                    for (; j < nr; j++) d[j] = src[j];
-                    for (; j < NR; j++) d[j] = 0f;
-                }
+                for (int p = 0; p < kc; p++, src += ldb) CopyPadded(src, dst + p * NR, nr, NR);
             }
         }
+    }
+
+    /// <summary>d[0:n] = src[0:n], d[n:width] = 0 (one padded row of a panel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPadded(float* src, float* d, int n, int width)
+    {
+        int i = 0;
+        for (; i < n; i++) d[i] = src[i];
+        for (; i < width; i++) d[i] = 0f;
     }
 }
