@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics.X86;
+using static Theta.Kernels.GemmMicroKernel;
+
 namespace Theta.Kernels;
 
 /// <summary>
@@ -6,14 +10,138 @@ namespace Theta.Kernels;
 /// is [K×N] (ldb ≥ N) or, when transB, stored [N×K] (ldb ≥ K). C is [M×N] with ldc ≥ N.
 /// beta = 0 overwrites C (NaN in C does not leak through); beta = 1 accumulates (used for +=).
 /// </summary>
-internal static class Gemm
+/// <remarks>
+/// The GotoBLAS/BLIS loop nest (jc → pc → ic → jr → ir → micro-kernel): B is packed a KC×NC block
+/// at a time into NR-column panels, A an MC×KC block at a time into MR-row panels
+/// (<see cref="GemmPack"/>), and the <see cref="GemmMicroKernel"/> multiplies one A panel by one
+/// B panel into an MR×NR tile of C held in registers.
+/// Block sizes, for this machine (AMD EPYC, 48 KiB L1d, 1 MiB L2 per core, large shared L3):
+/// <list type="bullet">
+/// <item>KC = 256: one B panel (KC·NR·4 B = 16 KiB) plus one A panel (KC·MR·4 B = 6 KiB) stay in
+///   L1 while the micro-kernel streams them; long enough to amortise writing the C tile.</item>
+/// <item>MC = 144: the packed A block (MC·KC·4 B = 144 KiB) stays in L2 while every B panel of
+///   the block passes over it, leaving most of L2 for the B panels and C.</item>
+/// <item>NC = 4096: the packed B block (KC·NC·4 B = 4 MiB) lives in L3.</item>
+/// </list>
+/// K is cut into ⌈K/KC⌉ near-equal slices (no tiny last slice). The first slice writes
+/// C = alpha·s + beta·C, later ones C = alpha·s + C.
+/// Threads split the larger of M and N into contiguous ranges of whole tiles; each thread packs
+/// what it needs into its own buffers. Every element of C is computed by one thread in the same
+/// order whatever the thread count, so results are bit-identical for any <c>threads</c>.
+/// </remarks>
+internal static unsafe class Gemm
 {
+    public const int KC = 256, MC = 144, NC = 4096;
+
+    /// <summary>
+    /// Below this many multiply-adds (M·N·K ≈ 100³, ~20 µs on one core) one thread is faster than
+    /// waking a pool thread (measured: 64³ ran at 74 GFLOP/s on 1 thread, 29 on 2; 96³ gained from 2).
+    /// </summary>
+    public const long ParallelThreshold = 1L << 20;
+
+    /// <summary>The micro-kernel for this CPU: AVX2 + FMA where present, otherwise portable.</summary>
+    public static GemmPath DefaultPath { get; } = Avx2.IsSupported && Fma.IsSupported ? GemmPath.Avx2 : GemmPath.Portable;
+
     /// <param name="threads">0 = <see cref="ThetaRuntime.Threads"/>; 1 = single-threaded.</param>
     public static void Sgemm(bool transA, bool transB, int M, int N, int K, float alpha,
         ReadOnlySpan<float> A, int lda, ReadOnlySpan<float> B, int ldb,
         float beta, Span<float> C, int ldc, int threads = 0)
+        => Sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, threads, DefaultPath);
+
+    /// <summary>As above, with the micro-kernel chosen by the caller (tests force the portable one).</summary>
+    internal static void Sgemm(bool transA, bool transB, int M, int N, int K, float alpha,
+        ReadOnlySpan<float> A, int lda, ReadOnlySpan<float> B, int ldb,
+        float beta, Span<float> C, int ldc, int threads, GemmPath path)
     {
-        // Placeholder until the packed kernel lands: the reference kernel.
-        GemmReference.Sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        Debug.Assert(M >= 0 && N >= 0 && K >= 0 && threads >= 0);
+        Debug.Assert(ldc >= N && lda >= (transA ? M : K) && ldb >= (transB ? K : N));
+        if (M == 0 || N == 0) return;
+        Debug.Assert(C.Length >= (M - 1) * (long)ldc + N);
+        if (K == 0 || alpha == 0f)
+        {
+            ScaleC(M, N, beta, C, ldc);
+            return;
+        }
+        Debug.Assert(A.Length >= (transA ? (K - 1) * (long)lda + M : (M - 1) * (long)lda + K));
+        Debug.Assert(B.Length >= (transB ? (N - 1) * (long)ldb + K : (K - 1) * (long)ldb + N));
+
+        int t = threads == 0 ? ThetaRuntime.Threads : threads;
+        if ((long)M * N * K < ParallelThreshold) t = 1;
+        fixed (float* a = A, b = B, c = C)
+        {
+            var job = new Job(path, transA, transB, K, alpha, a, lda, b, ldb, beta, c, ldc);
+            bool splitM = M >= N;
+            int tiles = splitM ? (M + MR - 1) / MR : (N + NR - 1) / NR;
+            t = Math.Min(t, tiles);
+            if (t == 1)
+            {
+                job.Run(0, M, 0, N);
+                return;
+            }
+            Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, w =>
+            {
+                // Worker w takes tiles [tiles·w/t, tiles·(w+1)/t) of the split dimension.
+                int from = (int)((long)tiles * w / t), to = (int)((long)tiles * (w + 1) / t);
+                if (splitM) job.Run(from * MR, Math.Min(to * MR, M), 0, N);
+                else job.Run(0, M, from * NR, Math.Min(to * NR, N));
+            });
+        }
+    }
+
+    /// <summary>C[M×N] = beta·C (beta = 0 writes zeros, never reads C).</summary>
+    private static void ScaleC(int M, int N, float beta, Span<float> C, int ldc)
+    {
+        for (int i = 0; i < M; i++)
+        {
+            Span<float> row = C.Slice(i * ldc, N);
+            if (beta == 0f) row.Clear();
+            else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    /// <summary>One product with its operands pinned; <see cref="Run"/> computes a block of C.</summary>
+    private sealed class Job(GemmPath path, bool transA, bool transB, int K, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+    {
+        /// <summary>C[m0:m1, n0:n1] (m0 a multiple of MR, n0 of NR) on the calling thread.</summary>
+        public void Run(int m0, int m1, int n0, int n1)
+        {
+            GemmPackBuffers buffers = GemmPackBuffers.ForCurrentThread;
+            int kSlices = (K + KC - 1) / KC, kcMax = (K + kSlices - 1) / kSlices;
+            int ncMax = Math.Min(NC, RoundUp(n1 - n0, NR)), mcMax = Math.Min(MC, RoundUp(m1 - m0, MR));
+            float* bp = buffers.B((nuint)(kcMax * ncMax)), ap = buffers.A((nuint)(kcMax * mcMax));
+            for (int jc = n0; jc < n1; jc += NC)
+            {
+                int nc = Math.Min(NC, n1 - jc);
+                for (int s = 0, pc = 0; s < kSlices; s++)
+                {
+                    int kc = (int)((long)K * (s + 1) / kSlices) - pc;
+                    GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, bp);
+                    float betaK = s == 0 ? beta : 1f;
+                    for (int ic = m0; ic < m1; ic += MC)
+                    {
+                        int mc = Math.Min(MC, m1 - ic);
+                        GemmPack.PackA(transA, a, lda, ic, mc, pc, kc, ap);
+                        Macro(kc, mc, nc, ap, bp, c + ic * ldc + jc, betaK);
+                    }
+                    pc += kc;
+                }
+            }
+        }
+
+        /// <summary>C[mc×nc] (at cBlock) = alpha·packedA·packedB + beta·C, tile by tile; jr outer so one B panel stays in L1.</summary>
+        private void Macro(int kc, int mc, int nc, float* ap, float* bp, float* cBlock, float betaK)
+        {
+            for (int jr = 0; jr < nc; jr += NR)
+            {
+                int nr = Math.Min(NR, nc - jr);
+                float* bPanel = bp + jr * kc;
+                for (int ir = 0; ir < mc; ir += MR)
+                    GemmMicroKernel.Tile(path, kc, ap + ir * kc, bPanel, cBlock + ir * ldc + jr, ldc,
+                        Math.Min(MR, mc - ir), nr, alpha, betaK);
+            }
+        }
+
+        private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
     }
 }

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Theta.Cli.Commands;
+
+namespace Theta.Cli;
+
+/// <summary>
+/// The <c>theta</c> command. Each verb lives in Commands/ as a static <c>Create()</c>; this file
+/// only assembles them. Errors become one line on stderr and exit code 1.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("Theta: a pure-.NET deep-learning library.")
+        {
+            BenchCommand.Create(),
+        };
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"theta: error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Theta.Kernels;
+
+/// <summary>Which micro-kernel <see cref="Gemm"/> runs.</summary>
+internal enum GemmPath
+{
+    /// <summary>Hand-written Vector256 + FMA (x86-64 with AVX2 and FMA3).</summary>
+    Avx2,
+    /// <summary><see cref="Vector{T}"/> code for any CPU; also used to test the fallback.</summary>
+    Portable,
+}
+
+/// <summary>
+/// The MR×NR register tile at the heart of <see cref="Gemm"/>:
+///   C[0:MR, 0:NR] = alpha · Σ_p a[p, 0:MR]ᵀ ⊗ b[p, 0:NR] + beta · C[0:MR, 0:NR],
+/// where a is one packed A panel (kc×MR) and b one packed B panel (kc×NR), see <see cref="GemmPack"/>.
+/// C is row-major with leading dimension ldc. beta = 0 never reads C.
+/// Every element is one FMA chain over p = 0..kc-1 starting from zero, in both paths, so the result
+/// does not depend on where the tile sits or which thread runs it.
+/// </summary>
+internal static unsafe class GemmMicroKernel
+{
+    /// <summary>Tile rows (A panel width).</summary>
+    public const int MR = 6;
+
+    /// <summary>Tile columns (B panel width): two Vector256&lt;float&gt;.</summary>
+    public const int NR = 16;
+
+    /// <summary>
+    /// A full or partial tile: mr ≤ MR rows and nr ≤ NR columns of C are written. Partial tiles
+    /// are computed into a stack tile and written back element by element with the same arithmetic
+    /// (c = alpha·t, or fma(alpha, t, beta·c)) as the vector write-back.
+    /// </summary>
+    public static void Tile(GemmPath path, int kc, float* a, float* b, float* c, nint ldc,
+        int mr, int nr, float alpha, float beta)
+    {
+        if (mr == MR && nr == NR)
+        {
+            Full(path, kc, a, b, c, ldc, alpha, beta);
+            return;
+        }
+        float* t = stackalloc float[MR * NR];
+        Full(path, kc, a, b, t, NR, 1f, 0f); // t = the raw sums, exactly
+        for (int i = 0; i < mr; i++)
+        {
+            float* ci = c + i * ldc, ti = t + i * NR;
+            for (int j = 0; j < nr; j++)
+                ci[j] = beta == 0f ? alpha * ti[j] : MathF.FusedMultiplyAdd(alpha, ti[j], beta * ci[j]);
+        }
+    }
+
+    private static void Full(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        if (path == GemmPath.Avx2) Avx2Fma6x16(kc, a, b, c, ldc, alpha, beta);
+        else Portable(kc, a, b, c, ldc, alpha, beta);
+    }
+
+    /// <summary>
+    /// 6×16 tile in 12 Vector256 accumulators (c{row}{half}); per k: two loads of b, six broadcasts
+    /// of a, twelve FMAs. 12 + 2 + 1 of the 16 ymm registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Avx2Fma6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            Vector256<float> b0 = Avx.LoadAlignedVector256(b), b1 = Avx.LoadAlignedVector256(b + 8);
+            Vector256<float> ai = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
+            ai = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
+            ai = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
+            ai = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
+            ai = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
+            ai = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
+        }
+        Vector256<float> va = Vector256.Create(alpha);
+        if (beta == 0f)
+        {
+            Store(c, c00 * va, c01 * va); Store(c + ldc, c10 * va, c11 * va);
+            Store(c + 2 * ldc, c20 * va, c21 * va); Store(c + 3 * ldc, c30 * va, c31 * va);
+            Store(c + 4 * ldc, c40 * va, c41 * va); Store(c + 5 * ldc, c50 * va, c51 * va);
+        }
+        else
+        {
+            Vector256<float> vb = Vector256.Create(beta);
+            Update(c, c00, c01, va, vb); Update(c + ldc, c10, c11, va, vb);
+            Update(c + 2 * ldc, c20, c21, va, vb); Update(c + 3 * ldc, c30, c31, va, vb);
+            Update(c + 4 * ldc, c40, c41, va, vb); Update(c + 5 * ldc, c50, c51, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector256<float> lo, Vector256<float> hi)
+    {
+        Avx.Store(c, lo);
+        Avx.Store(c + 8, hi);
+    }
+
+    /// <summary>c = fma(alpha, acc, beta·c) for one 16-wide row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, Vector256<float> lo, Vector256<float> hi, Vector256<float> va, Vector256<float> vb)
+    {
+        Avx.Store(c, Fma.MultiplyAdd(va, lo, vb * Avx.LoadVector256(c)));
+        Avx.Store(c + 8, Fma.MultiplyAdd(va, hi, vb * Avx.LoadVector256(c + 8)));
+    }
+
+    /// <summary>
+    /// Any-CPU tile with <see cref="Vector{T}"/>: one accumulator per (row, vector of columns),
+    /// each a chain of fused multiply-adds over p (Vector.FusedMultiplyAdd; where the hardware has
+    /// no FMA the runtime emulates it exactly, slowly — this path is the fallback, not the fast one).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Portable(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        int w = Vector<float>.Count;
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j += w)
+            {
+                Vector<float> acc = Vector<float>.Zero;
+                float* ap = a + i, bp = b + j;
+                for (int p = 0; p < kc; p++, ap += MR, bp += NR)
+                    acc = Vector.FusedMultiplyAdd(new Vector<float>(*ap), Unsafe.ReadUnaligned<Vector<float>>(bp), acc);
+                float* cp = c + i * ldc + j;
+                Vector<float> r = beta == 0f
+                    ? acc * alpha
+                    : Vector.FusedMultiplyAdd(new Vector<float>(alpha), acc, Unsafe.ReadUnaligned<Vector<float>>(cp) * beta);
+                Unsafe.WriteUnaligned(cp, r);
+            }
+    }
+}
