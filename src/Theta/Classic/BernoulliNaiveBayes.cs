@@ -13,10 +13,26 @@ namespace Theta.Classic;
 /// </summary>
 public sealed class BernoulliNaiveBayes : IClassifier
 {
-    /// <summary>Fitted model from its tables (used when loading a model file).</summary>
-    public BernoulliNaiveBayes(double[] priors, double[,] probOne, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames, double alpha)
+    /// <summary>
+    /// A fitted model from its sufficient statistics: n_c (rows per class) and #{xᵢ = 1, y = c}
+    /// as [class, feature]. The tables are derived from them, so a saved model reloads exactly.
+    /// </summary>
+    public BernoulliNaiveBayes(long[] classCounts, long[,] oneCounts, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames, double alpha)
     {
-        Priors = priors; ProbOne = probOne; Classes = classes; FeatureNames = featureNames; Alpha = alpha;
+        int C = classes.Count, d = featureNames.Count;
+        if (classCounts.Length != C || oneCounts.GetLength(0) != C || oneCounts.GetLength(1) != d)
+            throw new ArgumentException($"BernoulliNaiveBayes: counts must be [{C}] and [{C}, {d}]");
+        if (alpha < 0 || double.IsNaN(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "BernoulliNaiveBayes: α must be ≥ 0");
+        ClassCounts = classCounts; OneCounts = oneCounts; Classes = classes; FeatureNames = featureNames; Alpha = alpha;
+        long n = classCounts.Sum();
+        Priors = new double[C];
+        ProbOne = new double[C, d];
+        for (int c = 0; c < C; c++)
+        {
+            Priors[c] = (double)classCounts[c] / n;
+            for (int i = 0; i < d; i++)
+                ProbOne[c, i] = classCounts[c] + 2 * alpha == 0 ? 0.5 : (oneCounts[c, i] + alpha) / (classCounts[c] + 2 * alpha);
+        }
     }
 
     public string Kind => "bernoulli-naive-bayes";
@@ -24,7 +40,11 @@ public sealed class BernoulliNaiveBayes : IClassifier
     public IReadOnlyList<string> FeatureNames { get; }
     /// <summary>The smoothing pseudo-count α (1 = Laplace, 0 = MLE).</summary>
     public double Alpha { get; }
-    /// <summary>P(y = c).</summary>
+    /// <summary>n_c, training rows per class.</summary>
+    public long[] ClassCounts { get; }
+    /// <summary>#{xᵢ = 1, y = c} as [class, feature].</summary>
+    public long[,] OneCounts { get; }
+    /// <summary>P(y = c) = n_c / n.</summary>
     public double[] Priors { get; }
     /// <summary>P(xᵢ = 1 | y = c) as [class, feature].</summary>
     public double[,] ProbOne { get; }
@@ -48,15 +68,7 @@ public sealed class BernoulliNaiveBayes : IClassifier
                 else if (v != 0f) throw train.ErrorAt(r, i, $"{v} is not 0 or 1; Bernoulli naive Bayes needs binary features (use --nb gaussian for real values)");
             }
         }
-        var priors = new double[C];
-        var p = new double[C, d];
-        for (int c = 0; c < C; c++)
-        {
-            priors[c] = (double)count[c] / n;
-            for (int i = 0; i < d; i++)
-                p[c, i] = count[c] + 2 * alpha == 0 ? 0.5 : (ones[c, i] + alpha) / (count[c] + 2 * alpha);
-        }
-        return new BernoulliNaiveBayes(priors, p, train.Classes, train.FeatureNames, alpha);
+        return new BernoulliNaiveBayes(count, ones, train.Classes, train.FeatureNames, alpha);
     }
 
     /// <summary>ln P(y = c) + Σᵢ ln P(xᵢ | y = c) for every row and class: [rows·classes], row-major.</summary>

@@ -1,0 +1,196 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Theta.Classic;
+using Theta.Data;
+using Theta.Training;
+
+namespace Theta.Io;
+
+/// <summary>
+/// Theta's model file: one safetensors file whose tensors are the weights and whose
+/// <c>__metadata__["theta"]</c> is the architecture as JSON (kind, classes, features, CSV options,
+/// preprocessing, hyperparameters). Other tools read the weights as plain safetensors. Loading
+/// validates the layout, then the JSON, then every tensor's presence and shape against the
+/// architecture; nothing in the file is executed. See docs/model-file.md.
+/// </summary>
+public static class ModelFile
+{
+    private const string Key = "theta";
+    private const int Version = 1;
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically (an existing file is replaced only when the write succeeded).</summary>
+    public static void Save(TrainedModel model, string path)
+    {
+        var arch = new JsonObject
+        {
+            ["format"] = "theta-model",
+            ["version"] = Version,
+            ["kind"] = model.Classifier.Kind,
+            ["classes"] = Strings(model.Classifier.Classes),
+            ["features"] = Strings(model.Classifier.FeatureNames),
+            ["csv"] = new JsonObject
+            {
+                ["hasHeader"] = model.Csv.HasHeader,
+                ["label"] = model.Csv.Label,
+                ["drop"] = Strings(model.Csv.Drop ?? []),
+                ["group"] = model.Csv.Group,
+                ["separator"] = model.Csv.Separator?.ToString(),
+            },
+            ["standardize"] = model.Standardizer is not null,
+        };
+        var tensors = new List<(string, Tensor)>();
+        int C = model.Classifier.Classes.Count, d = model.Classifier.FeatureNames.Count;
+        switch (model.Classifier)
+        {
+            case BernoulliNaiveBayes nb:
+                arch["alpha"] = nb.Alpha;
+                tensors.Add(("class_counts", Tensor.FromArray(nb.ClassCounts.Select(v => (float)v).ToArray(), C)));
+                tensors.Add(("one_counts", Tensor.FromArray(nb.OneCounts.Cast<long>().Select(v => (float)v).ToArray(), C, d)));
+                break;
+            case GaussianNaiveBayes g:
+                tensors.Add(("priors", Tensor.FromArray(g.Priors.Select(v => (float)v).ToArray(), C)));
+                tensors.Add(("mean", Tensor.FromArray(g.Mean.Cast<double>().Select(v => (float)v).ToArray(), C, d)));
+                tensors.Add(("variance", Tensor.FromArray(g.Variance.Cast<double>().Select(v => (float)v).ToArray(), C, d)));
+                break;
+            case LogisticRegression lr:
+                tensors.Add(("weight", Tensor.FromArray(lr.Weights, lr.Bias.Length, d)));
+                tensors.Add(("bias", Tensor.FromArray(lr.Bias, lr.Bias.Length)));
+                break;
+            case IModelFileWriter w:
+                arch["network"] = w.Architecture();
+                tensors.AddRange(w.Tensors());
+                break;
+            default:
+                throw new NotSupportedException($"ModelFile: cannot save a {model.Classifier.Kind} model");
+        }
+        if (model.Standardizer is { } s)
+        {
+            tensors.Add(("standardize.mean", Tensor.FromArray(s.Mean, s.Mean.Length)));
+            tensors.Add(("standardize.std", Tensor.FromArray(s.Std, s.Std.Length)));
+        }
+        SafeTensors.Write(path, tensors, new Dictionary<string, string> { [Key] = arch.ToJsonString() });
+    }
+
+    /// <summary>Reads and validates a model file.</summary>
+    public static TrainedModel Load(string path)
+    {
+        if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
+        var (list, metadata) = SafeTensors.Read(path);
+        var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
+        if (!metadata.TryGetValue(Key, out var json))
+            throw new ModelFormatException($"{path}: a safetensors file without Theta's architecture (__metadata__[\"{Key}\"]); not a Theta model");
+        JsonObject arch;
+        try { arch = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException("null"); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException($"{path}: the architecture is not valid JSON ({e.Message})"); }
+
+        var r = new ArchReader(path, arch, tensors);
+        if (r.String("format") != "theta-model") throw r.Error("format", "expected \"theta-model\"");
+        int version = r.Int("version");
+        if (version != Version) throw r.Error("version", $"is {version}; this Theta reads version {Version}");
+        string kind = r.String("kind");
+        var classes = r.Strings("classes");
+        var features = r.Strings("features");
+        if (classes.Length < 2) throw r.Error("classes", "needs at least two classes");
+        if (features.Length < 1) throw r.Error("features", "needs at least one feature");
+        int C = classes.Length, d = features.Length;
+
+        var csvNode = r.Object("csv");
+        var csv = new CsvOptions(
+            HasHeader: csvNode["hasHeader"]?.GetValue<bool>() ?? true,
+            Label: csvNode["label"]?.GetValue<string>(),
+            Drop: csvNode["drop"] is JsonArray drop ? drop.Select(n => n!.GetValue<string>()).ToArray() : null,
+            Group: csvNode["group"]?.GetValue<string>(),
+            Separator: csvNode["separator"]?.GetValue<string>() is { Length: 1 } sep ? sep[0] : null);
+
+        IClassifier classifier = kind switch
+        {
+            "bernoulli-naive-bayes" => new BernoulliNaiveBayes(
+                r.Tensor("class_counts", C).ToArray().Select(v => (long)v).ToArray(),
+                To2D(r.Tensor("one_counts", C, d), C, d, v => (long)v), classes, features, r.Double("alpha")),
+            "gaussian-naive-bayes" => new GaussianNaiveBayes(
+                r.Tensor("priors", C).ToArray().Select(v => (double)v).ToArray(),
+                To2D(r.Tensor("mean", C, d), C, d, v => (double)v), To2D(r.Tensor("variance", C, d), C, d, v => (double)v), classes, features),
+            "logistic" or "softmax" => new LogisticRegression(
+                r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
+            _ => ModelFileReaders.TryRead(kind, r, classes, features) ?? throw r.Error("kind", $"\"{kind}\" is not a model kind this Theta knows"),
+        };
+        Standardizer? standardizer = r.Bool("standardize")
+            ? new Standardizer(r.Tensor("standardize.mean", d).ToArray(), r.Tensor("standardize.std", d).ToArray())
+            : null;
+        r.CheckAllTensorsUsed();
+        return new TrainedModel(classifier, standardizer, csv);
+    }
+
+    private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(s => (JsonNode)s).ToArray());
+
+    private static T[,] To2D<T>(Tensor t, int rows, int cols, Func<float, T> f)
+    {
+        var r = new T[rows, cols];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) r[i, j] = f(t[i, j]);
+        return r;
+    }
+}
+
+/// <summary>A classifier that writes its own architecture and tensors into a model file (neural networks).</summary>
+public interface IModelFileWriter
+{
+    JsonObject Architecture();
+    IEnumerable<(string Name, Tensor Value)> Tensors();
+}
+
+/// <summary>Readers for model kinds defined outside this file (registered by kind name).</summary>
+public static class ModelFileReaders
+{
+    private static readonly Dictionary<string, Func<ArchReader, string[], string[], IClassifier>> Readers = new(StringComparer.Ordinal);
+
+    public static void Register(string kind, Func<ArchReader, string[], string[], IClassifier> read)
+    {
+        lock (Readers) Readers[kind] = read;
+    }
+
+    internal static IClassifier? TryRead(string kind, ArchReader r, string[] classes, string[] features)
+    {
+        Func<ArchReader, string[], string[], IClassifier>? f;
+        lock (Readers) Readers.TryGetValue(kind, out f);
+        return f?.Invoke(r, classes, features);
+    }
+}
+
+/// <summary>Typed access to the architecture JSON and the tensors, with errors naming the file and the field.</summary>
+public sealed class ArchReader(string path, JsonObject arch, IReadOnlyDictionary<string, Tensor> tensors)
+{
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    public JsonObject Root => arch;
+
+    public ModelFormatException Error(string field, string what) => new($"{path}: architecture field \"{field}\" {what}");
+
+    public string String(string field) => Get(field) is JsonValue v && v.TryGetValue(out string? s) ? s : throw Error(field, "must be a string");
+    public int Int(string field) => Get(field) is JsonValue v && v.TryGetValue(out int i) ? i : throw Error(field, "must be an integer");
+    public double Double(string field) => Get(field) is JsonValue v && v.TryGetValue(out double x) ? x : throw Error(field, "must be a number");
+    public bool Bool(string field) => Get(field) is JsonValue v && v.TryGetValue(out bool b) ? b : throw Error(field, "must be true or false");
+    public JsonObject Object(string field) => Get(field) as JsonObject ?? throw Error(field, "must be an object");
+    public string[] Strings(string field) =>
+        Get(field) is JsonArray a && a.All(n => n is JsonValue v && v.TryGetValue(out string? _))
+            ? a.Select(n => n!.GetValue<string>()).ToArray()
+            : throw Error(field, "must be a list of strings");
+
+    private JsonNode? Get(string field) => arch.TryGetPropertyValue(field, out var n) ? n : throw Error(field, "is missing");
+
+    /// <summary>The tensor <paramref name="name"/>, which must have exactly <paramref name="shape"/>.</summary>
+    public Tensor Tensor(string name, params int[] shape)
+    {
+        if (!tensors.TryGetValue(name, out var t))
+            throw new ModelFormatException($"{path}: tensor \"{name}\" is missing; the architecture needs it with shape [{string.Join(", ", shape)}]");
+        if (t.Shape != new Shape(shape))
+            throw new ModelFormatException($"{path}: tensor \"{name}\" has shape {t.Shape}; the architecture needs [{string.Join(", ", shape)}]");
+        _used.Add(name);
+        return t;
+    }
+
+    internal void CheckAllTensorsUsed()
+    {
+        var extra = tensors.Keys.Where(k => !_used.Contains(k)).Order().ToList();
+        if (extra.Count > 0) throw new ModelFormatException($"{path}: tensors {string.Join(", ", extra.Select(e => $"\"{e}\""))} are not part of the architecture (altered file or another model)");
+    }
+}
