@@ -42,7 +42,7 @@ public static class SafeTensors
             };
             offset += bytes;
         }
-        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         int padded = (json.Length + 7) / 8 * 8;
 
         AtomicFile.Write(path, stream =>
