@@ -12,12 +12,14 @@ namespace Theta.Classic;
 /// <param name="BatchSize">0 = full batch (the course's algorithm); otherwise shuffled mini-batches of this size.</param>
 /// <param name="L2">λ of the penalty (λ/2)·‖θ‖² subtracted from the mean log-likelihood (θ₀ is not penalised).</param>
 /// <param name="Seed">Seeds the mini-batch shuffle.</param>
+/// <param name="Solver">GradientAscent (the course's, default) or Newton (few exact second-order steps; StepSize is unused).</param>
 public sealed record LogisticRegressionOptions(
     float StepSize = 0.5f,
     int Steps = 5000,
     int BatchSize = 0,
     float L2 = 0f,
-    ulong Seed = 0)
+    ulong Seed = 0,
+    LogisticSolver Solver = LogisticSolver.GradientAscent)
 {
     public float StepSize { get; init; } = StepSize > 0 && float.IsFinite(StepSize) ? StepSize
         : throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "LogisticRegression: the step size must be > 0");
@@ -29,13 +31,22 @@ public sealed record LogisticRegressionOptions(
         : throw new ArgumentOutOfRangeException(nameof(L2), L2, "LogisticRegression: L2 must be ≥ 0");
 }
 
+/// <summary>How logistic regression is fitted.</summary>
+public enum LogisticSolver
+{
+    /// <summary>θ += η·∇ of the mean log-likelihood, full batch or mini-batches (the course's algorithm).</summary>
+    GradientAscent,
+    /// <summary>Newton's method (iteratively reweighted least squares): θ −= H⁻¹∇, converging in a handful of steps. Two classes only.</summary>
+    Newton,
+}
+
 /// <summary>
 /// Logistic regression, exactly as taught: P(y = 1 | x) = σ(θ·x + θ₀), fitted by maximising the
 /// Bernoulli log-likelihood LL(θ) = Σ y ln σ(θ·x) + (1 − y) ln(1 − σ(θ·x)) by gradient ascent,
 /// ∂LL/∂θⱼ = Σᵢ (yᵢ − σ(θ·xᵢ)) xᵢⱼ. With more than two classes it is multinomial (softmax)
 /// regression: P(y = k | x) = softmax(W x + b)ₖ, fitted through the engine's autodiff.
 /// </summary>
-public sealed class LogisticRegression : IClassifier
+public sealed partial class LogisticRegression : IClassifier
 {
     /// <summary>A fitted model: weights [K, d] and bias [K], K = 1 for two classes (θ, θ₀), else one row per class.</summary>
     public LogisticRegression(float[] weights, float[] bias, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
@@ -59,6 +70,11 @@ public sealed class LogisticRegression : IClassifier
     {
         var o = options ?? new LogisticRegressionOptions();
         if (train.ClassCount < 2) throw new ArgumentException($"LogisticRegression: {train.Source} has one class ({train.Classes[0]}); two or more are needed");
+        if (o.Solver == LogisticSolver.Newton)
+        {
+            if (train.ClassCount != 2) throw new ArgumentException($"LogisticRegression: Newton's method is for two classes; {train.Source} has {train.ClassCount} (use gradient ascent)");
+            return FitByNewton(train, o, progress);
+        }
         if (train.ClassCount == 2 && o.BatchSize == 0)
             return FitByGradientAscent(train, o, progress);
         return FitWithEngine(train, o, progress);
@@ -153,7 +169,7 @@ public sealed class LogisticRegression : IClassifier
         return r;
     }
 
-    private static void Guard(int step, ReadOnlySpan<float> w, float b)
+    internal static void Guard(int step, ReadOnlySpan<float> w, float b)
     {
         if (!float.IsFinite(b) || !TensorPrimitives.IsFiniteAll(w))
             throw new ArithmeticException($"LogisticRegression: the parameters became NaN or infinite at step {step}; lower the step size");
@@ -183,8 +199,8 @@ public sealed class LogisticRegression : IClassifier
         return Tensor.FromArray(p, n, C);
     }
 
-    private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
+    internal static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 
     // ln σ(z), stable for large |z|: −ln(1 + e^−z) = min(z, 0) − ln(1 + e^−|z|).
-    private static double LogSigmoid(float z) => Math.Min(z, 0) - Math.Log(1 + Math.Exp(-Math.Abs(z)));
+    internal static double LogSigmoid(float z) => Math.Min(z, 0) - Math.Log(1 + Math.Exp(-Math.Abs(z)));
 }

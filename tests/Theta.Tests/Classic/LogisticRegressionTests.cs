@@ -83,3 +83,21 @@ public sealed class LogisticRegressionTests
         Assert.Null(m.RocAuc);
     }
 }
+
+public sealed class NewtonTests
+{
+    [Fact]
+    public void NewtonReachesTheOptimumThatGradientAscentApproaches()
+    {
+        var (train, test) = LogisticRegressionTests.Load("ancestry");
+        var llNewton = new List<double>();
+        var newton = LogisticRegression.Fit(train, new LogisticRegressionOptions(Steps: 50, L2: 1e-2f, Solver: LogisticSolver.Newton), (_, ll) => llNewton.Add(ll));
+        Assert.InRange(llNewton.Count, 3, 12); // converged well before 50 steps
+        for (int i = 1; i < llNewton.Count; i++) Assert.True(llNewton[i] >= llNewton[i - 1] - 1e-6, "Newton's log-likelihood must not fall");
+        var slow = LogisticRegression.Fit(train, new LogisticRegressionOptions(StepSize: 0.5f, Steps: 20000, L2: 1e-2f));
+        for (int j = 0; j < newton.Weights.Length; j++) Assert.Equal(slow.Weights[j], newton.Weights[j], 2);
+        Assert.Equal(slow.Bias[0], newton.Bias[0], 2);
+        var m = ClassificationMetrics.Compute(newton.PredictProba(test.Features), test.Labels, test.Classes);
+        Assert.InRange(m.Accuracy, 0.79, 0.84);
+    }
+}
