@@ -2,14 +2,17 @@ using Theta.Optim;
 
 namespace Theta.Tests.Optim;
 
-// Each optimizer against a trajectory computed by hand. The problem: f(θ) = ½·Σ aᵢθᵢ², so
-// ∂f/∂θᵢ = aᵢθᵢ, from θ = (1, −2, 0.5) with a = (1, 2, 3). The gradient comes from autograd; the
+// Each optimizer against a trajectory computed by hand. The problem: f(θ) = ½·Σ aᵢ(θᵢ − cᵢ)², so
+// ∂f/∂θᵢ = aᵢ(θᵢ − cᵢ), from θ = (1, −2, 0.5) with a = (1, 2, 3), c = (0.25, 0.5, −1). (The offset c
+// matters: with c = 0, g + λθ = (a + λ)θ is a rescaled g, and Adam, being scale-invariant,
+// could not tell coupled L2 from none.) The gradient comes from autograd; the
 // expected θ after each of 3 steps is computed in this file, in double, from the update formula
 // written beside each case (per coordinate: the problem is separable). s is that coordinate's
 // state (velocity, moments …), starting at 0; t counts steps from 1.
 public sealed class TrajectoryTests
 {
     private static readonly double[] A = [1, 2, 3];
+    private static readonly double[] C = [0.25, 0.5, -1];
     private static readonly float[] Theta0 = [1f, -2f, 0.5f];
 
     private delegate double Rule(double theta, double g, int t, double[] s);
@@ -80,6 +83,7 @@ public sealed class TrajectoryTests
         var (make, rule) = Cases[name];
         var p = Tensor.FromArray(Theta0).RequireGrad();
         var a = Tensor.FromArray(A.Select(v => (float)v).ToArray());
+        var c = Tensor.FromArray(C.Select(v => (float)v).ToArray());
         var opt = make(p);
 
         var expected = Theta0.Select(v => (double)v).ToArray();
@@ -87,9 +91,10 @@ public sealed class TrajectoryTests
         for (int t = 1; t <= 3; t++)
         {
             opt.ZeroGrad();
-            (0.5f * (a * p * p).Sum()).Backward(); // ∂f/∂θᵢ = aᵢθᵢ
+            var d = p - c;
+            (0.5f * (a * d * d).Sum()).Backward(); // ∂f/∂θᵢ = aᵢ(θᵢ − cᵢ)
             opt.Step();
-            for (int i = 0; i < A.Length; i++) expected[i] = rule(expected[i], A[i] * expected[i], t, state[i]);
+            for (int i = 0; i < A.Length; i++) expected[i] = rule(expected[i], A[i] * (expected[i] - C[i]), t, state[i]);
             for (int i = 0; i < A.Length; i++)
                 Assert.True(Math.Abs(p[i] - expected[i]) <= 1e-5 * (1 + Math.Abs(expected[i])),
                     $"{name}, step {t}, θ[{i}] = {p[i]}, expected {expected[i]}");
