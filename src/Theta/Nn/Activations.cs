@@ -1,0 +1,42 @@
+namespace Theta.Nn;
+
+// The activation layers: each wraps one elementwise op and has no parameters.
+
+/// <summary>σ(x) = 1 / (1 + e^(−x)), elementwise.</summary>
+public sealed class Sigmoid : Module
+{
+    public override Tensor Forward(Tensor x) => x.Sigmoid();
+}
+
+/// <summary>tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x)), elementwise.</summary>
+public sealed class Tanh : Module
+{
+    public override Tensor Forward(Tensor x) => x.Tanh();
+}
+
+/// <summary>ReLU(x) = max(0, x), elementwise.</summary>
+public sealed class ReLU : Module
+{
+    public override Tensor Forward(Tensor x) => x.Relu();
+}
+
+/// <summary>LeakyReLU(x) = x for x &gt; 0, slope·x otherwise, elementwise.</summary>
+public sealed class LeakyReLU(float slope = 0.01f) : Module
+{
+    /// <summary>The slope for negative inputs.</summary>
+    public float Slope { get; } = slope;
+
+    public override Tensor Forward(Tensor x) => x.LeakyRelu(Slope);
+
+    protected override void AddDescription(IDictionary<string, object> d) => d["slope"] = Slope;
+}
+
+/// <summary>softmax(x)_i = e^(x_i) / Σ_j e^(x_j) along <see cref="Axis"/> (default the last).</summary>
+public sealed class Softmax(int axis = -1) : Module
+{
+    public int Axis { get; } = axis;
+
+    public override Tensor Forward(Tensor x) => x.Softmax(Axis);
+
+    protected override void AddDescription(IDictionary<string, object> d) => d["axis"] = Axis;
+}

@@ -1,0 +1,27 @@
+namespace Theta.Nn;
+
+/// <summary>
+/// Inverted dropout: in training, y = x ⊙ m with m_i = 1/(1−p) (kept, probability 1−p) or 0;
+/// in evaluation, y = x. E[y] = x either way. The masks come from the layer's own seeded
+/// <see cref="Rng"/>, so a run is reproducible.
+/// </summary>
+public sealed class Dropout : Module
+{
+    private readonly Rng _rng;
+
+    /// <param name="p">Probability of dropping each element, in [0, 1).</param>
+    /// <param name="rng">Draws the masks; give each dropout layer its own.</param>
+    public Dropout(float p, Rng rng)
+    {
+        if (!(p >= 0f && p < 1f)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1)");
+        P = p;
+        _rng = rng;
+    }
+
+    /// <summary>The drop probability.</summary>
+    public float P { get; }
+
+    public override Tensor Forward(Tensor x) => x.Dropout(P, _rng, Training);
+
+    protected override void AddDescription(IDictionary<string, object> d) => d["p"] = P;
+}

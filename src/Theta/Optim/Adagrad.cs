@@ -1,0 +1,34 @@
+using System.Numerics.Tensors;
+
+namespace Theta.Optim;
+
+/// <summary>Options for <see cref="Adagrad"/>. Defaults (PyTorch): η = 0.01, ε = 1e-10.</summary>
+public sealed record AdagradOptions(float LearningRate = 0.01f, float Epsilon = 1e-10f, float WeightDecay = 0f, float L1Decay = 0f)
+    : OptimizerOptions(LearningRate, WeightDecay, L1Decay)
+{
+    /// <summary>ε &gt; 0 keeps the division finite.</summary>
+    public float Epsilon { get; init => field = Check.Positive(value, nameof(AdagradOptions), nameof(Epsilon)); } = Check.Positive(Epsilon, nameof(AdagradOptions), nameof(Epsilon));
+}
+
+/// <summary>
+/// Adagrad (Duchi et al. 2011): s ← s + g², θ ← θ − η·g / (√s + ε). Each coordinate's step
+/// shrinks with the sum of its squared gradients. State: <c>"{i}.sum_sq"</c>.
+/// </summary>
+public sealed class Adagrad : Optimizer
+{
+    private readonly float[][] _s;
+    private readonly float _eps;
+
+    public Adagrad(IEnumerable<Tensor> parameters, AdagradOptions? options = null) : base(parameters, options ??= new AdagradOptions())
+    {
+        _eps = options.Epsilon;
+        _s = AddStateForAll("sum_sq");
+    }
+
+    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
+    {
+        var s = _s[index].AsSpan();
+        TensorPrimitives.MultiplyAdd(g, g, s, s); // s ← s + g²
+        Vec.ScaledStep(theta, LearningRate, g, s, _eps, Temp(g.Length));
+    }
+}
