@@ -11,8 +11,12 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var root = new RootCommand("Theta: a pure-.NET deep-learning library.")
+        var root = new RootCommand("Theta: deep learning the way the course teaches it, in pure .NET.\nTrain naive Bayes, logistic regression and neural networks on CSV files, compare them, and benchmark the engine.")
         {
+            TrainCommand.Create(),
+            EvalCommand.Create(),
+            PredictCommand.Create(),
+            CompareCommand.Create(),
             BenchCommand.Create(),
         };
         try

@@ -13,13 +13,15 @@ namespace Theta.Classic;
 /// <param name="L2">λ of the penalty (λ/2)·‖θ‖² subtracted from the mean log-likelihood (θ₀ is not penalised).</param>
 /// <param name="Seed">Seeds the mini-batch shuffle.</param>
 /// <param name="Solver">GradientAscent (the course's, default) or Newton (few exact second-order steps; StepSize is unused).</param>
+/// <param name="Optimizer">For gradient ascent: plain steps (Sgd, default) or an engine optimizer with StepSize as its learning rate.</param>
 public sealed record LogisticRegressionOptions(
     float StepSize = 0.5f,
     int Steps = 5000,
     int BatchSize = 0,
     float L2 = 0f,
     ulong Seed = 0,
-    LogisticSolver Solver = LogisticSolver.GradientAscent)
+    LogisticSolver Solver = LogisticSolver.GradientAscent,
+    Optim.OptimizerKind Optimizer = Optim.OptimizerKind.Sgd)
 {
     public float StepSize { get; init; } = StepSize > 0 && float.IsFinite(StepSize) ? StepSize
         : throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "LogisticRegression: the step size must be > 0");
@@ -75,7 +77,7 @@ public sealed partial class LogisticRegression : IClassifier
             if (train.ClassCount != 2) throw new ArgumentException($"LogisticRegression: Newton's method is for two classes; {train.Source} has {train.ClassCount} (use gradient ascent)");
             return FitByNewton(train, o, progress);
         }
-        if (train.ClassCount == 2 && o.BatchSize == 0)
+        if (train.ClassCount == 2 && o.BatchSize == 0 && o.Optimizer == Optim.OptimizerKind.Sgd)
             return FitByGradientAscent(train, o, progress);
         return FitWithEngine(train, o, progress);
     }
@@ -133,6 +135,7 @@ public sealed partial class LogisticRegression : IClassifier
         var w = Tensor.Zeros(K, d).RequireGrad();
         var b = Tensor.Zeros(K).RequireGrad();
         Tensor[] parameters = [w, b];
+        var optimizer = Optim.Optimizers.Create(o.Optimizer, parameters, o.StepSize);
         int batch = o.BatchSize == 0 ? n : Math.Min(o.BatchSize, n);
         var rng = new Rng(o.Seed);
         var order = Enumerable.Range(0, n).ToArray();
@@ -152,9 +155,9 @@ public sealed partial class LogisticRegression : IClassifier
                     : Loss.CrossEntropy(logits, batch == n ? train.Labels : Gather(train.Labels, idx));
                 sum -= loss.Item() * idx.Length;
                 if (o.L2 > 0) loss = loss + (w * w).Sum() * (o.L2 / 2);
-                w.ZeroGrad(); b.ZeroGrad();
+                optimizer.ZeroGrad();
                 loss.Backward();
-                foreach (var p in parameters) TensorPrimitives.MultiplyAdd(p.Grad!.Data, -o.StepSize, p.Data, p.Data);
+                optimizer.Step(); // descent on −LL = ascent on LL
             }
             Guard(step, w.Data, b.Data[0]);
             if (progress is not null && (step % every == 0 || step == 1)) progress(step, sum / n);

@@ -56,9 +56,9 @@ public static class ModelFile
                 tensors.Add(("weight", Tensor.FromArray(lr.Weights, lr.Bias.Length, d)));
                 tensors.Add(("bias", Tensor.FromArray(lr.Bias, lr.Bias.Length)));
                 break;
-            case IModelFileWriter w:
-                arch["network"] = w.Architecture();
-                tensors.AddRange(w.Tensors());
+            case NetworkClassifier net:
+                arch["network"] = net.Architecture();
+                tensors.AddRange(net.Network.NamedParameters());
                 break;
             default:
                 throw new NotSupportedException($"ModelFile: cannot save a {model.Classifier.Kind} model");
@@ -112,13 +112,37 @@ public static class ModelFile
                 To2D(r.Tensor("mean", C, d), C, d, v => (double)v), To2D(r.Tensor("variance", C, d), C, d, v => (double)v), classes, features),
             "logistic" or "softmax" => new LogisticRegression(
                 r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
-            _ => ModelFileReaders.TryRead(kind, r, classes, features) ?? throw r.Error("kind", $"\"{kind}\" is not a model kind this Theta knows"),
+            "mlp" => ReadNetwork(r, classes, features),
+            _ => throw r.Error("kind", $"\"{kind}\" is not a model kind this Theta knows"),
         };
         Standardizer? standardizer = r.Bool("standardize")
             ? new Standardizer(r.Tensor("standardize.mean", d).ToArray(), r.Tensor("standardize.std", d).ToArray())
             : null;
         r.CheckAllTensorsUsed();
         return new TrainedModel(classifier, standardizer, csv);
+    }
+
+    // Rebuilds the layers from the architecture, then fills every parameter from its tensor (shapes checked).
+    private static NetworkClassifier ReadNetwork(ArchReader r, string[] classes, string[] features)
+    {
+        var net = r.Object("network");
+        int[] hidden;
+        HiddenActivation activation;
+        try
+        {
+            hidden = net["hidden"]!.AsArray().Select(h => h!.GetValue<int>()).ToArray();
+            activation = Enum.Parse<HiddenActivation>(net["activation"]!.GetValue<string>(), ignoreCase: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
+        {
+            throw r.Error("network", "must give \"hidden\" (a list of layer sizes) and \"activation\" (sigmoid, tanh or relu)");
+        }
+        if (hidden.Any(h => h < 1) || hidden.Length > 64) throw r.Error("network", "has an invalid hidden layer size");
+        var seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
+        foreach (var (name, p) in seq.NamedParameters())
+            r.Tensor(name, p.Shape.Dims.ToArray()).Data.CopyTo(p.Data);
+        seq.Eval();
+        return new NetworkClassifier(seq, activation, hidden, classes, features);
     }
 
     private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(s => (JsonNode)s).ToArray());
@@ -128,31 +152,6 @@ public static class ModelFile
         var r = new T[rows, cols];
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) r[i, j] = f(t[i, j]);
         return r;
-    }
-}
-
-/// <summary>A classifier that writes its own architecture and tensors into a model file (neural networks).</summary>
-public interface IModelFileWriter
-{
-    JsonObject Architecture();
-    IEnumerable<(string Name, Tensor Value)> Tensors();
-}
-
-/// <summary>Readers for model kinds defined outside this file (registered by kind name).</summary>
-public static class ModelFileReaders
-{
-    private static readonly Dictionary<string, Func<ArchReader, string[], string[], IClassifier>> Readers = new(StringComparer.Ordinal);
-
-    public static void Register(string kind, Func<ArchReader, string[], string[], IClassifier> read)
-    {
-        lock (Readers) Readers[kind] = read;
-    }
-
-    internal static IClassifier? TryRead(string kind, ArchReader r, string[] classes, string[] features)
-    {
-        Func<ArchReader, string[], string[], IClassifier>? f;
-        lock (Readers) Readers.TryGetValue(kind, out f);
-        return f?.Invoke(r, classes, features);
     }
 }
 

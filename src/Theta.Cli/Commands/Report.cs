@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Theta.Classic;
+using Theta.Training;
+
+namespace Theta.Cli.Commands;
+
+/// <summary>How the verbs print metrics: Spectre tables for people, JSON objects for programs.</summary>
+internal static class Report
+{
+    public static string F(double v, string format = "0.0000") =>
+        double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
+
+    public static JsonObject Json(ClassificationMetrics m)
+    {
+        var o = new JsonObject
+        {
+            ["rows"] = m.Rows,
+            ["accuracy"] = m.Accuracy,
+            ["logLikelihood"] = m.MeanLogLikelihood,
+        };
+        if (m.RocAuc is double auc && !double.IsNaN(auc)) o["rocAuc"] = auc;
+        o["perClass"] = new JsonArray(m.PerClass.Select(c => (JsonNode)new JsonObject
+        {
+            ["class"] = c.Class, ["support"] = c.Support, ["precision"] = c.Precision, ["recall"] = c.Recall, ["f1"] = c.F1,
+        }).ToArray());
+        int C = m.PerClass.Count;
+        o["confusion"] = new JsonArray(Enumerable.Range(0, C).Select(i =>
+            (JsonNode)new JsonArray(Enumerable.Range(0, C).Select(j => (JsonNode)m.Confusion[i, j]).ToArray())).ToArray());
+        return o;
+    }
+
+    /// <summary>Accuracy, log-likelihood and AUC of one or more named evaluations, side by side.</summary>
+    public static Table Summary(params (string Name, ClassificationMetrics M)[] sets)
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumns(sets.Select(s => new TableColumn(s.Name).RightAligned()).ToArray());
+        t.AddRow(["rows", .. sets.Select(s => s.M.Rows.ToString(CultureInfo.InvariantCulture))]);
+        t.AddRow(["accuracy", .. sets.Select(s => F(s.M.Accuracy))]);
+        t.AddRow(["mean log-likelihood", .. sets.Select(s => F(s.M.MeanLogLikelihood))]);
+        if (sets.All(s => s.M.RocAuc is not null)) t.AddRow(["ROC AUC", .. sets.Select(s => F(s.M.RocAuc!.Value))]);
+        return t;
+    }
+
+    /// <summary>Per-class precision, recall and F1, and the confusion matrix (rows: true class; columns: predicted).</summary>
+    public static Table PerClass(ClassificationMetrics m, string title)
+    {
+        int C = m.PerClass.Count;
+        var t = new Table().Border(TableBorder.Rounded).Title(title).AddColumn("true \\ predicted");
+        foreach (var c in m.PerClass) t.AddColumn(new TableColumn(Markup.Escape(c.Class)).RightAligned());
+        foreach (var h in new[] { "precision", "recall", "F1", "support" }) t.AddColumn(new TableColumn(h).RightAligned());
+        for (int i = 0; i < C; i++)
+        {
+            var s = m.PerClass[i];
+            t.AddRow([Markup.Escape(s.Class), .. Enumerable.Range(0, C).Select(j => m.Confusion[i, j].ToString(CultureInfo.InvariantCulture)),
+                F(s.Precision, "0.000"), F(s.Recall, "0.000"), F(s.F1, "0.000"), s.Support.ToString(CultureInfo.InvariantCulture)]);
+        }
+        return t;
+    }
+
+    /// <summary>The fitted parameters a student looks at: naive Bayes tables, logistic-regression θ.</summary>
+    public static Table? Parameters(IClassifier model, int maxFeatures = 40)
+    {
+        var features = model.FeatureNames;
+        int shown = Math.Min(features.Count, maxFeatures);
+        switch (model)
+        {
+            case BernoulliNaiveBayes nb:
+            {
+                var t = new Table().Border(TableBorder.Rounded).Title("P(xᵢ = 1 | y)").AddColumn("feature");
+                foreach (var c in nb.Classes) t.AddColumn(new TableColumn($"y = {Markup.Escape(c)}").RightAligned());
+                t.AddRow(["P(y)", .. nb.Priors.Select(p => F(p))]);
+                for (int i = 0; i < shown; i++) t.AddRow([Markup.Escape(features[i]), .. Enumerable.Range(0, nb.Classes.Count).Select(c => F(nb.ProbOne[c, i]))]);
+                t.Caption($"Bernoulli naive Bayes, {(nb.Alpha == 1 ? "Laplace (add-one)" : nb.Alpha == 0 ? "MLE" : $"α = {nb.Alpha}")} estimates"
+                    + (shown < features.Count ? $"; {features.Count - shown} more features not shown" : ""));
+                return t;
+            }
+            case GaussianNaiveBayes g:
+            {
+                var t = new Table().Border(TableBorder.Rounded).Title("μ (σ) per class").AddColumn("feature");
+                foreach (var c in g.Classes) t.AddColumn(new TableColumn($"y = {Markup.Escape(c)}").RightAligned());
+                t.AddRow(["P(y)", .. g.Priors.Select(p => F(p))]);
+                for (int i = 0; i < shown; i++)
+                    t.AddRow([Markup.Escape(features[i]), .. Enumerable.Range(0, g.Classes.Count).Select(c => $"{F(g.Mean[c, i], "0.000")} ({F(Math.Sqrt(g.Variance[c, i]), "0.000")})")]);
+                t.Caption("Gaussian naive Bayes" + (shown < features.Count ? $"; {features.Count - shown} more features not shown" : ""));
+                return t;
+            }
+            case LogisticRegression lr:
+            {
+                int K = lr.Bias.Length, d = features.Count;
+                var t = new Table().Border(TableBorder.Rounded).Title(K == 1 ? "logistic regression: θ" : "softmax regression: W").AddColumn("parameter");
+                var rows = K == 1 ? new[] { "θ" } : lr.Classes.Select(c => $"y = {Markup.Escape(c)}").ToArray();
+                foreach (var r in rows) t.AddColumn(new TableColumn(r).RightAligned());
+                t.AddRow(["θ₀ (bias)", .. Enumerable.Range(0, K).Select(k => F(lr.Bias[k]))]);
+                for (int i = 0; i < shown; i++) t.AddRow([Markup.Escape(features[i]), .. Enumerable.Range(0, K).Select(k => F(lr.Weights[k * d + i]))]);
+                if (shown < features.Count) t.Caption($"… {features.Count - shown} more features");
+                return t;
+            }
+            default: return null;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Theta.Data;
+using Theta.Io;
+using Theta.Training;
+
+namespace Theta.Cli.Commands;
+
+/// <summary>
+/// <c>theta train --train F [--test F] --model naive-bayes|logistic|mlp [options] [--out model.theta] [--json]</c>:
+/// fits a model on the training file, reports it on both files, and saves it (atomically, only after everything succeeded).
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var train = new Option<string>("--train") { Description = "Training data (CSV; label in the last column unless --label).", Required = true };
+        var test = new Option<string?>("--test") { Description = "Held-out test data with the same columns." };
+        var output = new Option<string?>("--out") { Description = "Where to save the model (e.g. model.theta)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var data = new DataOptions();
+        var model = new ModelOptions();
+        var cmd = new Command("train", "Train a classifier on a CSV file and judge it on a held-out test file.") { train, test, output, json };
+        model.AddTo(cmd);
+        data.AddTo(cmd);
+        cmd.SetAction(p =>
+        {
+            var csv = data.Read(p);
+            var spec = model.Read(p);
+            bool asJson = p.GetValue(json);
+            var (trainSet, testSet) = Load(p.GetValue(train)!, p.GetValue(test), csv);
+            var sw = Stopwatch.StartNew();
+            var trained = Run(trainSet, spec, csv, asJson);
+            double seconds = sw.Elapsed.TotalSeconds;
+            var trainM = trained.Evaluate(trainSet);
+            var testM = testSet is null ? null : trained.Evaluate(testSet);
+            if (p.GetValue(output) is { } path) ModelFile.Save(trained, path);
+
+            if (asJson)
+            {
+                var o = new JsonObject { ["model"] = trained.Classifier.Kind, ["train"] = Report.Json(trainM) };
+                if (testM is not null) o["test"] = Report.Json(testM);
+                o["seconds"] = seconds;
+                Console.WriteLine(o.ToJsonString());
+                return 0;
+            }
+            if (Report.Parameters(trained.Classifier) is { } table) AnsiConsole.Write(table);
+            AnsiConsole.Write(testM is null ? Report.Summary(("train", trainM)) : Report.Summary(("train", trainM), ("test", testM)));
+            AnsiConsole.Write(Report.PerClass(testM ?? trainM, testM is null ? "training data" : "test data"));
+            AnsiConsole.MarkupLine($"{Markup.Escape(trained.Classifier.Kind)} trained in {seconds:0.000} s" +
+                (p.GetValue(output) is { } saved ? $"; saved to [bold]{Markup.Escape(saved)}[/]" : ""));
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Reads the training file, then the test file with the training file's classes and features.</summary>
+    internal static (Dataset Train, Dataset? Test) Load(string trainPath, string? testPath, CsvOptions csv)
+    {
+        var trainSet = CsvReader.Read(trainPath, csv);
+        var testSet = testPath is null ? null : CsvReader.Read(testPath, csv, trainSet.Classes, trainSet.FeatureNames);
+        return (trainSet, testSet);
+    }
+
+    /// <summary>Trains with a live progress bar (iterative models, interactive terminal) or quietly.</summary>
+    internal static TrainedModel Run(Dataset train, ModelSpec spec, CsvOptions csv, bool quiet, string? label = null)
+    {
+        if (quiet || spec.Kind == ModelKind.NaiveBayes || !AnsiConsole.Profile.Capabilities.Interactive)
+            return Fitting.Fit(train, spec, csv);
+        TrainedModel? result = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(label ?? spec.Name);
+                result = Fitting.Fit(train, spec, csv, pr =>
+                {
+                    task.MaxValue = pr.Steps;
+                    task.Value = pr.Step;
+                    task.Description = $"{label ?? spec.Name}  step {pr.Step}/{pr.Steps}  LL {pr.LogLikelihood:0.0000}";
+                });
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Theta.Optim;
+
+/// <summary>The optimizers the command line offers by name.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Plain gradient steps (ascent on the log-likelihood).</summary>
+    Sgd,
+    /// <summary>SGD with momentum 0.9.</summary>
+    Momentum,
+    /// <summary>Adam with its paper's defaults.</summary>
+    Adam,
+}
+
+/// <summary>Makes the optimizers the command line names, with their defaults.</summary>
+public static class Optimizers
+{
+    /// <summary>An optimizer of <paramref name="kind"/> over <paramref name="parameters"/>; null learning rate = 0.5 (SGD), 0.1 (momentum), 0.01 (Adam).</summary>
+    public static Optimizer Create(OptimizerKind kind, IEnumerable<Tensor> parameters, float? learningRate = null) => kind switch
+    {
+        OptimizerKind.Sgd => new Sgd(parameters, new SgdOptions(learningRate ?? 0.5f)),
+        OptimizerKind.Momentum => new Momentum(parameters, new MomentumOptions(learningRate ?? 0.1f)),
+        _ => new Adam(parameters, new AdamOptions(learningRate ?? 0.01f)),
+    };
+}

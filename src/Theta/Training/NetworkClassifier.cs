@@ -1,0 +1,109 @@
+using System.Numerics.Tensors;
+using System.Text.Json.Nodes;
+using Theta.Classic;
+using Theta.Data;
+using Theta.Nn;
+using Theta.Optim;
+
+namespace Theta.Training;
+
+/// <summary>
+/// A neural network classifier for tabular data: logistic regressions stacked in layers.
+/// Hidden layers Linear → activation; the output is one sigmoid unit for two classes (trained on
+/// the Bernoulli log-likelihood) or a softmax over the classes (the multinomial log-likelihood).
+/// Started from seeded random weights and trained by maximum likelihood with mini-batches.
+/// </summary>
+public sealed class NetworkClassifier : IClassifier
+{
+    public NetworkClassifier(Sequential network, HiddenActivation activation, int[] hidden, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
+    {
+        Network = network; Activation = activation; Hidden = hidden; Classes = classes; FeatureNames = featureNames;
+    }
+
+    public string Kind => "mlp";
+    public IReadOnlyList<string> Classes { get; }
+    public IReadOnlyList<string> FeatureNames { get; }
+    /// <summary>The layers: Linear, activation, …, Linear (logits).</summary>
+    public Sequential Network { get; }
+    public HiddenActivation Activation { get; }
+    public int[] Hidden { get; }
+
+    /// <summary>Builds the layers with weights drawn from <paramref name="rng"/>: d → hidden… → 1 (two classes) or C.</summary>
+    public static Sequential Build(int d, int[] hidden, HiddenActivation activation, int classes, Rng rng)
+    {
+        var layers = new List<Module>();
+        int width = d;
+        foreach (int h in hidden)
+        {
+            layers.Add(new Linear(width, h, rng));
+            layers.Add(activation switch { HiddenActivation.Sigmoid => new Sigmoid(), HiddenActivation.Tanh => new Tanh(), _ => new ReLU() });
+            width = h;
+        }
+        layers.Add(new Linear(width, classes == 2 ? 1 : classes, rng));
+        return new Sequential([.. layers]);
+    }
+
+    /// <summary>Trains a new network on <paramref name="train"/>; <paramref name="progress"/> gets the epoch and the training mean log-likelihood.</summary>
+    public static NetworkClassifier Fit(Dataset train, NetworkOptions o, Action<TrainingProgress>? progress = null)
+    {
+        if (train.ClassCount < 2) throw new ArgumentException($"NetworkClassifier: {train.Source} has one class; two or more are needed");
+        if (o.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(o), o.Epochs, "NetworkClassifier: epochs must be at least 1");
+        if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "NetworkClassifier: the batch size must be at least 1");
+        var rng = new Rng(o.Seed);
+        int n = train.Rows, C = train.ClassCount;
+        var net = Build(train.FeatureCount, o.HiddenLayers, o.Activation, C, rng);
+        var weights = net.NamedParameters().Where(p => p.Name.EndsWith("weight", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        var optimizer = Optimizers.Create(o.Optimizer, net.Parameters(), o.LearningRate);
+        var targets = Tensor.FromArray(train.Labels.Select(l => (float)l).ToArray(), n, 1);
+        var order = Enumerable.Range(0, n).ToArray();
+        int batch = Math.Min(o.BatchSize, n);
+        for (int epoch = 1; epoch <= o.Epochs; epoch++)
+        {
+            net.Train();
+            rng.Shuffle<int>(order);
+            double sum = 0;
+            for (int start = 0; start < n; start += batch)
+            {
+                var idx = order.AsSpan(start, Math.Min(batch, n - start));
+                var logits = net.Forward(train.Features.SelectRows(idx));
+                Tensor loss = C == 2
+                    ? Loss.BinaryCrossEntropyWithLogits(logits, targets.SelectRows(idx))
+                    : Loss.CrossEntropy(logits, idx.ToArray().Select(i => train.Labels[i]).ToArray());
+                float value = loss.Item();
+                if (!float.IsFinite(value))
+                    throw new ArithmeticException($"NetworkClassifier: the loss became {value} at epoch {epoch}, rows {start + 1}–{start + idx.Length}; lower the learning rate");
+                sum -= value * idx.Length;
+                if (o.L2 > 0) foreach (var w in weights) loss = loss + (w * w).Sum() * (o.L2 / 2);
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+            }
+            progress?.Invoke(new TrainingProgress(epoch, o.Epochs, sum / n));
+        }
+        net.Eval();
+        return new NetworkClassifier(net, o.Activation, o.HiddenLayers, train.Classes, train.FeatureNames);
+    }
+
+    public Tensor PredictProba(Tensor x)
+    {
+        Classifier.CheckFeatures(this, x);
+        using var _ = Autograd.NoGrad();
+        Network.Eval();
+        var logits = Network.Forward(x);
+        if (Classes.Count > 2) return logits.Softmax();
+        int n = x.Shape[0];
+        var p = new float[n * 2];
+        var p1 = new float[n];
+        TensorPrimitives.Sigmoid(logits.Data, p1);
+        for (int r = 0; r < n; r++) { p[2 * r] = 1 - p1[r]; p[2 * r + 1] = p1[r]; }
+        return Tensor.FromArray(p, n, 2);
+    }
+
+    /// <summary>The architecture for the model file: hidden sizes and activation (the output layer follows from the classes).</summary>
+    internal JsonObject Architecture() => new()
+    {
+        ["hidden"] = new JsonArray(Hidden.Select(h => (JsonNode)h).ToArray()),
+        ["activation"] = Activation.ToString().ToLowerInvariant(),
+        ["layers"] = new JsonArray(Network.NamedChildren().Select(c => (JsonNode)JsonValue.Create(c.Module.TypeName)).ToArray()),
+    };
+}
