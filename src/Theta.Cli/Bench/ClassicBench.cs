@@ -16,10 +16,17 @@ internal sealed record ClassicResult(string Model, int Threads, double Min, doub
 /// </summary>
 internal static class ClassicBench
 {
-    public static List<ClassicResult> Run(int[] threads, int reps, Action<string>? status = null)
+    public static List<ClassicResult> Run(int[] threads, int reps, Action<string>? status = null, string? exportDir = null)
     {
         status?.Invoke("making 120,000 × 200 binary rows");
         var (train, test) = ClassicWorkload.Make();
+        if (exportDir is not null)
+        {
+            status?.Invoke($"writing {exportDir}/train.csv and test.csv");
+            Directory.CreateDirectory(exportDir);
+            Export(train, Path.Combine(exportDir, "train.csv"));
+            Export(test, Path.Combine(exportDir, "test.csv"));
+        }
         var results = new List<ClassicResult>();
         int saved = ThetaRuntime.Threads;
         try
@@ -40,6 +47,23 @@ internal static class ClassicBench
         finally { ThetaRuntime.Threads = saved; }
         return results;
     }
+
+    // Binary features as 0/1 text, label last: the same file layout theta train reads.
+    private static void Export(Dataset d, string path) => Theta.Io.AtomicFile.Write(path, stream =>
+    {
+        using var w = new StreamWriter(stream, leaveOpen: true);
+        w.Write(string.Join(",", d.FeatureNames));
+        w.Write(",Label\n");
+        var x = d.Features.Data;
+        var line = new char[2 * d.FeatureCount + 2];
+        for (int r = 0; r < d.Rows; r++)
+        {
+            for (int j = 0; j < d.FeatureCount; j++) { line[2 * j] = x[r * d.FeatureCount + j] == 1f ? '1' : '0'; line[2 * j + 1] = ','; }
+            line[^2] = (char)('0' + d.Labels[r]);
+            line[^1] = '\n';
+            w.Write(line);
+        }
+    });
 
     private static ClassicResult Time(string name, int threads, int reps, Dataset train, Dataset test, Func<IClassifier> fit, Func<IClassifier, string> notes)
     {

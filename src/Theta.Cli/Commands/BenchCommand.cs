@@ -64,16 +64,17 @@ internal static class BenchCommand
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts.", DefaultValueFactory = _ => "1,2" };
         var reps = new Option<int>("--reps") { Description = "Timed fits per model (after one warm-up; median reported).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print a JSON list instead of a table." };
+        var export = new Option<string?>("--export") { Description = "Also write the data to DIR/train.csv and DIR/test.csv (for bench/peers/sklearn_classic.py)." };
         var classic = new Command("classic", "Fit time of naive Bayes and logistic regression on 100,000 × 200 binary features (the scikit-learn peer's workload).")
         {
-            threads, reps, json,
+            threads, reps, json, export,
         };
         classic.SetAction(parse =>
         {
             int[] threadCounts = ParseList(parse.GetValue(threads)!, "--threads", min: 1);
             int r = parse.GetValue(reps);
             if (r < 1) throw new ArgumentException($"--reps must be at least 1, got {r}.");
-            var results = ClassicBench.Run(threadCounts, r, parse.GetValue(json) ? null : s => Console.Error.WriteLine($"# {s}"));
+            var results = ClassicBench.Run(threadCounts, r, parse.GetValue(json) ? null : s => Console.Error.WriteLine($"# {s}"), parse.GetValue(export));
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(results.Select(x => new

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Theta.Data;
 
 namespace Theta.Classic;
@@ -57,15 +58,24 @@ public sealed class BernoulliNaiveBayes : IClassifier
         var x = train.Features.Data;
         var ones = new long[C, d];
         var count = new long[C];
+        // Rows are added into float sums per class (vectorised); a float counts exactly up to 2²⁴,
+        // so the sums move into the long counts every 2²³ rows.
+        var sums = new float[C * d];
         for (int r = 0; r < n; r++)
         {
+            var row = x.Slice(r * d, d);
+            int bad = Kernels.Activations.IndexOfNonBinary(row);
+            if (bad >= 0)
+                throw train.ErrorAt(r, bad, $"{row[bad]} is not 0 or 1; Bernoulli naive Bayes needs binary features (use --nb gaussian for real values)");
             int c = train.Labels[r];
             count[c]++;
-            for (int i = 0; i < d; i++)
+            var s = sums.AsSpan(c * d, d);
+            TensorPrimitives.Add(s, row, s);
+            if ((r + 1) % (1 << 23) == 0 || r == n - 1)
             {
-                float v = x[r * d + i];
-                if (v == 1f) ones[c, i]++;
-                else if (v != 0f) throw train.ErrorAt(r, i, $"{v} is not 0 or 1; Bernoulli naive Bayes needs binary features (use --nb gaussian for real values)");
+                for (int k = 0; k < C; k++)
+                    for (int i = 0; i < d; i++) ones[k, i] += (long)sums[k * d + i];
+                Array.Clear(sums);
             }
         }
         return new BernoulliNaiveBayes(count, ones, train.Classes, train.FeatureNames, alpha);

@@ -44,4 +44,18 @@ internal static class Activations
         }
         for (; i < x.Length; i++) dx[i] += x[i] > 0 ? g[i] : slope * g[i];
     }
+
+    /// <summary>The index of the first value that is neither 0 nor 1, or −1 (binary-feature check).</summary>
+    public static int IndexOfNonBinary(ReadOnlySpan<float> x)
+    {
+        int i = 0, w = Vector<float>.Count;
+        for (; i <= x.Length - w; i += w)
+        {
+            var v = new Vector<float>(x[i..]);
+            var ok = Vector.Equals(v, Vector<float>.Zero) | Vector.Equals(v, Vector<float>.One);
+            if (!Vector.EqualsAll(ok, new Vector<int>(-1))) break;
+        }
+        for (; i < x.Length; i++) if (x[i] != 0f && x[i] != 1f) return i;
+        return -1;
+    }
 }

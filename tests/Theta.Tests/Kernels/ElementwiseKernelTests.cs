@@ -26,6 +26,23 @@ public sealed class ElementwiseKernelTests
         }
     }
 
+    [Fact]
+    public void IndexOfNonBinaryFindsTheFirstOffender()
+    {
+        for (int n = 1; n <= 67; n++)
+        {
+            var x = Enumerable.Range(0, n).Select(i => (float)(i % 2)).ToArray();
+            Assert.Equal(-1, Theta.Kernels.Activations.IndexOfNonBinary(x));
+            for (int at = 0; at < n; at += 7)
+            {
+                var y = (float[])x.Clone();
+                y[at] = at % 3 == 0 ? 0.5f : -1f;
+                if (at + 3 < n) y[at + 3] = 2f; // a later offender must not win
+                Assert.Equal(at, Theta.Kernels.Activations.IndexOfNonBinary(y));
+            }
+        }
+    }
+
     // Naive broadcasting: for each output multi-index, read each input at the index clamped to 0 where its dim is 1.
     private static int Offset(int[] outIdx, Shape s)
     {
