@@ -100,6 +100,18 @@ public sealed class ClassicCommandTests : IDisposable
     }
 
     [Fact]
+    public void SplitHoldsOutAStratifiedSeededTestSet()
+    {
+        string[] args = ["train", "--train", Cli.Cs109("netflix-train.csv"), "--drop", "Demographic", "--model", "naive-bayes", "--split", "0.2", "--seed", "7", "--json"];
+        var a = Cli.Run(args);
+        Assert.True(a.ExitCode == 0, a.Err);
+        var test = JsonDocument.Parse(a.Out).RootElement.GetProperty("test");
+        Assert.Equal(900, test.GetProperty("rows").GetInt32());                // 20 % of 4500
+        Assert.Equal(a.Out.Split("\"seconds\"")[0], Cli.Run(args).Out.Split("\"seconds\"")[0]); // same seed, same figures
+        Assert.Contains("either --split or --test", Cli.Run([.. args, "--test", Cli.Cs109("netflix-test.csv")]).Err);
+    }
+
+    [Fact]
     public void HelpListsEveryVerb()
     {
         var r = Cli.Run("--help");

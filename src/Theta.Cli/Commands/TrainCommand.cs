@@ -18,11 +18,12 @@ internal static class TrainCommand
     {
         var train = new Option<string>("--train") { Description = "Training data (CSV; label in the last column unless --label).", Required = true };
         var test = new Option<string?>("--test") { Description = "Held-out test data with the same columns." };
+        var split = new Option<double?>("--split") { Description = "Without --test: hold out this fraction of the training file as the test set (stratified, seeded by --seed), e.g. 0.2." };
         var output = new Option<string?>("--out") { Description = "Where to save the model (e.g. model.theta)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var data = new DataOptions();
         var model = new ModelOptions();
-        var cmd = new Command("train", "Train a classifier on a CSV file and judge it on a held-out test file.") { train, test, output, json };
+        var cmd = new Command("train", "Train a classifier on a CSV file and judge it on a held-out test file.") { train, test, split, output, json };
         model.AddTo(cmd);
         data.AddTo(cmd);
         cmd.SetAction(p =>
@@ -31,6 +32,13 @@ internal static class TrainCommand
             var spec = model.Read(p);
             bool asJson = p.GetValue(json);
             var (trainSet, testSet) = Load(p.GetValue(train)!, p.GetValue(test), csv);
+            if (p.GetValue(split) is double fraction)
+            {
+                if (testSet is not null) throw new ArgumentException("--split holds out part of --train as the test set; give either --split or --test, not both");
+                if (!(fraction > 0 && fraction < 1)) throw new ArgumentException($"--split must be a fraction between 0 and 1, got {fraction}");
+                var (tr, te) = Splits.TrainTest(trainSet.Labels, fraction, new Rng(p.GetValue(model.Seed)));
+                (trainSet, testSet) = (trainSet.Subset(tr), trainSet.Subset(te));
+            }
             var sw = Stopwatch.StartNew();
             var trained = Run(trainSet, spec, csv, asJson);
             double seconds = sw.Elapsed.TotalSeconds;
