@@ -17,6 +17,7 @@ internal static class Program
             EvalCommand.Create(),
             PredictCommand.Create(),
             CompareCommand.Create(),
+            DataCommand.Create(),
             BenchCommand.Create(),
         };
         try
