@@ -21,4 +21,13 @@ public static class TestData
         Directory.Exists(path) ? path : throw new InvalidOperationException($"test data not found at {path}; set THETA_DATA");
 
     public static string Cs109(string file) => Path.Combine(Root, "cs109", file);
+
+    /// <summary>A CS109 problem-set pair read as the problem set does (Demographic dropped where present); test uses train's classes and features.</summary>
+    public static (Theta.Data.Dataset Train, Theta.Data.Dataset Test) LoadCs109(string name)
+    {
+        var opts = new Theta.Data.CsvOptions(Drop: name is "heart" or "netflix" ? ["Demographic"] : null);
+        var train = Theta.Data.CsvReader.Read(Cs109($"{name}-train.csv"), opts);
+        var test = Theta.Data.CsvReader.Read(Cs109($"{name}-test.csv"), opts, train.Classes, train.FeatureNames);
+        return (train, test);
+    }
 }

@@ -6,14 +6,6 @@ namespace Theta.Tests.Classic;
 
 public sealed class LogisticRegressionTests
 {
-    internal static (Dataset Train, Dataset Test) Load(string name)
-    {
-        var opts = new CsvOptions(Drop: name is "heart" or "netflix" ? ["Demographic"] : null);
-        var train = CsvReader.Read(TestData.Cs109($"{name}-train.csv"), opts);
-        var test = CsvReader.Read(TestData.Cs109($"{name}-test.csv"), opts, train.Classes, train.FeatureNames);
-        return (train, test);
-    }
-
     [Theory]
     // The problem set's figures: θ₀ and θ = 0 at the start, 5000 full-batch steps on the mean
     // log-likelihood, η = 0.5, threshold 0.5 (netflix 0.678, heart 0.679, ancestry 0.815).
@@ -23,7 +15,7 @@ public sealed class LogisticRegressionTests
     [InlineData("simple", 1.0)]
     public void GradientAscentReproducesTheProblemSet(string name, double expected)
     {
-        var (train, test) = Load(name);
+        var (train, test) = TestData.LoadCs109(name);
         var lr = LogisticRegression.Fit(train);
         var m = ClassificationMetrics.Compute(lr.PredictProba(test.Features), test.Labels, test.Classes);
         Assert.Equal(expected, m.Accuracy, 3);
@@ -53,7 +45,7 @@ public sealed class LogisticRegressionTests
     [Fact]
     public void MiniBatchesAndL2AlsoLearn()
     {
-        var (train, test) = Load("ancestry");
+        var (train, test) = TestData.LoadCs109("ancestry");
         var lr = LogisticRegression.Fit(train, new LogisticRegressionOptions(StepSize: 0.1f, Steps: 60, BatchSize: 16, L2: 1e-3f, Seed: 3));
         var m = ClassificationMetrics.Compute(lr.PredictProba(test.Features), test.Labels, test.Classes);
         Assert.InRange(m.Accuracy, 0.77, 0.85);
@@ -89,7 +81,7 @@ public sealed class NewtonTests
     [Fact]
     public void NewtonReachesTheOptimumThatGradientAscentApproaches()
     {
-        var (train, test) = LogisticRegressionTests.Load("ancestry");
+        var (train, test) = TestData.LoadCs109("ancestry");
         var llNewton = new List<double>();
         var newton = LogisticRegression.Fit(train, new LogisticRegressionOptions(Steps: 50, L2: 1e-2f, Solver: LogisticSolver.Newton), (_, ll) => llNewton.Add(ll));
         Assert.InRange(llNewton.Count, 3, 12); // converged well before 50 steps

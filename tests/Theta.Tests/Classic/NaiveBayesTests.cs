@@ -6,14 +6,6 @@ namespace Theta.Tests.Classic;
 
 public sealed class NaiveBayesTests
 {
-    private static (Dataset Train, Dataset Test) Load(string name)
-    {
-        var opts = new CsvOptions(Drop: name is "heart" or "netflix" ? ["Demographic"] : null);
-        var train = CsvReader.Read(TestData.Cs109($"{name}-train.csv"), opts);
-        var test = CsvReader.Read(TestData.Cs109($"{name}-test.csv"), opts, train.Classes, train.FeatureNames);
-        return (train, test);
-    }
-
     [Theory]
     // Reference accuracies of the CS109 problem set (Laplace-smoothed Bernoulli naive Bayes, Demographic dropped).
     [InlineData("netflix", 0.672)]
@@ -22,7 +14,7 @@ public sealed class NaiveBayesTests
     [InlineData("simple", 1.0)]
     public void LaplaceNaiveBayesReproducesTheProblemSet(string name, double expected)
     {
-        var (train, test) = Load(name);
+        var (train, test) = TestData.LoadCs109(name);
         var nb = BernoulliNaiveBayes.Fit(train);
         var m = ClassificationMetrics.Compute(nb.PredictProba(test.Features), test.Labels, test.Classes);
         Assert.Equal(expected, m.Accuracy, 4);

@@ -1,7 +1,6 @@
 using Theta.Classic;
 using Theta.Data;
 using Theta.Io;
-using Theta.Tests.Classic;
 using Theta.Training;
 
 namespace Theta.Tests.Io;
@@ -15,7 +14,7 @@ public sealed class ModelFileTests : IDisposable
 
     private static TrainedModel Make(string kind, out Dataset test)
     {
-        var (train, t) = LogisticRegressionTests.Load("heart");
+        var (train, t) = TestData.LoadCs109("heart");
         test = t;
         var csv = new CsvOptions(Drop: ["Demographic"]);
         switch (kind)
