@@ -55,6 +55,7 @@ internal static class TrainCommand
                 return 0;
             }
             if (Report.Parameters(trained.Classifier) is { } table) AnsiConsole.Write(table);
+            else if (trained.Classifier is NetworkClassifier net) Console.WriteLine(net.Network.Summary(1, trainSet.FeatureCount));
             AnsiConsole.Write(testM is null ? Report.Summary(("train", trainM)) : Report.Summary(("train", trainM), ("test", testM)));
             AnsiConsole.Write(Report.PerClass(testM ?? trainM, testM is null ? "training data" : "test data"));
             AnsiConsole.MarkupLine($"{Markup.Escape(trained.Classifier.Kind)} trained in {seconds:0.000} s" +
