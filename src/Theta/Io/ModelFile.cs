@@ -187,9 +187,10 @@ public sealed class ArchReader(string path, JsonObject arch, IReadOnlyDictionary
         return t;
     }
 
-    internal void CheckAllTensorsUsed()
+    /// <summary>Fails unless every tensor in the file was read (or is one <paramref name="ignore"/> accepts): a left-over tensor means an altered file or another model.</summary>
+    public void CheckAllTensorsUsed(Func<string, bool>? ignore = null)
     {
-        var extra = tensors.Keys.Where(k => !_used.Contains(k)).Order().ToList();
+        var extra = tensors.Keys.Where(k => !_used.Contains(k) && ignore?.Invoke(k) != true).Order().ToList();
         if (extra.Count > 0) throw new ModelFormatException($"{path}: tensors {string.Join(", ", extra.Select(e => $"\"{e}\""))} are not part of the architecture (altered file or another model)");
     }
 }
