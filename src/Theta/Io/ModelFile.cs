@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Theta.Classic;
 using Theta.Data;
+using Theta.Nn;
 using Theta.Training;
 
 namespace Theta.Io;
@@ -138,9 +139,20 @@ public static class ModelFile
             throw r.Error("network", "must give \"hidden\" (a list of layer sizes) and \"activation\" (sigmoid, tanh or relu)");
         }
         if (hidden.Any(h => h < 1) || hidden.Length > 64) throw r.Error("network", "has an invalid hidden layer size");
-        var seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
-        foreach (var (name, p) in seq.NamedParameters())
-            r.Tensor(name, p.Shape.Dims.ToArray()).Data.CopyTo(p.Data);
+        // The layers themselves: the general description (as in network files), or, in files
+        // written before it existed, rebuilt from the hidden sizes and the activation.
+        Sequential seq;
+        if (net["model"] is { } model)
+        {
+            seq = NetworkArchitecture.Build(model, r.Path, r.TotalFloats) as Sequential ?? throw r.Error("network", "\"model\" must be a Sequential");
+            int outputs = classes.Length == 2 ? 1 : classes.Length;
+            Shape? output = null;
+            try { output = seq.Summary(1, features.Length).Rows[^1].OutputShape; } catch (ShapeException) { }
+            if (output != new Shape(1, outputs))
+                throw r.Error("network", $"does not map {features.Length} features to {outputs} output{(outputs == 1 ? "" : "s")} (a model for another data set)");
+        }
+        else seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
+        NetworkArchitecture.LoadWeights(seq, r);
         seq.Eval();
         return new NetworkClassifier(seq, activation, hidden, classes, features);
     }
@@ -161,6 +173,12 @@ public sealed class ArchReader(string path, JsonObject arch, IReadOnlyDictionary
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
     public JsonObject Root => arch;
+
+    /// <summary>The file the architecture came from (for error messages).</summary>
+    public string Path => path;
+
+    /// <summary>The number of floats in all the file's tensors: what an architecture may claim at most.</summary>
+    public long TotalFloats => tensors.Values.Sum(t => (long)t.Size);
 
     public ModelFormatException Error(string field, string what) => new($"{path}: architecture field \"{field}\" {what}");
 

@@ -77,10 +77,6 @@ public sealed partial class Trainer
         string mine = NetworkArchitecture.ToJson(Model).ToJsonString(), theirs = NetworkArchitecture.ToJson(saved).ToJsonString();
         if (mine != theirs)
             throw new ModelFormatException($"{checkpointPath}: the checkpoint is for another architecture: expected {mine}, the file has {theirs}");
-        var current = Optimizer.GetState();
-        var buffers = current.Buffers.ToDictionary(kv => kv.Key, kv => reader.Tensor(Checkpoint.TensorName(kv.Key), kv.Value.Length).ToArray());
-        reader.CheckAllTensorsUsed();
-
         JsonObject s;
         long step, globalStep;
         float lr;
@@ -112,6 +108,8 @@ public sealed partial class Trainer
         {
             throw new ModelFormatException($"{checkpointPath}: the training state (__metadata__[\"{Checkpoint.Key}\"]) is malformed: {e.Message}");
         }
+        var buffers = Optimizer.GetState().Buffers.ToDictionary(kv => kv.Key, kv => reader.Tensor(Checkpoint.TensorName(kv.Key), kv.Value.Length).ToArray());
+        reader.CheckAllTensorsUsed();
         var layers = Dropouts(Model, "").ToList();
         if (layers.Count != dropout.Count || layers.Any(d => !dropout.ContainsKey(d.Path)))
             throw new ModelFormatException($"{checkpointPath}: the checkpoint has Rng states for dropout layers [{string.Join(", ", dropout.Keys)}], the model has [{string.Join(", ", layers.Select(d => d.Path))}]");
