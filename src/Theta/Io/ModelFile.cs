@@ -16,29 +16,24 @@ namespace Theta.Io;
 /// </summary>
 public static class ModelFile
 {
-    private const string Key = "theta";
+    internal const string Key = "theta";
     private const int Version = 1;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically (an existing file is replaced only when the write succeeded).</summary>
     public static void Save(TrainedModel model, string path)
     {
-        var arch = new JsonObject
+        var arch = Header(model.Classifier.Kind);
+        arch["classes"] = Strings(model.Classifier.Classes);
+        arch["features"] = Strings(model.Classifier.FeatureNames);
+        arch["csv"] = new JsonObject
         {
-            ["format"] = "theta-model",
-            ["version"] = Version,
-            ["kind"] = model.Classifier.Kind,
-            ["classes"] = Strings(model.Classifier.Classes),
-            ["features"] = Strings(model.Classifier.FeatureNames),
-            ["csv"] = new JsonObject
-            {
-                ["hasHeader"] = model.Csv.HasHeader,
-                ["label"] = model.Csv.Label,
-                ["drop"] = Strings(model.Csv.Drop ?? []),
-                ["group"] = model.Csv.Group,
-                ["separator"] = model.Csv.Separator?.ToString(),
-            },
-            ["standardize"] = model.Standardizer is not null,
+            ["hasHeader"] = model.Csv.HasHeader,
+            ["label"] = model.Csv.Label,
+            ["drop"] = Strings(model.Csv.Drop ?? []),
+            ["group"] = model.Csv.Group,
+            ["separator"] = model.Csv.Separator?.ToString(),
         };
+        arch["standardize"] = model.Standardizer is not null;
         var tensors = new List<(string, Tensor)>();
         int C = model.Classifier.Classes.Count, d = model.Classifier.FeatureNames.Count;
         switch (model.Classifier)
@@ -75,19 +70,7 @@ public static class ModelFile
     /// <summary>Reads and validates a model file.</summary>
     public static TrainedModel Load(string path)
     {
-        if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
-        var (list, metadata) = SafeTensors.Read(path);
-        var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
-        if (!metadata.TryGetValue(Key, out var json))
-            throw new ModelFormatException($"{path}: a safetensors file without Theta's architecture (__metadata__[\"{Key}\"]); not a Theta model");
-        JsonObject arch;
-        try { arch = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException("null"); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException($"{path}: the architecture is not valid JSON ({e.Message})"); }
-
-        var r = new ArchReader(path, arch, tensors);
-        if (r.String("format") != "theta-model") throw r.Error("format", "expected \"theta-model\"");
-        int version = r.Int("version");
-        if (version != Version) throw r.Error("version", $"is {version}; this Theta reads version {Version}");
+        var (r, _) = Open(path);
         string kind = r.String("kind");
         var classes = r.Strings("classes");
         var features = r.Strings("features");
@@ -114,6 +97,7 @@ public static class ModelFile
             "logistic" or "softmax" => new LogisticRegression(
                 r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
             "mlp" => ReadNetwork(r, classes, features),
+            "network" => throw r.Error("kind", "is \"network\": a network file, which loads with NetworkFile.Load, not as a tabular model"),
             _ => throw r.Error("kind", $"\"{kind}\" is not a model kind this Theta knows"),
         };
         Standardizer? standardizer = r.Bool("standardize")
@@ -156,6 +140,31 @@ public static class ModelFile
         seq.Eval();
         return new NetworkClassifier(seq, activation, hidden, classes, features);
     }
+
+    /// <summary>
+    /// The shared start of reading any Theta model file: the safetensors layout (validated against
+    /// the file's size), the architecture JSON under <c>__metadata__["theta"]</c>, its format and version.
+    /// </summary>
+    internal static (ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) Open(string path)
+    {
+        if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
+        var (list, metadata) = SafeTensors.Read(path);
+        var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
+        if (!metadata.TryGetValue(Key, out var json))
+            throw new ModelFormatException($"{path}: a safetensors file without Theta's architecture (__metadata__[\"{Key}\"]); not a Theta model");
+        JsonObject arch;
+        try { arch = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException("null"); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException($"{path}: the architecture is not valid JSON ({e.Message})"); }
+
+        var r = new ArchReader(path, arch, tensors);
+        if (r.String("format") != "theta-model") throw r.Error("format", "expected \"theta-model\"");
+        int version = r.Int("version");
+        if (version != Version) throw r.Error("version", $"is {version}; this Theta reads version {Version}");
+        return (r, metadata);
+    }
+
+    /// <summary>Writes the architecture header's common fields: format and version.</summary>
+    internal static JsonObject Header(string kind) => new() { ["format"] = "theta-model", ["version"] = Version, ["kind"] = kind };
 
     private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(s => (JsonNode)s).ToArray());
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Theta.Nn;
 
@@ -26,8 +25,6 @@ public sealed record NetworkModel(Sequential Network, NetworkMetadata Metadata);
 /// </summary>
 public static class NetworkFile
 {
-    internal const string Key = "theta";
-    private const int Version = 1;
     private const string Kind = "network";
 
     /// <summary>Writes <paramref name="network"/> (architecture and weights) to <paramref name="path"/> atomically: an existing file is replaced only when the write succeeded.</summary>
@@ -66,44 +63,26 @@ public static class NetworkFile
     internal static void Write(Module network, string path, NetworkMetadata? metadata, IEnumerable<(string, Tensor)> extraTensors, Dictionary<string, string> extraMetadata)
     {
         var m = metadata ?? new NetworkMetadata();
-        var arch = new JsonObject
-        {
-            ["format"] = "theta-model",
-            ["version"] = Version,
-            ["kind"] = Kind,
-            ["network"] = NetworkArchitecture.ToJson(network),
-        };
+        var arch = ModelFile.Header(Kind);
+        arch["network"] = NetworkArchitecture.ToJson(network);
         if (m.InputShape is { } shape) arch["inputShape"] = new JsonArray([.. shape.Select(d => (JsonNode)d)]);
         if (m.Classes is { } classes) arch["classes"] = new JsonArray([.. classes.Select(c => (JsonNode)c)]);
         if (m.Dataset is { } dataset) arch["dataset"] = dataset;
         if (m.Extra is { } extra) arch["extra"] = new JsonObject(extra.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
-        extraMetadata[Key] = arch.ToJsonString();
+        extraMetadata[ModelFile.Key] = arch.ToJsonString();
         SafeTensors.Write(path, [.. network.NamedParameters(), .. extraTensors], extraMetadata);
     }
 
     // Reads the layout, rebuilds the module and fills its parameters; the caller checks for left-over tensors.
     internal static (Module Network, NetworkMetadata Metadata, ArchReader Reader, IReadOnlyDictionary<string, string> Raw) ReadCore(string path)
     {
-        if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
-        var (list, raw) = SafeTensors.Read(path);
-        var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
-        if (!raw.TryGetValue(Key, out var json))
-            throw new ModelFormatException($"{path}: a safetensors file without Theta's architecture (__metadata__[\"{Key}\"]); not a Theta model");
-        JsonObject arch;
-        try { arch = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException("null"); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException($"{path}: the architecture is not valid JSON ({e.Message})"); }
-
-        var r = new ArchReader(path, arch, tensors);
-        if (r.String("format") != "theta-model") throw r.Error("format", "expected \"theta-model\"");
-        int version = r.Int("version");
-        if (version != Version) throw r.Error("version", $"is {version}; this Theta reads version {Version}");
+        var (r, raw) = ModelFile.Open(path);
         string kind = r.String("kind");
         if (kind != Kind) throw r.Error("kind", $"is \"{kind}\"; a network file (\"{Kind}\") was expected (classic and tabular models load with ModelFile)");
 
-        long floats = list.Sum(t => (long)t.Value.Size);
-        var module = NetworkArchitecture.Build(r.Object("network"), path, floats);
+        var module = NetworkArchitecture.Build(r.Object("network"), path, r.TotalFloats);
         NetworkArchitecture.LoadWeights(module, r);
-        return (module, ReadMetadata(r, arch), r, raw);
+        return (module, ReadMetadata(r, r.Root), r, raw);
     }
 
     private static NetworkMetadata ReadMetadata(ArchReader r, JsonObject arch)
