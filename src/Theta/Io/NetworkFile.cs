@@ -43,7 +43,7 @@ public static class NetworkFile
     public static NetworkModel Read(string path, int[]? inputShape = null)
     {
         var (module, metadata, reader, raw) = ReadCore(path);
-        reader.CheckAllTensorsUsed(raw.ContainsKey(Training.Checkpoint.Key) ? Training.Checkpoint.IsStateTensor : null);
+        reader.CheckAllTensorsUsed(raw.ContainsKey(CheckpointFormat.Key) ? CheckpointFormat.IsStateTensor : null);
         if (module is not Sequential seq) throw new ModelFormatException($"{path}: the network is a {module.TypeName}; a Sequential was expected");
         if (inputShape is not null) CheckInput(path, seq, metadata, inputShape);
         seq.Eval();
@@ -105,4 +105,13 @@ public static class NetworkFile
         }
         return new NetworkMetadata(shape, classes, dataset, extra);
     }
+}
+
+/// <summary>Names in a checkpoint file beside the network's own: the training-state metadata key and the optimizer's tensors.</summary>
+internal static class CheckpointFormat
+{
+    public const string Key = "theta-checkpoint";
+    private const string Prefix = "optimizer.";
+    public static string TensorName(string buffer) => Prefix + buffer;
+    public static bool IsStateTensor(string name) => name.StartsWith(Prefix, StringComparison.Ordinal);
 }

@@ -7,15 +7,6 @@ using Theta.Optim;
 
 namespace Theta.Training;
 
-/// <summary>Names in a checkpoint file beside the network's own: the training-state metadata key and the optimizer's tensors.</summary>
-internal static class Checkpoint
-{
-    public const string Key = "theta-checkpoint";
-    private const string Prefix = "optimizer.";
-    public static string TensorName(string buffer) => Prefix + buffer;
-    public static bool IsStateTensor(string name) => name.StartsWith(Prefix, StringComparison.Ordinal);
-}
-
 // Checkpoints: a network file (architecture + weights, readable by NetworkFile.Load) plus the
 // optimizer's buffers as tensors "optimizer.{i}.{name}" and, under __metadata__["theta-checkpoint"],
 // everything else the next step depends on: epoch, global step, the optimizer's step count and
@@ -45,8 +36,8 @@ public sealed partial class Trainer
             ["stoppedEarly"] = History.StoppedEarly,
             ["stopReason"] = History.StopReason,
         };
-        var buffers = opt.Buffers.Select(kv => (Checkpoint.TensorName(kv.Key), Tensor.FromArray(kv.Value)));
-        NetworkFile.Write(Model, path, Options.CheckpointMetadata, buffers, new Dictionary<string, string> { [Checkpoint.Key] = state.ToJsonString() });
+        var buffers = opt.Buffers.Select(kv => (CheckpointFormat.TensorName(kv.Key), Tensor.FromArray(kv.Value)));
+        NetworkFile.Write(Model, path, Options.CheckpointMetadata, buffers, new Dictionary<string, string> { [CheckpointFormat.Key] = state.ToJsonString() });
     }
 
     /// <summary>
@@ -72,8 +63,8 @@ public sealed partial class Trainer
     public int ResumeFrom(string checkpointPath)
     {
         var (saved, _, reader, raw) = NetworkFile.ReadCore(checkpointPath);
-        if (!raw.TryGetValue(Checkpoint.Key, out var json))
-            throw new ModelFormatException($"{checkpointPath}: a model file without training state (__metadata__[\"{Checkpoint.Key}\"]); not a checkpoint");
+        if (!raw.TryGetValue(CheckpointFormat.Key, out var json))
+            throw new ModelFormatException($"{checkpointPath}: a model file without training state (__metadata__[\"{CheckpointFormat.Key}\"]); not a checkpoint");
         string mine = NetworkArchitecture.ToJson(Model).ToJsonString(), theirs = NetworkArchitecture.ToJson(saved).ToJsonString();
         if (mine != theirs)
             throw new ModelFormatException($"{checkpointPath}: the checkpoint is for another architecture: expected {mine}, the file has {theirs}");
@@ -106,9 +97,9 @@ public sealed partial class Trainer
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
         {
-            throw new ModelFormatException($"{checkpointPath}: the training state (__metadata__[\"{Checkpoint.Key}\"]) is malformed: {e.Message}");
+            throw new ModelFormatException($"{checkpointPath}: the training state (__metadata__[\"{CheckpointFormat.Key}\"]) is malformed: {e.Message}");
         }
-        var buffers = Optimizer.GetState().Buffers.ToDictionary(kv => kv.Key, kv => reader.Tensor(Checkpoint.TensorName(kv.Key), kv.Value.Length).ToArray());
+        var buffers = Optimizer.GetState().Buffers.ToDictionary(kv => kv.Key, kv => reader.Tensor(CheckpointFormat.TensorName(kv.Key), kv.Value.Length).ToArray());
         reader.CheckAllTensorsUsed();
         var layers = Dropouts(Model, "").ToList();
         if (layers.Count != dropout.Count || layers.Any(d => !dropout.ContainsKey(d.Path)))
