@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Theta.Classic;
 using Theta.Data;
+using Theta.Nn;
 using Theta.Training;
 
 namespace Theta.Io;
@@ -15,29 +16,24 @@ namespace Theta.Io;
 /// </summary>
 public static class ModelFile
 {
-    private const string Key = "theta";
+    internal const string Key = "theta";
     private const int Version = 1;
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically (an existing file is replaced only when the write succeeded).</summary>
     public static void Save(TrainedModel model, string path)
     {
-        var arch = new JsonObject
+        var arch = Header(model.Classifier.Kind);
+        arch["classes"] = Strings(model.Classifier.Classes);
+        arch["features"] = Strings(model.Classifier.FeatureNames);
+        arch["csv"] = new JsonObject
         {
-            ["format"] = "theta-model",
-            ["version"] = Version,
-            ["kind"] = model.Classifier.Kind,
-            ["classes"] = Strings(model.Classifier.Classes),
-            ["features"] = Strings(model.Classifier.FeatureNames),
-            ["csv"] = new JsonObject
-            {
-                ["hasHeader"] = model.Csv.HasHeader,
-                ["label"] = model.Csv.Label,
-                ["drop"] = Strings(model.Csv.Drop ?? []),
-                ["group"] = model.Csv.Group,
-                ["separator"] = model.Csv.Separator?.ToString(),
-            },
-            ["standardize"] = model.Standardizer is not null,
+            ["hasHeader"] = model.Csv.HasHeader,
+            ["label"] = model.Csv.Label,
+            ["drop"] = Strings(model.Csv.Drop ?? []),
+            ["group"] = model.Csv.Group,
+            ["separator"] = model.Csv.Separator?.ToString(),
         };
+        arch["standardize"] = model.Standardizer is not null;
         var tensors = new List<(string, Tensor)>();
         int C = model.Classifier.Classes.Count, d = model.Classifier.FeatureNames.Count;
         switch (model.Classifier)
@@ -74,19 +70,7 @@ public static class ModelFile
     /// <summary>Reads and validates a model file.</summary>
     public static TrainedModel Load(string path)
     {
-        if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
-        var (list, metadata) = SafeTensors.Read(path);
-        var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
-        if (!metadata.TryGetValue(Key, out var json))
-            throw new ModelFormatException($"{path}: a safetensors file without Theta's architecture (__metadata__[\"{Key}\"]); not a Theta model");
-        JsonObject arch;
-        try { arch = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException("null"); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException($"{path}: the architecture is not valid JSON ({e.Message})"); }
-
-        var r = new ArchReader(path, arch, tensors);
-        if (r.String("format") != "theta-model") throw r.Error("format", "expected \"theta-model\"");
-        int version = r.Int("version");
-        if (version != Version) throw r.Error("version", $"is {version}; this Theta reads version {Version}");
+        var (r, _) = Open(path);
         string kind = r.String("kind");
         var classes = r.Strings("classes");
         var features = r.Strings("features");
@@ -113,6 +97,7 @@ public static class ModelFile
             "logistic" or "softmax" => new LogisticRegression(
                 r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
             "mlp" => ReadNetwork(r, classes, features),
+            "network" => throw r.Error("kind", "is \"network\": a network file, which loads with NetworkFile.Load, not as a tabular model"),
             _ => throw r.Error("kind", $"\"{kind}\" is not a model kind this Theta knows"),
         };
         Standardizer? standardizer = r.Bool("standardize")
@@ -138,12 +123,48 @@ public static class ModelFile
             throw r.Error("network", "must give \"hidden\" (a list of layer sizes) and \"activation\" (sigmoid, tanh or relu)");
         }
         if (hidden.Any(h => h < 1) || hidden.Length > 64) throw r.Error("network", "has an invalid hidden layer size");
-        var seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
-        foreach (var (name, p) in seq.NamedParameters())
-            r.Tensor(name, p.Shape.Dims.ToArray()).Data.CopyTo(p.Data);
+        // The layers themselves: the general description (as in network files), or, in files
+        // written before it existed, rebuilt from the hidden sizes and the activation.
+        Sequential seq;
+        if (net["model"] is { } model)
+        {
+            seq = NetworkArchitecture.Build(model, r.Path, r.TotalFloats) as Sequential ?? throw r.Error("network", "\"model\" must be a Sequential");
+            int outputs = classes.Length == 2 ? 1 : classes.Length;
+            Shape? output = null;
+            try { output = seq.Summary(1, features.Length).Rows[^1].OutputShape; } catch (ShapeException) { }
+            if (output != new Shape(1, outputs))
+                throw r.Error("network", $"does not map {features.Length} features to {outputs} output{(outputs == 1 ? "" : "s")} (a model for another data set)");
+        }
+        else seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
+        NetworkArchitecture.LoadWeights(seq, r);
         seq.Eval();
         return new NetworkClassifier(seq, activation, hidden, classes, features);
     }
+
+    /// <summary>
+    /// The shared start of reading any Theta model file: the safetensors layout (validated against
+    /// the file's size), the architecture JSON under <c>__metadata__["theta"]</c>, its format and version.
+    /// </summary>
+    internal static (ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) Open(string path)
+    {
+        if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
+        var (list, metadata) = SafeTensors.Read(path);
+        var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
+        if (!metadata.TryGetValue(Key, out var json))
+            throw new ModelFormatException($"{path}: a safetensors file without Theta's architecture (__metadata__[\"{Key}\"]); not a Theta model");
+        JsonObject arch;
+        try { arch = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException("null"); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException($"{path}: the architecture is not valid JSON ({e.Message})"); }
+
+        var r = new ArchReader(path, arch, tensors);
+        if (r.String("format") != "theta-model") throw r.Error("format", "expected \"theta-model\"");
+        int version = r.Int("version");
+        if (version != Version) throw r.Error("version", $"is {version}; this Theta reads version {Version}");
+        return (r, metadata);
+    }
+
+    /// <summary>Writes the architecture header's common fields: format and version.</summary>
+    internal static JsonObject Header(string kind) => new() { ["format"] = "theta-model", ["version"] = Version, ["kind"] = kind };
 
     private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(s => (JsonNode)s).ToArray());
 
@@ -161,6 +182,12 @@ public sealed class ArchReader(string path, JsonObject arch, IReadOnlyDictionary
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
     public JsonObject Root => arch;
+
+    /// <summary>The file the architecture came from (for error messages).</summary>
+    public string Path => path;
+
+    /// <summary>The number of floats in all the file's tensors: what an architecture may claim at most.</summary>
+    public long TotalFloats => tensors.Values.Sum(t => (long)t.Size);
 
     public ModelFormatException Error(string field, string what) => new($"{path}: architecture field \"{field}\" {what}");
 
@@ -187,9 +214,10 @@ public sealed class ArchReader(string path, JsonObject arch, IReadOnlyDictionary
         return t;
     }
 
-    internal void CheckAllTensorsUsed()
+    /// <summary>Fails unless every tensor in the file was read (or is one <paramref name="ignore"/> accepts): a left-over tensor means an altered file or another model.</summary>
+    public void CheckAllTensorsUsed(Func<string, bool>? ignore = null)
     {
-        var extra = tensors.Keys.Where(k => !_used.Contains(k)).Order().ToList();
+        var extra = tensors.Keys.Where(k => !_used.Contains(k) && ignore?.Invoke(k) != true).Order().ToList();
         if (extra.Count > 0) throw new ModelFormatException($"{path}: tensors {string.Join(", ", extra.Select(e => $"\"{e}\""))} are not part of the architecture (altered file or another model)");
     }
 }

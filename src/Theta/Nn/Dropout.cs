@@ -18,6 +18,9 @@ public sealed class Dropout : Module
         _rng = rng;
     }
 
+    /// <summary>The generator that draws the masks (a checkpoint saves and restores its state).</summary>
+    public Rng Rng => _rng;
+
     /// <summary>The drop probability.</summary>
     public float P { get; }
 

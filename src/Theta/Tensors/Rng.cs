@@ -78,6 +78,28 @@ public sealed class Rng
         }
     }
 
+    /// <summary>
+    /// Everything the next draw depends on (the four state words and the kept Box–Muller value):
+    /// <c>SetState(GetState())</c> later replays exactly the numbers that followed. Checkpoints store it.
+    /// </summary>
+    public RngState GetState() => new(_s0, _s1, _s2, _s3, _spareNormal);
+
+    /// <summary>Restores a state taken by <see cref="GetState"/>; the generator then continues exactly as the one it came from.</summary>
+    public void SetState(RngState state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+            throw new ArgumentException("Rng.SetState: the all-zero state is not a xoshiro128** state", nameof(state));
+        (_s0, _s1, _s2, _s3, _spareNormal) = (state.S0, state.S1, state.S2, state.S3, state.SpareNormal);
+    }
+
+    /// <summary>An independent generator in the same state: both produce the same numbers from here on.</summary>
+    public Rng Clone()
+    {
+        var c = new Rng(0);
+        c.SetState(GetState());
+        return c;
+    }
+
     /// <summary>A random permutation of 0..n-1.</summary>
     public int[] Permutation(int n)
     {
@@ -87,3 +109,6 @@ public sealed class Rng
         return p;
     }
 }
+
+/// <summary>A snapshot of an <see cref="Rng"/>: the xoshiro128** words s0..s3 and the pending normal deviate, if any.</summary>
+public readonly record struct RngState(uint S0, uint S1, uint S2, uint S3, double? SpareNormal);

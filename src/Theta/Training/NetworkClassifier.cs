@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using Theta.Classic;
 using Theta.Data;
+using Theta.Io;
 using Theta.Nn;
 using Theta.Optim;
 
@@ -99,11 +100,11 @@ public sealed class NetworkClassifier : IClassifier
         return Tensor.FromArray(p, n, 2);
     }
 
-    /// <summary>The architecture for the model file: hidden sizes and activation (the output layer follows from the classes).</summary>
+    /// <summary>The architecture for the model file: hidden sizes and activation, and the layers as a network file describes them (<see cref="NetworkArchitecture"/>).</summary>
     internal JsonObject Architecture() => new()
     {
         ["hidden"] = new JsonArray(Hidden.Select(h => (JsonNode)h).ToArray()),
         ["activation"] = Activation.ToString().ToLowerInvariant(),
-        ["layers"] = new JsonArray(Network.NamedChildren().Select(c => (JsonNode)JsonValue.Create(c.Module.TypeName)).ToArray()),
+        ["model"] = NetworkArchitecture.ToJson(Network),
     };
 }

@@ -10,7 +10,7 @@ public sealed class ModelFileTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("theta-mf-").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    public static TheoryData<string> Kinds() => ["bernoulli", "gaussian", "logistic", "softmax"];
+    public static TheoryData<string> Kinds() => ["bernoulli", "gaussian", "logistic", "softmax", "mlp"];
 
     private static TrainedModel Make(string kind, out Dataset test)
     {
@@ -23,6 +23,7 @@ public sealed class ModelFileTests : IDisposable
             case "gaussian":
                 var s = Standardizer.Fit(train.Features);
                 return new TrainedModel(GaussianNaiveBayes.Fit(train.WithFeatures(s.Transform(train.Features))), s, csv);
+            case "mlp": return new TrainedModel(NetworkClassifier.Fit(train, new NetworkOptions(Hidden: [6, 4], Activation: HiddenActivation.Tanh, Epochs: 3)), null, csv);
             case "logistic": return new TrainedModel(LogisticRegression.Fit(train, new(Steps: 200)), null, csv);
             default:
                 var three = new Dataset(train.Features, train.Labels.Select((l, i) => i % 5 == 0 ? 2 : l).ToArray(), ["0", "1", "2"], train.FeatureNames);
@@ -79,5 +80,17 @@ public sealed class ModelFileTests : IDisposable
         Check(@"{\""format\""", @"[\""format\""", "architecture is not valid JSON");
         Check("\"theta\":", "\"thetb\":", "without Theta's architecture");
         Assert.Contains("no such model file", Assert.Throws<ModelFormatException>(() => ModelFile.Load(Path.Combine(_dir, "none.theta"))).Message);
+    }
+
+    [Fact]
+    public void NetworksAreStoredWithTheGeneralLayerDescription()
+    {
+        var path = Path.Combine(_dir, "m.theta");
+        ModelFile.Save(Make("mlp", out _), path);
+        var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(path));
+        Assert.Contains(@"\""model\"":{\""type\"":\""Sequential\"",\""layers\"":[{\""type\"":\""Linear\"",\""in\"":22,\""out\"":6", text);
+        // A description that does not fit the features is another model, even when the weights were edited to match.
+        File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes(text.Replace(@"\""type\"":\""Tanh\""},{\""type\"":\""Linear\"",\""in\"":6,\""out\"":4", @"\""type\"":\""Tanh\""},{\""type\"":\""Linear\"",\""in\"":6,\""out\"":2")));
+        Assert.Contains("\"network\" does not map 22 features to 1 output", Assert.Throws<ModelFormatException>(() => ModelFile.Load(path)).Message);
     }
 }

@@ -1,0 +1,81 @@
+using Theta.Io;
+using Theta.Optim;
+
+namespace Theta.Training;
+
+/// <summary>
+/// How a <see cref="Trainer"/> runs. Each value is checked when the record is made (and when it
+/// is varied with <c>with</c>): a bad value is an <see cref="ArgumentException"/> naming the field.
+/// </summary>
+/// <param name="Epochs">Passes over the training data (≥ 1; default 10). A resumed run continues up to this count.</param>
+/// <param name="BatchSize">Examples per mini-batch (≥ 1, at most the number of examples; default 64). The last batch of an epoch may be smaller.</param>
+/// <param name="Seed">Seeds the shuffle of the examples before each epoch (default 1). The model's initial weights come from the caller's own Rng.</param>
+/// <param name="Patience">Early stopping: stop when the validation loss (the training loss without a validation set) has not improved on its best for this many epochs (≥ 1; default null, never stop early).</param>
+/// <param name="CheckpointEvery">Write a checkpoint every this many epochs (≥ 0; default 0, never). Needs <paramref name="CheckpointPath"/>.</param>
+/// <param name="CheckpointPath">Where checkpoints go; <c>{epoch}</c> in it is replaced by the epoch number, otherwise each one replaces the last (atomically).</param>
+/// <param name="Schedule">Sets the learning rate before every step from the global step t = 0, 1, … (default null, the optimizer's rate throughout).</param>
+/// <param name="EvalBatchSize">Rows per forward pass when evaluating (≥ 1; default 1000), so memory stays bounded.</param>
+/// <param name="ProgressEvery">Report progress every this many batches, and after each epoch's last (≥ 1; default 10).</param>
+/// <param name="CheckpointMetadata">Input shape, class names, … written into checkpoints, so a checkpoint loads as a model file.</param>
+public sealed record TrainerOptions(
+    int Epochs = 10,
+    int BatchSize = 64,
+    ulong Seed = 1,
+    int? Patience = null,
+    int CheckpointEvery = 0,
+    string? CheckpointPath = null,
+    LearningRateSchedule? Schedule = null,
+    int EvalBatchSize = 1000,
+    int ProgressEvery = 10,
+    NetworkMetadata? CheckpointMetadata = null)
+{
+    public int Epochs { get; init => field = AtLeast(value, 1, nameof(Epochs)); } = AtLeast(Epochs, 1, nameof(Epochs));
+    public int BatchSize { get; init => field = AtLeast(value, 1, nameof(BatchSize)); } = AtLeast(BatchSize, 1, nameof(BatchSize));
+    public int? Patience { get; init => field = value is int p ? AtLeast(p, 1, nameof(Patience)) : null; } = Patience is int p ? AtLeast(p, 1, nameof(Patience)) : null;
+    public int CheckpointEvery { get; init => field = AtLeast(value, 0, nameof(CheckpointEvery)); } = AtLeast(CheckpointEvery, 0, nameof(CheckpointEvery));
+    public int EvalBatchSize { get; init => field = AtLeast(value, 1, nameof(EvalBatchSize)); } = AtLeast(EvalBatchSize, 1, nameof(EvalBatchSize));
+    public int ProgressEvery { get; init => field = AtLeast(value, 1, nameof(ProgressEvery)); } = AtLeast(ProgressEvery, 1, nameof(ProgressEvery));
+
+    private static int AtLeast(int v, int min, string field)
+        => v >= min ? v : throw new ArgumentException($"TrainerOptions: {field} must be at least {min}, got {v}", field);
+}
+
+/// <summary>
+/// Progress within an epoch: batch <paramref name="Batch"/> of <paramref name="Batches"/> done; the
+/// running mean loss and accuracy over this epoch's batches so far; training speed since
+/// <see cref="Trainer.Fit"/> began; and the estimated time left for the remaining epochs (evaluation excluded).
+/// </summary>
+public readonly record struct TrainerProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double ExamplesPerSecond, TimeSpan Remaining);
+
+/// <summary>One epoch: the mean training loss and accuracy over its mini-batches (in training mode, as the weights moved), the validation loss and accuracy after it (null without a validation set), and its wall time.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double? ValLoss, double? ValAccuracy, double Seconds)
+{
+    /// <summary>The loss early stopping watches: validation if there is one, training otherwise.</summary>
+    public double MonitoredLoss => ValLoss ?? TrainLoss;
+}
+
+/// <summary>What <see cref="Trainer.Fit"/> returns: one record per epoch run (including any before a resume), and whether and why it stopped early.</summary>
+public sealed record TrainingHistory(IReadOnlyList<EpochRecord> Epochs, bool StoppedEarly = false, string? StopReason = null)
+{
+    /// <summary>The epoch with the lowest <see cref="EpochRecord.MonitoredLoss"/> (the first on ties); 0 when no epoch ran.</summary>
+    public int BestEpoch => Epochs.Count == 0 ? 0 : Epochs.MinBy(e => e.MonitoredLoss)!.Epoch;
+
+    /// <summary>The last epoch's record.</summary>
+    public EpochRecord? Last => Epochs.Count == 0 ? null : Epochs[^1];
+}
+
+/// <summary>
+/// Training produced a NaN or an infinity. The message names where: <c>epoch 3, step 17 (global step 217):
+/// the gradient of 2.weight (layer 2, Linear) has NaN</c>. Usually the learning rate is too high.
+/// </summary>
+public sealed class TrainingDivergedException(string message, int epoch, int step, long globalStep, string? parameter)
+    : ArithmeticException(message)
+{
+    public int Epoch { get; } = epoch;
+    /// <summary>The step (mini-batch, from 1) within the epoch.</summary>
+    public int Step { get; } = step;
+    /// <summary>Steps since the start of training, from 1.</summary>
+    public long GlobalStep { get; } = globalStep;
+    /// <summary>The parameter whose value or gradient is not finite, or null when the loss itself is.</summary>
+    public string? Parameter { get; } = parameter;
+}
