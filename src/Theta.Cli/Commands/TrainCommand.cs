@@ -26,6 +26,7 @@ internal static class TrainCommand
         var cmd = new Command("train", "Train a classifier on a CSV file and judge it on a held-out test file.") { train, test, split, output, json };
         model.AddTo(cmd);
         data.AddTo(cmd);
+        cmd.Add(TrainMnistCommand.Create());
         cmd.SetAction(p =>
         {
             var csv = data.Read(p);
