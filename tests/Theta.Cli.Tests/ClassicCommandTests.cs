@@ -122,3 +122,37 @@ public sealed class ClassicCommandTests : IDisposable
         Assert.NotEqual(0, Cli.Run("bench", "gemm", "--sizes", "12x").ExitCode);
     }
 }
+
+public sealed class MnistCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("theta-cli-mnist-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string MnistDir => Path.GetDirectoryName(Path.GetDirectoryName(Cli.Cs109("simple-train.csv")))! + "/mnist";
+
+    [Fact]
+    public void TrainMnistPrintsTheJsonContractAndSavesTheNetwork()
+    {
+        var model = Path.Combine(_dir, "mlp.theta");
+        var r = Cli.Run("train", "mnist", "--data", MnistDir, "--model", "mlp", "--epochs", "1", "--limit", "3000", "--json", "--out", model);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var root = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal("mlp", root.GetProperty("model").GetString());
+        Assert.Equal(3000, root.GetProperty("train").GetProperty("rows").GetInt32());
+        Assert.Equal(10000, root.GetProperty("test").GetProperty("rows").GetInt32());
+        Assert.InRange(root.GetProperty("test").GetProperty("accuracy").GetDouble(), 0.80, 1.0);
+        Assert.True(root.GetProperty("test").GetProperty("logLikelihood").GetDouble() < 0);
+        Assert.True(File.Exists(model));
+    }
+
+    [Fact]
+    public void BadSettingsAreOneLineErrors()
+    {
+        Assert.Contains("--batch 5000 is larger than the 100 training images",
+            Cli.Run("train", "mnist", "--data", MnistDir, "--limit", "100", "--batch", "5000").Err);
+        Assert.Contains("--lr must be > 0", Cli.Run("train", "mnist", "--data", MnistDir, "--lr", "0").Err);
+        var r = Cli.Run("train", "mnist", "--data", _dir);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("train-images-idx3-ubyte(.gz) is missing", r.Err);
+    }
+}
