@@ -17,6 +17,10 @@ internal static class Program
             EvalCommand.Create(),
             PredictCommand.Create(),
             CompareCommand.Create(),
+            ExplainCommand.Create(),
+            GradCheckCommand.Create(),
+            SummaryCommand.Create(),
+            FairnessCommand.Create(),
             DataCommand.Create(),
             BenchCommand.Create(),
         };

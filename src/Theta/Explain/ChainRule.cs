@@ -44,6 +44,13 @@ public sealed record Explanation(
     public double MaxRelativeError => Math.Max(ChainRule.RelativeError(Product, FiniteDifference), ChainRule.RelativeError(Autodiff, FiniteDifference));
 }
 
+/// <summary>One row of <see cref="ChainRule.ExplainAll"/>: a parameter, its value, and ∂LL/∂θ three ways.</summary>
+public sealed record ParameterGradient(ParameterRef Parameter, double Value, double Product, double Autodiff, double FiniteDifference)
+{
+    /// <summary>The larger relative error of the product and of autodiff against central differences.</summary>
+    public double MaxRelativeError => Math.Max(ChainRule.RelativeError(Product, FiniteDifference), ChainRule.RelativeError(Autodiff, FiniteDifference));
+}
+
 /// <summary>
 /// The chain rule for a network of stacked logistic regressions, written out with numbers.
 /// <para>Layers ℓ = 1..N: z⁽ℓ⁾ = W⁽ℓ⁾ h⁽ℓ⁻¹⁾ + b⁽ℓ⁾, h⁽ℓ⁾ = act(z⁽ℓ⁾), h⁽⁰⁾ = x; the output ŷ is σ(z⁽ᴺ⁾)
@@ -91,6 +98,25 @@ public static class ChainRule
         double fd = CentralDifference(stack, x, [label], p, eps);
         double ad = Autodiff(stack, Tensor.FromSpan(x, 1, x.Length), [label])[p.Tensor][p.FlatIndex];
         return new Explanation(p, theta, label, stack.Link!.Value, pass.Probabilities, pass.LogLikelihood, factors, simplified, product, ad, fd, eps);
+    }
+
+    /// <summary>
+    /// Every parameter's ∂LL/∂θ at one row, three ways (the product of factors, autodiff, central
+    /// differences): what <c>theta explain --all</c> tabulates. One forward and one backward pass serve all.
+    /// </summary>
+    public static IReadOnlyList<ParameterGradient> ExplainAll(Sequential network, ReadOnlySpan<float> x, int label)
+    {
+        var stack = new DenseStack(network);
+        var pass = stack.Forward(x, label);
+        var ad = Autodiff(stack, Tensor.FromSpan(x, 1, x.Length), [label]);
+        var result = new List<ParameterGradient>();
+        foreach (var p in ParameterRef.All(stack))
+        {
+            double theta = Value(stack, p);
+            result.Add(new ParameterGradient(p, theta, Factors(stack, pass, label, p).Item1[^1].ProductSoFar[0], ad[p.Tensor][p.FlatIndex],
+                CentralDifference(stack, x, [label], p, 1e-3 * Math.Max(1, Math.Abs(theta)))));
+        }
+        return result;
     }
 
     internal static double Value(DenseStack stack, ParameterRef p)
@@ -145,7 +171,7 @@ public static class ChainRule
         var s = new double[K];
         for (int k = 0; k < K; k++) s[k] = binary ? yHat * (1 - yHat) : yHat * ((k == y ? 1 : 0) - prob[k]);
         var simplifiedValues = binary ? [y - yHat] : Enumerable.Range(0, K).Select(k => (k == y ? 1 : 0) - prob[k]).ToArray();
-        var simplified = new Factor($"∂LL/∂z{Sup(N)}", binary ? "∂LL/∂ŷ · ∂ŷ/∂z = y − ŷ (the course's shortcut)" : "∂LL/∂ŷ_y · ∂ŷ_y/∂zₖ = 1[k = y] − ŷₖ (the course's shortcut)",
+        var simplified = new Factor($"∂LL/∂z{Sup(N)}", binary ? "∂LL/∂ŷ · ∂ŷ/∂z = y − ŷ" : "∂LL/∂ŷ_y · ∂ŷ_y/∂zₖ = 1[k = y] − ŷₖ",
             binary ? FactorKind.Scalar : FactorKind.Vector, [K], simplifiedValues, $"∂LL/∂z{Sup(N)}", simplifiedValues);
 
         var Lp = stack.Layers[p.Layer];
@@ -189,13 +215,13 @@ public static class ChainRule
                 var next = new double[Lm.In];
                 for (int b = 0; b < Lm.In; b++) for (int a = 0; a < Lm.Out; a++) next[b] += g[a] * J[a * Lm.In + b];
                 g = next;
-                string formula = $"{Lm.DerivativeFormula($"z{Sup(m)}", $"h{Sup(m)}")} times W{Sup(m)}: the Jacobian diag(act'(z{Sup(m)})) W{Sup(m)}; the row vector before it times this matrix sums over the paths";
+                string formula = $"diag(act'(z{Sup(m)})) · W{Sup(m)} with act' = {Lm.DerivativeFormula("z", "h")}";
                 if (m == l + 1)
                 {
                     // Only column j matters for θ: a vector, and the running product becomes the number ∂ŷ/∂hⱼ⁽ℓ⁾.
                     var col = Enumerable.Range(0, Lm.Out).Select(a => J[a * Lm.In + j]).ToArray();
                     running *= g[j];
-                    list.Add(new Factor($"∂h{Sup(m)}/∂h{Sub(j)}{Sup(l)}", formula + $" (column {j})", FactorKind.Vector, [Lm.Out], col, $"∂LL/∂h{Sub(j)}{Sup(l)}", [running]));
+                    list.Add(new Factor($"∂h{Sup(m)}/∂h{Sub(j)}{Sup(l)}", formula + $", column {j}", FactorKind.Vector, [Lm.Out], col, $"∂LL/∂h{Sub(j)}{Sup(l)}", [running]));
                 }
                 else
                     list.Add(new Factor($"∂h{Sup(m)}/∂h{Sup(m - 1)}", formula, FactorKind.Matrix, [Lm.Out, Lm.In], J, $"∂LL/∂h{Sup(m - 1)}", g.Select(v => v * dLLdy).ToArray()));
