@@ -34,11 +34,12 @@ internal static class FairnessCommand
 
             var t = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{tabular.Classifier.Kind} by {p.GetValue(group)} (positive class: {positive}; ŷ = 1 when P > {r.Threshold})"))
                 .AddColumn("group");
-            foreach (var h in new[] { "n", "accuracy", "P(ŷ = 1)", "TPR P(ŷ=1|y=1)", "FPR P(ŷ=1|y=0)", "mean P(y = 1 | x)", "observed P(y = 1)" })
+            foreach (var h in new[] { "n", "accuracy", "P(ŷ = 1)", "TPR", "FPR", "mean p", "observed" })
                 t.AddColumn(new TableColumn(h).RightAligned());
             foreach (var g in r.Groups)
                 t.AddRow(Markup.Escape(g.Group), g.Count.ToString(CultureInfo.InvariantCulture), Report.F(g.Accuracy, "0.000"), Report.F(g.PositiveRate, "0.000"),
                     Report.F(g.TruePositiveRate, "0.000"), Report.F(g.FalsePositiveRate, "0.000"), Report.F(g.MeanPredicted, "0.000"), Report.F(g.ObservedRate, "0.000"));
+            t.Caption("TPR = P(ŷ = 1 | y = 1), FPR = P(ŷ = 1 | y = 0); calibration: mean p = P(y = 1 | x) against the observed rate of y = 1 (equal when calibrated)");
             AnsiConsole.Write(t);
             var d = new Table().Border(TableBorder.Rounded).AddColumn("difference (max − min over groups)").AddColumn(new TableColumn("value").RightAligned());
             d.AddRow("demographic parity (of P(ŷ = 1))", Report.F(r.DemographicParityDifference, "0.000"));
