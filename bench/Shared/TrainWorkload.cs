@@ -23,6 +23,7 @@ internal sealed class TrainWorkload
     private readonly int[] _y;
     private readonly Tensor _xb, _xi, _x1;
     private readonly Sgd _opt;
+    private readonly TensorArena _arena = new();
     private int _k;
 
     public TrainWorkload(string network, ulong seed = 0)
@@ -73,6 +74,7 @@ internal sealed class TrainWorkload
         int nb = Samples / Batch, i = _k % nb * Batch;
         _k++;
         _x.AsSpan(i * Features, Batch * Features).CopyTo(_xb.Data);
+        using var _ = _arena.Use();   // the step's temporaries are reused by the next step
         _opt.ZeroGrad();
         var loss = Loss.CrossEntropy(Model.Forward(_xb), _y.AsSpan(i, Batch));
         loss.Backward();
@@ -86,6 +88,7 @@ internal sealed class TrainWorkload
         int nb = Samples / InferBatch, i = j % nb * InferBatch;
         _x.AsSpan(i * Features, InferBatch * Features).CopyTo(_xi.Data);
         using var _ = Autograd.NoGrad();
+        using var __ = _arena.Use();
         Model.Forward(_xi);
     }
 
@@ -93,6 +96,7 @@ internal sealed class TrainWorkload
     public void InferOne()
     {
         using var _ = Autograd.NoGrad();
+        using var __ = _arena.Use();
         Model.Forward(_x1);
     }
 }

@@ -49,7 +49,16 @@ public sealed partial class Tensor
     }
 
     /// <summary>Sets <see cref="Grad"/> to null (the next backward pass starts from zero).</summary>
-    public void ZeroGrad() => Grad = null;
+    /// <remarks>NOTE: the old gradient's memory is kept and reused (zeroed) by the next backward pass, so a
+    /// training loop does not allocate a fresh gradient every step. Copy a gradient (<see cref="ToArray"/>)
+    /// to keep it across ZeroGrad.</remarks>
+    public void ZeroGrad()
+    {
+        if (Grad is not null && IsLeaf) _spareGrad = Grad;
+        Grad = null;
+    }
+
+    private Tensor? _spareGrad;
 
     /// <summary>
     /// Runs the chain rule from this tensor: every tensor in its history that requires a gradient
@@ -114,7 +123,12 @@ public sealed partial class Tensor
     /// <summary>The gradient's storage, created at zero if absent: backward kernels add into it.</summary>
     internal Span<float> GradSpan()
     {
-        Grad ??= new Tensor(Shape);
+        if (Grad is null)
+        {
+            // Leaves (parameters) keep their gradient beyond any step: fresh or the spare, never the arena's.
+            if (IsLeaf && _spareGrad is not null) { Grad = _spareGrad; _spareGrad = null; Grad.Data.Clear(); }
+            else Grad = IsLeaf ? Fresh(Shape) : new Tensor(Shape);
+        }
         return Grad.Data;
     }
 

@@ -101,7 +101,7 @@ public sealed partial class Tensor
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != Out))
             throw ShapeException.Mismatch("Linear", w.Shape, bias.Shape, 0, $"the bias must be [{Out}], one per output", "bias");
 
-        var y = new Tensor(new Shape([.. x.Shape.Dims[..^1], Out]));
+        var y = Uninitialized(new Shape([.. x.Shape.Dims[..^1], Out]));
         var yd = y.Data;
         if (bias is not null) for (int r = 0; r < M; r++) bias.Data.CopyTo(yd.Slice(r * Out, Out));
         Gemm.Sgemm(false, true, M, Out, In, 1f, x.Data, In, w.Data, In, bias is null ? 0f : 1f, yd, Out);
