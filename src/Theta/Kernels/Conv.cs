@@ -174,30 +174,12 @@ internal static class Conv
     {
         int P = Im2Col.OutSize(H, KH, sH, pH) * Im2Col.OutSize(W, KW, sW, pW), NP = N * P, CHW = C * H * W;
         nint ai = (nint)images, ac = (nint)col;
-        ForEachImage(N, (long)C * KH * KW * P, n =>
+        Chunks.For(N, (long)C * KH * KW * P, n =>
         {
             var image = new Span<float>((float*)ai + (long)n * CHW, CHW);
             var columns = new Span<float>((float*)ac + (long)n * P, (C * KH * KW - 1) * NP + P);
             if (toColumns) Im2Col.Forward(image, C, H, W, KH, KW, sH, sW, pH, pW, columns, NP);
             else Im2Col.Backward(columns, NP, C, H, W, KH, KW, sH, sW, pH, pW, image);
-        });
-    }
-
-    /// <summary>
-    /// body(n) for every image n, split into contiguous chunks over <see cref="ThetaRuntime.Threads"/>
-    /// threads when the work (elements moved) is worth a fork; images write disjoint outputs.
-    /// </summary>
-    private static void ForEachImage(int N, long workPerImage, Action<int> body)
-    {
-        int t = Math.Min(ThetaRuntime.Threads, N);
-        if (t <= 1 || workPerImage * N < 1 << 16)
-        {
-            for (int n = 0; n < N; n++) body(n);
-            return;
-        }
-        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, i =>
-        {
-            for (int n = (int)((long)i * N / t), end = (int)((long)(i + 1) * N / t); n < end; n++) body(n);
         });
     }
 
