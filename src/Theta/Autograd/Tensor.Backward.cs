@@ -133,6 +133,22 @@ public sealed partial class Tensor
     }
 
     /// <summary>
+    /// The gradient's storage for a kernel that can either overwrite or accumulate: <paramref name="beta"/>
+    /// is 0 when the gradient did not exist yet (its memory holds garbage: the kernel must write every
+    /// element, as a GEMM with beta = 0 does) and 1 when it holds a sum to add to.
+    /// NOTE: saves zeroing a buffer that the kernel overwrites anyway (the 128×784 weight gradient of the
+    /// MNIST MLP is 401 KB per step).
+    /// </summary>
+    internal Span<float> GradSpanForGemm(out float beta)
+    {
+        if (Grad is not null) { beta = 1f; return Grad.Data; }
+        beta = 0f;
+        if (IsLeaf && _spareGrad is not null) { Grad = _spareGrad; _spareGrad = null; }
+        else Grad = IsLeaf ? Fresh(Shape) : Uninitialized(Shape);
+        return Grad.Data;
+    }
+
+    /// <summary>
     /// Attaches the op's backward to <paramref name="result"/> when recording and some input needs a
     /// gradient; otherwise returns it untouched. Every op ends with this call.
     /// </summary>

@@ -109,8 +109,16 @@ public sealed partial class Tensor
         var inputs = bias is null ? new[] { x, w } : new[] { x, w, bias };
         return Record(y, "linear", g =>
         {
-            if (x.RequiresGrad) Gemm.Sgemm(false, false, M, In, Out, 1f, g.Data, Out, w.Data, In, 1f, x.GradSpan(), In); // dx += g·W
-            if (w.RequiresGrad) Gemm.Sgemm(true, false, Out, In, M, 1f, g.Data, Out, x.Data, In, 1f, w.GradSpan(), In);  // dW += gᵀ·x
+            if (x.RequiresGrad) // dx += g·W
+            {
+                var dx = x.GradSpanForGemm(out float beta);
+                Gemm.Sgemm(false, false, M, In, Out, 1f, g.Data, Out, w.Data, In, beta, dx, In);
+            }
+            if (w.RequiresGrad) // dW += gᵀ·x
+            {
+                var dw = w.GradSpanForGemm(out float beta);
+                Gemm.Sgemm(true, false, Out, In, M, 1f, g.Data, Out, x.Data, In, beta, dw, In);
+            }
             if (bias is not null && bias.RequiresGrad)
             {
                 var db = bias.GradSpan();
