@@ -33,6 +33,37 @@ public sealed class TensorArenaTests
         Assert.Equal(Train(false), Train(true));
     }
 
+    // The benchmark's CNN on a batch large enough to thread every kernel: 1 and 2 threads, bit-identical.
+    [Fact]
+    public void TrainingDoesNotDependOnTheThreadCount()
+    {
+        float[] Train(int threads)
+        {
+            int saved = ThetaRuntime.Threads;
+            ThetaRuntime.Threads = threads;
+            try
+            {
+                var rng = new Rng(11);
+                var model = new Sequential(new Conv2d(1, 8, 5, rng, padding: 2), new ReLU(), new MaxPool2d(2),
+                    new Conv2d(8, 16, 5, rng, padding: 2), new ReLU(), new MaxPool2d(3), new Flatten(), new Linear(256, 10, rng));
+                var x = Tensor.Uniform(new Rng(2), 0, 1, 32, 1, 28, 28);
+                int[] y = [.. Enumerable.Range(0, 32).Select(i => i % 10)];
+                var opt = new Sgd(model.Parameters(), new SgdOptions(0.1f));
+                var arena = new TensorArena();
+                for (int step = 0; step < 2; step++)
+                {
+                    using var _ = arena.Use();
+                    opt.ZeroGrad();
+                    Loss.CrossEntropy(model.Forward(x), y).Backward();
+                    opt.Step();
+                }
+                return [.. model.Parameters().SelectMany(p => p.ToArray())];
+            }
+            finally { ThetaRuntime.Threads = saved; }
+        }
+        Assert.Equal(Train(1), Train(2));
+    }
+
     [Fact]
     public void AStepInAWarmArenaAllocatesLittle()
     {
