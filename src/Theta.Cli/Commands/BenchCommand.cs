@@ -18,6 +18,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure Theta's performance against its peers.");
         bench.Add(CreateGemm());
         bench.Add(CreateClassic());
+        bench.Add(CreateTrain());
         return bench;
     }
 
@@ -97,6 +98,59 @@ internal static class BenchCommand
         });
         return classic;
     }
+
+    private static Command CreateTrain()
+    {
+        var networks = new Option<string>("--networks") { Description = "Comma-separated: mlp_relu, mlp_sigmoid, cnn.", DefaultValueFactory = _ => string.Join(",", TrainWorkload.Networks) };
+        var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts.", DefaultValueFactory = _ => "1,2" };
+        var passes = new Option<int>("--passes") { Description = "Timed passes per measurement (min / median / max reported).", DefaultValueFactory = _ => 7 };
+        var json = new Option<bool>("--json") { Description = "Print a JSON list instead of a table." };
+        var train = new Command("train", "Training and inference examples/s, latency and memory of the peers' three networks (../shared/peers protocol).")
+        {
+            networks, threads, passes, json,
+        };
+        train.SetAction(parse =>
+        {
+            string[] nets = Split(parse.GetValue(networks)!, "--networks");
+            foreach (string n in nets)
+                if (!TrainWorkload.Networks.Contains(n))
+                    throw new ArgumentException($"--networks: '{n}' is not one of {string.Join(", ", TrainWorkload.Networks)}.");
+            int[] threadCounts = ParseList(parse.GetValue(threads)!, "--threads", min: 1);
+            int p = parse.GetValue(passes);
+            if (p < 1) throw new ArgumentException($"--passes must be at least 1, got {p}.");
+            bool asJson = parse.GetValue(json);
+            var results = TrainBench.Run(nets, threadCounts, p, asJson ? null : s => Console.Error.WriteLine($"# {s}"));
+            if (asJson)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(results.Select(x => new
+                {
+                    network = x.Network, threads = x.Threads, batch = TrainWorkload.Batch,
+                    trainExamplesPerSecond = Math.Round(x.Train.Median), trainMin = Math.Round(x.Train.Min), trainMax = Math.Round(x.Train.Max),
+                    inferExamplesPerSecond = Math.Round(x.Infer.Median), inferBatch = TrainWorkload.InferBatch,
+                    inferMin = Math.Round(x.Infer.Min), inferMax = Math.Round(x.Infer.Max),
+                    latencyMicroseconds = Math.Round(x.LatencyMicroseconds, 1),
+                    allocatedBytesPerStep = Math.Round(x.AllocatedBytesPerStep), gen0Per1000Steps = Math.Round(x.Gen0Per1000Steps, 1),
+                    peakWorkingSetMiB = Math.Round(x.PeakWorkingSetMiB, 1), finalLoss = x.FinalLoss,
+                }), new JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
+            var table = new Table().Title("training examples/s (batch 64, SGD) and inference examples/s (batch 256): min / median / max over passes");
+            foreach (string h in new[] { "network", "threads", "train min", "train median", "train max", "GFLOP/s", "infer median", "(min–max)", "latency µs", "alloc/step", "gen0/1k", "peak MiB", "loss" })
+                table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
+            foreach (var x in results)
+                table.AddRow(x.Network, Int(x.Threads), K(x.Train.Min), K(x.Train.Median), K(x.Train.Max),
+                    Num(x.Train.Median * TrainWorkload.TrainFlopsPerExample(x.Network) / 1e9), K(x.Infer.Median), $"{K(x.Infer.Min)}–{K(x.Infer.Max)}",
+                    Num(x.LatencyMicroseconds), $"{x.AllocatedBytesPerStep / 1024:F0} KiB", Num(x.Gen0Per1000Steps),
+                    Num(x.PeakWorkingSetMiB), x.FinalLoss.ToString("F3", CultureInfo.InvariantCulture));
+            table.Caption("alloc/step: managed bytes allocated per training step; gen0/1k: gen-0 GCs per 1,000 steps; peak: process peak working set so far");
+            if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return train;
+    }
+
+    private static string K(double x) => x.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>"128,64x784x128" → [128×128×128, 64×784×128] (M×K×N); one clear error for anything else.</summary>
     internal static GemmShape[] ParseShapes(string text) =>

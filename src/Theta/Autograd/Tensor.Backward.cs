@@ -49,7 +49,16 @@ public sealed partial class Tensor
     }
 
     /// <summary>Sets <see cref="Grad"/> to null (the next backward pass starts from zero).</summary>
-    public void ZeroGrad() => Grad = null;
+    /// <remarks>NOTE: the old gradient's memory is kept and reused (zeroed) by the next backward pass, so a
+    /// training loop does not allocate a fresh gradient every step. Copy a gradient (<see cref="ToArray"/>)
+    /// to keep it across ZeroGrad.</remarks>
+    public void ZeroGrad()
+    {
+        if (Grad is not null && IsLeaf) _spareGrad = Grad;
+        Grad = null;
+    }
+
+    private Tensor? _spareGrad;
 
     /// <summary>
     /// Runs the chain rule from this tensor: every tensor in its history that requires a gradient
@@ -114,7 +123,28 @@ public sealed partial class Tensor
     /// <summary>The gradient's storage, created at zero if absent: backward kernels add into it.</summary>
     internal Span<float> GradSpan()
     {
-        Grad ??= new Tensor(Shape);
+        if (Grad is null)
+        {
+            // Leaves (parameters) keep their gradient beyond any step: fresh or the spare, never the arena's.
+            if (IsLeaf && _spareGrad is not null) { Grad = _spareGrad; _spareGrad = null; Grad.Data.Clear(); }
+            else Grad = IsLeaf ? Fresh(Shape) : new Tensor(Shape);
+        }
+        return Grad.Data;
+    }
+
+    /// <summary>
+    /// The gradient's storage for a kernel that can either overwrite or accumulate: <paramref name="beta"/>
+    /// is 0 when the gradient did not exist yet (its memory holds garbage: the kernel must write every
+    /// element, as a GEMM with beta = 0 does) and 1 when it holds a sum to add to.
+    /// NOTE: saves zeroing a buffer that the kernel overwrites anyway (the 128×784 weight gradient of the
+    /// MNIST MLP is 401 KB per step).
+    /// </summary>
+    internal Span<float> GradSpanForGemm(out float beta)
+    {
+        if (Grad is not null) { beta = 1f; return Grad.Data; }
+        beta = 0f;
+        if (IsLeaf && _spareGrad is not null) { Grad = _spareGrad; _spareGrad = null; }
+        else Grad = IsLeaf ? Fresh(Shape) : Uninitialized(Shape);
         return Grad.Data;
     }
 

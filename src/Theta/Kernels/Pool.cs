@@ -13,39 +13,51 @@ namespace Theta.Kernels;
 /// </summary>
 internal static class Pool
 {
-    /// <summary>x [N,C,H,W] → y [N,C,OH,OW] (overwritten), argmax [N,C,OH,OW] (flat indices into x).</summary>
-    public static void MaxPool2dForward(ReadOnlySpan<float> x, int N, int C, int H, int W,
+    /// <summary>x [N,C,H,W] → y [N,C,OH,OW] (overwritten), argmax [N,C,OH,OW] (flat indices into x).
+    /// Planes (n, c) in parallel: each writes its own slice of y and argmax.</summary>
+    public static unsafe void MaxPool2dForward(ReadOnlySpan<float> x, int N, int C, int H, int W,
         int KH, int KW, int sH, int sW, int pH, int pW, Span<float> y, Span<int> argmax)
     {
         int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
         Debug.Assert(pH < KH && pW < KW && OH >= 1 && OW >= 1);
         Debug.Assert(x.Length >= N * C * H * W && y.Length >= N * C * OH * OW && argmax.Length >= N * C * OH * OW);
-        for (int plane = 0; plane < N * C; plane++)
+        fixed (float* px = x, py = y)
+        fixed (int* pa = argmax)
         {
-            int xBase = plane * H * W, yBase = plane * OH * OW;
-            for (int oh = 0; oh < OH; oh++)
+            // NOTE: spans cannot enter a lambda; the pinned addresses can.
+            nint ax = (nint)px, ay = (nint)py, aa = (nint)pa;
+            Chunks.For(N * C, (long)H * W, plane =>
+                Plane(new ReadOnlySpan<float>((float*)ax, N * C * H * W), plane, H, W, KH, KW, sH, sW, pH, pW, OH, OW,
+                    new Span<float>((float*)ay, N * C * OH * OW), new Span<int>((int*)aa, N * C * OH * OW)));
+        }
+    }
+
+    private static void Plane(ReadOnlySpan<float> x, int plane, int H, int W, int KH, int KW, int sH, int sW, int pH, int pW,
+        int OH, int OW, Span<float> y, Span<int> argmax)
+    {
+        int xBase = plane * H * W, yBase = plane * OH * OW;
+        for (int oh = 0; oh < OH; oh++)
+        {
+            // Clamp the window to the image once per row, so the inner loops have no bounds branch.
+            int h0 = oh * sH - pH, h1 = Math.Min(h0 + KH, H);
+            h0 = Math.Max(h0, 0);
+            for (int ow = 0; ow < OW; ow++)
             {
-                // Clamp the window to the image once per row, so the inner loops have no bounds branch.
-                int h0 = oh * sH - pH, h1 = Math.Min(h0 + KH, H);
-                h0 = Math.Max(h0, 0);
-                for (int ow = 0; ow < OW; ow++)
+                int w0 = ow * sW - pW, w1 = Math.Min(w0 + KW, W);
+                w0 = Math.Max(w0, 0);
+                float best = float.NegativeInfinity;
+                int at = -1;
+                for (int ih = h0; ih < h1; ih++)
                 {
-                    int w0 = ow * sW - pW, w1 = Math.Min(w0 + KW, W);
-                    w0 = Math.Max(w0, 0);
-                    float best = float.NegativeInfinity;
-                    int at = -1;
-                    for (int ih = h0; ih < h1; ih++)
+                    int r = xBase + ih * W;
+                    for (int iw = w0; iw < w1; iw++)
                     {
-                        int r = xBase + ih * W;
-                        for (int iw = w0; iw < w1; iw++)
-                        {
-                            float v = x[r + iw];
-                            if (at < 0 || v > best || (float.IsNaN(v) && !float.IsNaN(best))) { best = v; at = r + iw; }
-                        }
+                        float v = x[r + iw];
+                        if (at < 0 || v > best || (float.IsNaN(v) && !float.IsNaN(best))) { best = v; at = r + iw; }
                     }
-                    y[yBase + oh * OW + ow] = best;
-                    argmax[yBase + oh * OW + ow] = at;
                 }
+                y[yBase + oh * OW + ow] = best;
+                argmax[yBase + oh * OW + ow] = at;
             }
         }
     }

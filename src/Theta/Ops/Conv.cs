@@ -38,13 +38,13 @@ public sealed partial class Tensor
 
         var (sH, sW) = stride; var (pH, pW) = padding;
         int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
-        var y = new Tensor(new Shape(N, O, OH, OW));
+        var y = Uninitialized(new Shape(N, O, OH, OW));
         var b = bias is null ? ReadOnlySpan<float>.Empty : bias.Data;
         bool keepCol = Autograd.IsRecording && w.RequiresGrad;
         float[]? col = null;
         if (keepCol)
         {
-            col = new float[Kernels.Conv.ColLength(N, C, H, W, KH, KW, sH, sW, pH, pW)];
+            col = TensorArena.Floats(Kernels.Conv.ColLength(N, C, H, W, KH, KW, sH, sW, pH, pW), clear: false);
             Kernels.Conv.Conv2dForward(x.Data, N, C, H, W, w.Data, O, KH, KW, b, sH, sW, pH, pW, y.Data, col);
         }
         else Kernels.Conv.Conv2dForward(x.Data, N, C, H, W, w.Data, O, KH, KW, b, sH, sW, pH, pW, y.Data);
@@ -84,8 +84,8 @@ public sealed partial class Tensor
         if (H + 2 * pH < KH || W + 2 * pW < KW)
             throw new ShapeException($"MaxPool2d: the input {Shape} is smaller than the {KH}×{KW} window at dimension {(H + 2 * pH < KH ? 2 : 3)}");
         int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
-        var y = new Tensor(new Shape(N, C, OH, OW));
-        var argmax = new int[y.Size];
+        var y = Uninitialized(new Shape(N, C, OH, OW));
+        var argmax = TensorArena.Ints(y.Size);
         Pool.MaxPool2dForward(Data, N, C, H, W, KH, KW, sH, sW, pH, pW, y.Data, argmax);
         return Record(y, "max_pool2d", g => Pool.MaxPool2dBackward(g.Data, argmax, GradSpan()), this);
     }

@@ -64,7 +64,7 @@ public static class Loss
         if (labels.Length != rows)
             throw new ShapeException($"CrossEntropy: logits {logits.Shape} have {rows} rows but {labels.Length} labels were given");
         var lab = labels.ToArray();
-        var logp = new float[logits.Size];
+        var logp = TensorArena.Floats(logits.Size, clear: false);
         double sum = 0;
         for (int r = 0; r < rows; r++)
         {

@@ -101,7 +101,7 @@ public sealed partial class Tensor
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != Out))
             throw ShapeException.Mismatch("Linear", w.Shape, bias.Shape, 0, $"the bias must be [{Out}], one per output", "bias");
 
-        var y = new Tensor(new Shape([.. x.Shape.Dims[..^1], Out]));
+        var y = Uninitialized(new Shape([.. x.Shape.Dims[..^1], Out]));
         var yd = y.Data;
         if (bias is not null) for (int r = 0; r < M; r++) bias.Data.CopyTo(yd.Slice(r * Out, Out));
         Gemm.Sgemm(false, true, M, Out, In, 1f, x.Data, In, w.Data, In, bias is null ? 0f : 1f, yd, Out);
@@ -109,8 +109,16 @@ public sealed partial class Tensor
         var inputs = bias is null ? new[] { x, w } : new[] { x, w, bias };
         return Record(y, "linear", g =>
         {
-            if (x.RequiresGrad) Gemm.Sgemm(false, false, M, In, Out, 1f, g.Data, Out, w.Data, In, 1f, x.GradSpan(), In); // dx += g·W
-            if (w.RequiresGrad) Gemm.Sgemm(true, false, Out, In, M, 1f, g.Data, Out, x.Data, In, 1f, w.GradSpan(), In);  // dW += gᵀ·x
+            if (x.RequiresGrad) // dx += g·W
+            {
+                var dx = x.GradSpanForGemm(out float beta);
+                Gemm.Sgemm(false, false, M, In, Out, 1f, g.Data, Out, w.Data, In, beta, dx, In);
+            }
+            if (w.RequiresGrad) // dW += gᵀ·x
+            {
+                var dw = w.GradSpanForGemm(out float beta);
+                Gemm.Sgemm(true, false, Out, In, M, 1f, g.Data, Out, x.Data, In, beta, dw, In);
+            }
             if (bias is not null && bias.RequiresGrad)
             {
                 var db = bias.GradSpan();

@@ -128,7 +128,7 @@ public sealed partial class Tensor
     [Op("relu")]
     public Tensor Relu()
     {
-        var y = new Tensor(Shape);
+        var y = Uninitialized(Shape);
         TensorPrimitives.Max(Data, 0f, y.Data);
         return Record(y, "relu", g => Kernels.Activations.ReluBackward(y.Data, g.Data, GradSpan()), this);
     }
@@ -146,7 +146,7 @@ public sealed partial class Tensor
 
     private Tensor Map(SpanMap f)
     {
-        var y = new Tensor(Shape);
+        var y = Uninitialized(Shape);
         f(Data, y.Data);
         return y;
     }

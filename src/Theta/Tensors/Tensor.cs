@@ -35,7 +35,14 @@ public sealed partial class Tensor
         Buffer = buffer;
     }
 
-    internal Tensor(Shape shape) : this(shape, new float[shape.Size]) { }
+    // An op's output or an intermediate gradient: zeroed, from the open TensorArena if any.
+    internal Tensor(Shape shape) : this(shape, TensorArena.Floats(shape.Size)) { }
+
+    /// <summary>An op's output that the op overwrites completely: not zeroed when it comes from the open arena.</summary>
+    internal static Tensor Uninitialized(Shape shape) => new(shape, TensorArena.Floats(shape.Size, clear: false));
+
+    // Creation functions never take arena memory: what the user creates outlives any step.
+    private static Tensor Fresh(Shape shape) => new(shape, new float[shape.Size]);
 
     // ---- creation ---------------------------------------------------------------------------
 
@@ -48,7 +55,7 @@ public sealed partial class Tensor
         var s = new Shape(shape);
         if (values.Length != s.Size)
             throw new ShapeException($"FromSpan: {values.Length} values cannot fill shape {s} ({s.Size} elements)");
-        var t = new Tensor(s);
+        var t = Fresh(s);
         values.CopyTo(t.Buffer);
         return t;
     }
@@ -60,7 +67,7 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[,] values)
     {
         int r = values.GetLength(0), c = values.GetLength(1);
-        var t = new Tensor(new Shape(r, c));
+        var t = Fresh(new Shape(r, c));
         for (int i = 0; i < r; i++)
             for (int j = 0; j < c; j++)
                 t.Buffer[i * c + j] = values[i, j];
@@ -71,7 +78,7 @@ public sealed partial class Tensor
     public static Tensor Scalar(float value) => new(new Shape(), [value]);
 
     /// <summary>All zeros.</summary>
-    public static Tensor Zeros(params ReadOnlySpan<int> shape) => new(new Shape(shape));
+    public static Tensor Zeros(params ReadOnlySpan<int> shape) => Fresh(new Shape(shape));
 
     /// <summary>All ones.</summary>
     public static Tensor Ones(params ReadOnlySpan<int> shape) => Full(1f, shape);
@@ -79,19 +86,19 @@ public sealed partial class Tensor
     /// <summary>Every element equal to <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params ReadOnlySpan<int> shape)
     {
-        var t = new Tensor(new Shape(shape));
+        var t = Fresh(new Shape(shape));
         t.Data.Fill(value);
         return t;
     }
 
     /// <summary>Zeros with the shape of <paramref name="like"/>.</summary>
-    public static Tensor ZerosLike(Tensor like) => new(like.Shape);
+    public static Tensor ZerosLike(Tensor like) => Fresh(like.Shape);
 
     /// <summary>Uniform values in [<paramref name="low"/>, <paramref name="high"/>) from <paramref name="rng"/>.</summary>
     public static Tensor Uniform(Rng rng, float low, float high, params ReadOnlySpan<int> shape)
     {
         if (!(low < high)) throw new ArgumentException($"Uniform: low ({low}) must be below high ({high})");
-        var t = new Tensor(new Shape(shape));
+        var t = Fresh(new Shape(shape));
         var d = t.Data;
         for (int i = 0; i < d.Length; i++) d[i] = low + (high - low) * rng.NextFloat();
         return t;
@@ -101,7 +108,7 @@ public sealed partial class Tensor
     public static Tensor Normal(Rng rng, float mean, float std, params ReadOnlySpan<int> shape)
     {
         if (!(std >= 0)) throw new ArgumentException($"Normal: std ({std}) must be non-negative");
-        var t = new Tensor(new Shape(shape));
+        var t = Fresh(new Shape(shape));
         var d = t.Data;
         for (int i = 0; i < d.Length; i++) d[i] = (float)(mean + std * rng.NextNormal());
         return t;

@@ -58,6 +58,7 @@ public sealed class NetworkClassifier : IClassifier
         var targets = Tensor.FromArray(train.Labels.Select(l => (float)l).ToArray(), n, 1);
         var order = Enumerable.Range(0, n).ToArray();
         int batch = Math.Min(o.BatchSize, n);
+        var arena = new TensorArena();   // each step's temporaries are reused by the next
         for (int epoch = 1; epoch <= o.Epochs; epoch++)
         {
             net.Train();
@@ -65,6 +66,7 @@ public sealed class NetworkClassifier : IClassifier
             double sum = 0;
             for (int start = 0; start < n; start += batch)
             {
+                using var step = arena.Use();
                 var idx = order.AsSpan(start, Math.Min(batch, n - start));
                 var logits = net.Forward(train.Features.SelectRows(idx));
                 Tensor loss = C == 2

@@ -26,6 +26,8 @@ public sealed class ConvKernelTests
         "1 1 3 3 1 3 3 1 1 2 2",      // padding 2 on a 3×3 input: many all-padding taps
         "2 3 10 6 1 5 3 1 2 2 1",     // O = 1
         "3 4 11 9 2 3 3 3 1 0 2",     // padding only in W
+        "2 3 9 8 16 4 4 1 1 1 2",     // O = 16: backward-weights through the transposed product dwᵀ = col·dytᵀ
+        "1 5 7 6 32 3 3 1 1 1 1",     // O = 32, K = 45: transposed product with a partial row tile
         "2 3 67 61 5 5 3 2 1 2 1",    // 67×61: rows and GEMM sizes that match no block size (K = 45, P = 32·61)
         "1 7 67 67 3 1 1 1 1 0 0",    // pointwise on 67×67: P = 4489, not a multiple of any tile
         "2 67 5 5 13 3 3 1 1 1 1",    // C = 67: GEMM inner dimension K = 603, past the 256 K-block

@@ -18,6 +18,7 @@ public sealed class PoolKernelTests
         "1 2 6 1 3 1 3 1 1 0",        // W = 1
         "3 3 8 10 4 3 3 2 2 1",       // overlapping windows, padding 2 in H
         "1 1 3 3 2 2 1 1 1 1",        // padding on both sides, every corner window mostly padding
+        "11 9 29 30 2 2 2 2 0 0",     // large enough to split planes over threads (99 planes, odd H and W)
     };
 
     [Theory, MemberData(nameof(Cases))]

@@ -1,0 +1,27 @@
+namespace Theta.Kernels;
+
+/// <summary>
+/// Runs body(i) for i in [0, count), split into contiguous chunks over <see cref="ThetaRuntime.Threads"/>
+/// threads when the work (elements touched, about workPerItem·count) is worth a fork. Items must
+/// write disjoint outputs; each item is computed by one thread in the same order, so results do not
+/// depend on the thread count.
+/// </summary>
+internal static class Chunks
+{
+    /// <summary>Below this many elements touched, one thread is faster than waking a pool thread.</summary>
+    public const long ParallelThreshold = 1 << 16;
+
+    public static void For(int count, long workPerItem, Action<int> body)
+    {
+        int t = Math.Min(ThetaRuntime.Threads, count);
+        if (t <= 1 || workPerItem * count < ParallelThreshold)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, w =>
+        {
+            for (int i = (int)((long)w * count / t), end = (int)((long)(w + 1) * count / t); i < end; i++) body(i);
+        });
+    }
+}
