@@ -37,6 +37,10 @@ public sealed partial class Trainer
         _shuffle = new Rng(options.Seed);
     }
 
+    // NOTE: every op output, intermediate gradient and saved buffer of a step comes from here and is
+    // reused by the next step of the same shapes (no per-step allocation; see TensorArena).
+    private readonly TensorArena _arena = new();
+
     public Module Model { get; }
     public Optimizer Optimizer { get; }
     public TrainerOptions Options { get; }
@@ -85,7 +89,10 @@ public sealed partial class Trainer
                 var idx = order.AsSpan(b * B, Math.Min(B, n - b * B));
                 var labels = new int[idx.Length];
                 for (int i = 0; i < idx.Length; i++) labels[i] = y[idx[i]];
-                var (loss, hits) = Step(x.SelectRows(idx), labels, epoch, b + 1);
+                double loss;
+                int hits;
+                using (_arena.Use()) (loss, hits) = Step(x.SelectRows(idx), labels, epoch, b + 1); // the step's temporaries are reused
+
                 lossSum += loss * idx.Length;
                 correct += hits;
                 seen += idx.Length;
@@ -167,11 +174,13 @@ public sealed partial class Trainer
         try
         {
             using var _ = Autograd.NoGrad();
+            var arena = new TensorArena();
             int n = x.Shape[0];
             double lossSum = 0;
             long correct = 0;
             for (int start = 0; start < n; start += batch)
             {
+                using var scope = arena.Use(); // each chunk's temporaries are reused by the next
                 int len = Math.Min(batch, n - start);
                 var idx = Enumerable.Range(start, len).ToArray();
                 var logits = model.Forward(x.SelectRows(idx));
