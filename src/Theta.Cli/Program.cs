@@ -19,6 +19,9 @@ internal static class Program
             CompareCommand.Create(),
             DataCommand.Create(),
             BenchCommand.Create(),
+            FiltersCommand.Create(),
+            StimulusCommand.Create(),
+            ActivationsCommand.Create(),
         };
         try
         {

@@ -16,11 +16,12 @@ public static class Charts
     /// Loss (left panel) and accuracy (right panel) against the epoch, one line per series (train, test), with a
     /// legend and labelled axes. <paramref name="accuracy"/> may be empty (a model trained on log-likelihood only).
     /// </summary>
-    public static void TrainingCurves(string path, string title, IReadOnlyList<Curve> loss, IReadOnlyList<Curve> accuracy, string lossLabel = "loss (cross-entropy)")
+    public static void TrainingCurves(string path, string title, IReadOnlyList<Curve> loss, IReadOnlyList<Curve> accuracy,
+        string lossLabel = "loss (cross-entropy)", string xLabel = "epoch")
     {
         bool svg = Pictures.IsSvg(path);
-        var panels = new List<Plot> { Panel($"{title}: {lossLabel}", "epoch", lossLabel, loss) };
-        if (accuracy.Count > 0) panels.Add(Panel($"{title}: accuracy", "epoch", "accuracy", accuracy));
+        var panels = new List<Plot> { Panel($"{title}: {lossLabel}", xLabel, lossLabel, loss) };
+        if (accuracy.Count > 0) panels.Add(Panel($"{title}: accuracy", xLabel, "accuracy", accuracy));
         const int W = 560, H = 420;
         if (svg)
         {
