@@ -14,15 +14,17 @@ public static class Charts
 {
     /// <summary>
     /// Loss (left panel) and accuracy (right panel) against the epoch, one line per series (train, test), with a
-    /// legend and labelled axes. <paramref name="accuracy"/> may be empty (a model trained on log-likelihood only).
+    /// legend below each panel and labelled axes; both panels share the x range. <paramref name="accuracy"/> may be empty.
     /// </summary>
     public static void TrainingCurves(string path, string title, IReadOnlyList<Curve> loss, IReadOnlyList<Curve> accuracy,
         string lossLabel = "loss (cross-entropy)", string xLabel = "epoch")
     {
         bool svg = Pictures.IsSvg(path);
-        var panels = new List<Plot> { Panel($"{title}: {lossLabel}", xLabel, lossLabel, loss) };
-        if (accuracy.Count > 0) panels.Add(Panel($"{title}: accuracy", xLabel, "accuracy", accuracy));
-        const int W = 560, H = 420;
+        var xs = loss.Concat(accuracy).SelectMany(c => c.X).DefaultIfEmpty(0).ToArray();
+        var xRange = (xs.Min(), xs.Max());
+        var panels = new List<Plot> { Panel($"{title}: {lossLabel}", xLabel, lossLabel, loss, xRange) };
+        if (accuracy.Count > 0) panels.Add(Panel($"{title}: accuracy", xLabel, "accuracy", accuracy, xRange));
+        const int W = 560, H = 440;
         if (svg)
         {
             // Side by side: each panel's SVG as a nested <svg> at its x offset.
@@ -51,8 +53,10 @@ public static class Charts
         int max = 1;
         for (int r = 0; r < C; r++) for (int c = 0; c < C; c++) { values[r, c] = confusion[r, c]; max = Math.Max(max, confusion[r, c]); }
         var hm = plt.Add.Heatmap(values);
-        hm.Colormap = new ScottPlot.Colormaps.Blues();
-        hm.Extent = new CoordinateRect(-0.5, C - 0.5, C - 0.5, -0.5); // row 0 at the top
+        // NOTE: a heatmap's cells are centred on integer coordinates, its first row at the top: with the y axis
+        // inverted (row 0 at the top, as a matrix is read) the texts at (column, row) fall in their cells.
+        // The colormap is reversed so that 0 is light.
+        hm.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
         float font = C <= 10 ? 14 : C <= 20 ? 10 : 7;
         for (int r = 0; r < C; r++)
             for (int c = 0; c < C; c++)
@@ -75,8 +79,9 @@ public static class Charts
         Save(plt, path, svg, size + 120, size);
     }
 
-    private static Plot Panel(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves)
+    private static Plot Panel(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, (double Min, double Max) xRange)
     {
+        double pad = Math.Max(0.5, (xRange.Max - xRange.Min) * 0.03);
         var plt = new Plot();
         var palette = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3 };
         for (int i = 0; i < curves.Count; i++)
@@ -90,7 +95,9 @@ public static class Charts
         plt.Title(title);
         plt.XLabel(xLabel);
         plt.YLabel(yLabel);
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Bottom); // outside the axes, so it never hides a point
+        plt.Axes.SetLimitsX(xRange.Min - pad, xRange.Max + pad);
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plt;
     }
 

@@ -65,7 +65,7 @@ internal static class NetworkPictures
                 if (h == 1 && F > 64) (h, w) = (F / 16 * 16 == F ? F / 16 : (F + 15) / 16, 16);
                 var v = new float[h * w];
                 y.Data.CopyTo(v);
-                int zoom = Math.Max(4, Math.Min(24, 448 / Math.Max(w, 1)));
+                int zoom = h == w ? ImageGrid.ZoomFor(w) : Math.Max(4, Math.Min(24, 448 / w));
                 parts.Add(ImageGrid.Render([v], h, w, Palette.Diverging, true, zoom));
             }
         }
