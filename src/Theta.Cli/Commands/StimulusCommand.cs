@@ -17,7 +17,7 @@ internal static class StimulusCommand
         var unit = new Option<int>("--unit") { Description = "The unit: an output of a Linear layer, a channel of a Conv2d layer.", Required = true };
         var output = new Option<string>("--out") { Description = "The picture to write (.png).", Required = true };
         var steps = new Option<int>("--steps") { Description = "Gradient-ascent steps.", DefaultValueFactory = _ => 200 };
-        var l2 = new Option<float>("--l2") { Description = "The norm penalty λ in a − λ‖x‖².", DefaultValueFactory = _ => 0.05f };
+        var l2 = new Option<float>("--l2") { Description = "The norm penalty λ in a − λ‖x‖².", DefaultValueFactory = _ => 1e-3f };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the starting image and the jitter.", DefaultValueFactory = _ => 1UL };
         var cmd = new Command("stimulus", "Find and draw the best stimulus of a unit: the input that maximises its activation minus λ‖x‖².")
         {

@@ -9,7 +9,7 @@ namespace Theta.Inspect;
 /// [<paramref name="Min"/>, <paramref name="Max"/>] (MNIST's data range is [0, 1]), and the seed of the
 /// starting image and the shifts.
 /// </summary>
-public sealed record StimulusOptions(int Steps = 200, float StepSize = 0.05f, float L2 = 0.05f, int Jitter = 1,
+public sealed record StimulusOptions(int Steps = 200, float StepSize = 0.05f, float L2 = 1e-3f, int Jitter = 1,
     float Min = 0f, float Max = 1f, ulong Seed = 1)
 {
     public int Steps { get; } = Steps >= 1 ? Steps : throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Stimulus: steps must be at least 1");
