@@ -42,7 +42,7 @@ internal static class NetworkPictures
 
     /// <summary>
     /// Every layer's output for one input, top to bottom: the input (grey), then each layer: [1, C, H, W] as C
-    /// tiles of H×W, [1, F] as a strip of F cells (a square when F is one, such as 784). Blue–white–red, one scale per layer.
+    /// tiles of H×W, [1, F] as a block of F cells (a square when F is one, such as 784; 16 wide up to 256; else about 4:1). Blue–white–red, one scale per layer.
     /// </summary>
     public static RasterImage ActivationSheet(Tensor input, IReadOnlyList<LayerActivation> layers, int[] inputShape)
     {
@@ -62,7 +62,11 @@ internal static class NetworkPictures
             {
                 int F = y.Size;
                 var (h, w) = TileSide([F], F);
-                if (h == 1 && F > 64) (h, w) = (F / 16 * 16 == F ? F / 16 : (F + 15) / 16, 16);
+                if (h == 1 && F > 64)
+                {
+                    w = F <= 256 && F % 16 == 0 ? 16 : (int)Math.Ceiling(Math.Sqrt(4.0 * F)); // a block about four times as wide as tall
+                    h = (F + w - 1) / w; // the last row is padded with zeros (white)
+                }
                 var v = new float[h * w];
                 y.Data.CopyTo(v);
                 int zoom = h == w ? ImageGrid.ZoomFor(w) : Math.Max(4, Math.Min(24, 448 / w));
