@@ -23,6 +23,9 @@ internal static class Program
             FairnessCommand.Create(),
             DataCommand.Create(),
             BenchCommand.Create(),
+            FiltersCommand.Create(),
+            StimulusCommand.Create(),
+            ActivationsCommand.Create(),
         };
         try
         {

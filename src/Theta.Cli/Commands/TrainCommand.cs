@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Theta.Data;
 using Theta.Io;
+using Theta.Plots;
 using Theta.Training;
 
 namespace Theta.Cli.Commands;
@@ -21,9 +22,10 @@ internal static class TrainCommand
         var split = new Option<double?>("--split") { Description = "Without --test: hold out this fraction of the training file as the test set (stratified, seeded by --seed), e.g. 0.2." };
         var output = new Option<string?>("--out") { Description = "Where to save the model (e.g. model.theta)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var plot = new Option<string?>("--plot") { Description = "Draw the training curve (the training log-likelihood per step or epoch, and the final train and test figures) to this .png or .svg file." };
         var data = new DataOptions();
         var model = new ModelOptions();
-        var cmd = new Command("train", "Train a classifier on a CSV file and judge it on a held-out test file.") { train, test, split, output, json };
+        var cmd = new Command("train", "Train a classifier on a CSV file and judge it on a held-out test file.") { train, test, split, output, json, plot };
         model.AddTo(cmd);
         data.AddTo(cmd);
         cmd.Add(TrainMnistCommand.Create());
@@ -32,6 +34,12 @@ internal static class TrainCommand
             var csv = data.Read(p);
             var spec = model.Read(p);
             bool asJson = p.GetValue(json);
+            string? plotPath = p.GetValue(plot);
+            if (plotPath is not null)
+            {
+                Pictures.IsSvg(plotPath); // a bad extension fails before training
+                if (spec.Kind == ModelKind.NaiveBayes) throw new ArgumentException("--plot: naive Bayes is fitted in one pass (counts, means and variances), so it has no training curve; use --plot with logistic or mlp");
+            }
             var (trainSet, testSet) = Load(p.GetValue(train)!, p.GetValue(test), csv);
             if (p.GetValue(split) is double fraction)
             {
@@ -41,11 +49,13 @@ internal static class TrainCommand
                 (trainSet, testSet) = (trainSet.Subset(tr), trainSet.Subset(te));
             }
             var sw = Stopwatch.StartNew();
-            var trained = Run(trainSet, spec, csv, asJson);
+            var curve = new List<TrainingProgress>();
+            var trained = Run(trainSet, spec, csv, asJson, observe: curve.Add);
             double seconds = sw.Elapsed.TotalSeconds;
             var trainM = trained.Evaluate(trainSet);
             var testM = testSet is null ? null : trained.Evaluate(testSet);
             if (p.GetValue(output) is { } path) ModelFile.Save(trained, path);
+            if (plotPath is not null) Plot(plotPath, spec, curve, trainM, testM);
 
             if (asJson)
             {
@@ -66,6 +76,20 @@ internal static class TrainCommand
         return cmd;
     }
 
+    // The training mean log-likelihood per step (logistic) or epoch (mlp); the final train and test values as single points.
+    private static void Plot(string path, ModelSpec spec, List<TrainingProgress> curve, ClassificationMetrics train, ClassificationMetrics? test)
+    {
+        double[] x = [.. curve.Select(c => (double)c.Step)], last = [curve.Count == 0 ? 0 : curve[^1].Step];
+        var ll = new List<Curve> { new("train (during training)", x, [.. curve.Select(c => c.LogLikelihood)]) };
+        var acc = new List<Curve> { new("train (final)", last, [train.Accuracy]) };
+        if (test is not null)
+        {
+            ll.Add(new("test (final)", last, [test.MeanLogLikelihood]));
+            acc.Add(new("test (final)", last, [test.Accuracy]));
+        }
+        Charts.TrainingCurves(path, spec.Name, ll, acc, "mean log-likelihood", spec.Kind == ModelKind.Logistic ? "step" : "epoch");
+    }
+
     /// <summary>Reads the training file, then the test file with the training file's classes and features.</summary>
     internal static (Dataset Train, Dataset? Test) Load(string trainPath, string? testPath, CsvOptions csv)
     {
@@ -75,10 +99,11 @@ internal static class TrainCommand
     }
 
     /// <summary>Trains with a live progress bar (iterative models, interactive terminal) or quietly.</summary>
-    internal static TrainedModel Run(Dataset train, ModelSpec spec, CsvOptions csv, bool quiet, string? label = null)
+    /// <param name="observe">Also receives every progress report (for a training curve).</param>
+    internal static TrainedModel Run(Dataset train, ModelSpec spec, CsvOptions csv, bool quiet, string? label = null, Action<TrainingProgress>? observe = null)
     {
         if (quiet || spec.Kind == ModelKind.NaiveBayes || !AnsiConsole.Profile.Capabilities.Interactive)
-            return Fitting.Fit(train, spec, csv);
+            return Fitting.Fit(train, spec, csv, observe);
         TrainedModel? result = null;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -87,6 +112,7 @@ internal static class TrainCommand
                 var task = ctx.AddTask(label ?? spec.Name);
                 result = Fitting.Fit(train, spec, csv, pr =>
                 {
+                    observe?.Invoke(pr);
                     task.MaxValue = pr.Steps;
                     task.Value = pr.Step;
                     task.Description = $"{label ?? spec.Name}  step {pr.Step}/{pr.Steps}  LL {pr.LogLikelihood:0.0000}";

@@ -5,6 +5,7 @@ using Spectre.Console;
 using Theta.Data;
 using Theta.Io;
 using Theta.Optim;
+using Theta.Plots;
 using Theta.Training;
 
 namespace Theta.Cli.Commands;
@@ -37,9 +38,11 @@ internal static class TrainMnistCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Write a checkpoint here after every epoch (resume with --resume)." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by --checkpoint." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the final train and test figures." };
+        var plot = new Option<string?>("--plot") { Description = "Draw the training curves (train and test loss and accuracy per epoch) to this .png or .svg file." };
+        var confusion = new Option<string?>("--confusion") { Description = "Draw the test set's confusion matrix to this .png or .svg file." };
         var cmd = new Command("mnist", "Train a network on MNIST (60,000 training, 10,000 test images).")
         {
-            data, model, epochs, batch, lr, limit, seed, output, checkpoint, resume, json,
+            data, model, epochs, batch, lr, limit, seed, output, checkpoint, resume, json, plot, confusion,
         };
         cmd.SetAction(p =>
         {
@@ -51,6 +54,7 @@ internal static class TrainMnistCommand
             if (!(rate > 0)) throw new ArgumentException($"--lr must be > 0, got {rate}");
             bool asJson = p.GetValue(json);
             var ct = CancellationToken.None;
+            foreach (var picture in new[] { p.GetValue(plot), p.GetValue(confusion) }) if (picture is not null) Pictures.IsSvg(picture); // a bad extension fails before training
 
             var (train, test) = Mnist.Load(p.GetValue(data)!);
             if (p.GetValue(limit) is int n)
@@ -94,6 +98,12 @@ internal static class TrainMnistCommand
             var (trainLoss, trainAcc) = Trainer.Evaluate(network, train.Images, train.Labels);
             var (testLoss, testAcc) = Trainer.Evaluate(network, test.Images, test.Labels);
             if (p.GetValue(output) is { } path) NetworkFile.Save(network, path, Metadata(net));
+            if (p.GetValue(plot) is { } plotPath) Curves(plotPath, $"MNIST {net}", history);
+            if (p.GetValue(confusion) is { } confusionPath)
+            {
+                var m = ClassificationMetrics.Compute(Probabilities(network, test.Images), test.Labels, Metadata(net).Classes!);
+                Charts.ConfusionMatrix(confusionPath, m.Confusion, Metadata(net).Classes!, $"MNIST {net}: test set ({m.Accuracy:P2} correct)");
+            }
 
             if (asJson)
             {
@@ -118,6 +128,27 @@ internal static class TrainMnistCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Train and test loss and accuracy per epoch from the trainer's history.</summary>
+    internal static void Curves(string path, string title, TrainingHistory history)
+    {
+        double[] epochs = [.. history.Epochs.Select(e => (double)e.Epoch)];
+        Curve C(string name, Func<EpochRecord, double?> f) => new(name, epochs, [.. history.Epochs.Select(e => f(e) ?? double.NaN)]);
+        Charts.TrainingCurves(path, title,
+            [C("train", e => e.TrainLoss), C("test", e => e.ValLoss)],
+            [C("train", e => e.TrainAccuracy), C("test", e => e.ValAccuracy)]);
+    }
+
+    // Softmax probabilities [N, classes] of the network in evaluation mode, 1,000 rows at a time.
+    private static Tensor Probabilities(Theta.Nn.Module network, Tensor x)
+    {
+        using var _ = Autograd.NoGrad();
+        network.Eval();
+        var parts = new List<Tensor>();
+        for (int start = 0; start < x.Shape[0]; start += 1000)
+            parts.Add(network.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(1000, x.Shape[0] - start))])).Softmax());
+        return Tensor.Concat(parts);
     }
 
     private static NetworkMetadata Metadata(string net) =>
