@@ -143,6 +143,13 @@ public sealed class MnistCommandTests : IDisposable
         Assert.InRange(root.GetProperty("test").GetProperty("accuracy").GetDouble(), 0.80, 1.0);
         Assert.True(root.GetProperty("test").GetProperty("logLikelihood").GetDouble() < 0);
         Assert.True(File.Exists(model));
+
+        // eval reads the saved network and judges it on the MNIST test images: the same accuracy.
+        var eval = Cli.Run("eval", "--model", model, "--data", MnistDir, "--json");
+        Assert.True(eval.ExitCode == 0, eval.Err);
+        var data = JsonDocument.Parse(eval.Out).RootElement.GetProperty("data");
+        Assert.Equal(10000, data.GetProperty("rows").GetInt32());
+        Assert.Equal(root.GetProperty("test").GetProperty("accuracy").GetDouble(), data.GetProperty("accuracy").GetDouble(), 9);
     }
 
     [Fact]

@@ -8,13 +8,17 @@ using Theta.Training;
 
 namespace Theta.Cli.Commands;
 
-/// <summary><c>theta eval --model M --data F [--json]</c>: accuracy, log-likelihood, per-class scores and the confusion matrix.</summary>
+/// <summary>
+/// <c>theta eval --model M --data F [--json]</c>: accuracy, log-likelihood, per-class scores and the
+/// confusion matrix. F is a CSV file for models from <c>theta train</c>, or an MNIST folder (the
+/// 10,000 test images) for networks from <c>theta train mnist</c>.
+/// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
     {
         var modelPath = new Option<string>("--model") { Description = "A model file written by theta train.", Required = true };
-        var dataPath = new Option<string>("--data") { Description = "Labelled data (CSV) with the model's columns.", Required = true };
+        var dataPath = new Option<string>("--data") { Description = "Labelled data (CSV) with the model's columns, or an MNIST folder for a network from theta train mnist.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var confusion = new Option<string?>("--confusion") { Description = "Draw the confusion matrix to this .png or .svg file." };
         var data = new DataOptions();
@@ -22,21 +26,59 @@ internal static class EvalCommand
         data.AddTo(cmd);
         cmd.SetAction(p =>
         {
-            var model = LoadModel(p.GetValue(modelPath)!, data, p);
-            var ds = model.ReadData(p.GetValue(dataPath)!);
-            var m = model.Evaluate(ds);
+            string path = p.GetValue(dataPath)!;
+            string kind;
+            ClassificationMetrics m;
+            IReadOnlyList<string> classes;
+            if (Directory.Exists(path))
+            {
+                // An MNIST folder: a network file from theta train mnist, judged on the 10,000 test images.
+                var net = NetworkFile.Read(p.GetValue(modelPath)!, [1, 28, 28]);
+                var test = Mnist.LoadSplit(path, "t10k");
+                classes = net.Metadata.Classes ?? Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                m = ClassificationMetrics.Compute(NetworkProbabilities(net.Network, test.Images), test.Labels, classes);
+                kind = net.Metadata.Extra?.GetValueOrDefault("network") ?? "network";
+            }
+            else
+            {
+                var model = LoadModel(p.GetValue(modelPath)!, data, p);
+                var ds = model.ReadData(path);
+                m = model.Evaluate(ds);
+                classes = ds.Classes;
+                kind = model.Classifier.Kind;
+            }
             if (p.GetValue(confusion) is { } picture)
-                Charts.ConfusionMatrix(picture, m.Confusion, ds.Classes, $"{model.Classifier.Kind} on {Path.GetFileName(p.GetValue(dataPath))} ({m.Accuracy:P1} correct)");
+                Charts.ConfusionMatrix(picture, m.Confusion, classes, $"{kind} on {Path.GetFileName(path.TrimEnd('/'))} ({m.Accuracy:P1} correct)");
             if (p.GetValue(json))
             {
-                Console.WriteLine(new JsonObject { ["model"] = model.Classifier.Kind, ["data"] = Report.Json(m) }.ToJsonString());
+                Console.WriteLine(new JsonObject { ["model"] = kind, ["data"] = Report.Json(m) }.ToJsonString());
                 return 0;
             }
-            AnsiConsole.Write(Report.Summary((Path.GetFileName(p.GetValue(dataPath)!), m)));
-            AnsiConsole.Write(Report.PerClass(m, Markup.Escape(model.Classifier.Kind)));
+            if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120);
+            AnsiConsole.Write(Report.Summary((Path.GetFileName(path.TrimEnd('/')), m)));
+            AnsiConsole.Write(Report.PerClass(m, Markup.Escape(kind)));
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Softmax probabilities [N, classes] of a network on images [N, …], 1,000 at a time, in evaluation mode.</summary>
+    private static Tensor NetworkProbabilities(Theta.Nn.Sequential net, Tensor images)
+    {
+        using var _ = Autograd.NoGrad();
+        net.Eval();
+        int n = images.Shape[0];
+        float[]? all = null;
+        int C = 0;
+        for (int start = 0; start < n; start += 1000)
+        {
+            var idx = Enumerable.Range(start, Math.Min(1000, n - start)).ToArray();
+            var p = net.Forward(images.SelectRows(idx)).Softmax();
+            C = p.Shape[1];
+            all ??= new float[n * C];
+            p.Data.CopyTo(all.AsSpan(start * C));
+        }
+        return Tensor.FromArray(all!, n, C);
     }
 
     /// <summary>Loads a model; data options given on the command line replace the ones stored in it.</summary>
