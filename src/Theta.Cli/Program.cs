@@ -26,6 +26,7 @@ internal static class Program
             FiltersCommand.Create(),
             StimulusCommand.Create(),
             ActivationsCommand.Create(),
+            ServeCommand.Create(),
         };
         try
         {

@@ -1,0 +1,94 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Theta.Web;
+
+/// <summary>
+/// The web app behind <c>theta serve</c>: the pages in <c>wwwroot</c> (index.html introduces every demo)
+/// and one WebSocket endpoint per demo (<c>/ws/digits</c>). Each connection gets its own session, at most
+/// <see cref="ThetaServerOptions.MaxSessions"/> at once, freed when it disconnects. Bad input (an oversized
+/// or malformed message, an empty drawing, a file that is no model) gets a JSON error
+/// <c>{"type":"error","message":…}</c> and the session carries on.
+/// </summary>
+public static class ThetaServer
+{
+    /// <summary>The close status for "too many sessions, try again later" (RFC 6455 registry: 1013).</summary>
+    public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
+    /// <summary>A configured app, not yet started: <c>Run()</c> it (Ctrl+C stops it cleanly) or <c>StartAsync()</c> it in a test.</summary>
+    public static WebApplication Build(ThetaServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!File.Exists(options.ModelPath)) throw new FileNotFoundException($"{options.ModelPath}: the digit recogniser's model file is missing");
+        string root = AppContext.BaseDirectory;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = root,
+            WebRootPath = Path.Combine(root, "wwwroot"),
+            ApplicationName = typeof(ThetaServer).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        var app = builder.Build();
+
+        var sessions = new SemaphoreSlim(options.MaxSessions, options.MaxSessions);
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Map("/ws/digits", async (HttpContext ctx) =>
+        {
+            if (!ctx.WebSockets.IsWebSocketRequest) { ctx.Response.StatusCode = 400; await ctx.Response.WriteAsync("a WebSocket endpoint"); return; }
+            using var ws = await ctx.WebSockets.AcceptWebSocketAsync();
+            var stopping = app.Lifetime.ApplicationStopping;
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+            if (!sessions.Wait(0))
+            {
+                await SendError(ws, $"the server is busy: at most {options.MaxSessions} sessions at once; close another page and reload", cts.Token);
+                await ws.CloseAsync(TryAgainLater, "too many sessions", cts.Token);
+                return;
+            }
+            try { await RunDigits(ws, options, cts.Token); }
+            catch (OperationCanceledException) { }
+            catch (WebSocketException) { } // the page went away mid-message
+            finally { sessions.Release(); }
+        });
+        return app;
+    }
+
+    /// <summary>The addresses the started app listens on (with the real port when 0 was asked for).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+        => [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+
+    private static async Task RunDigits(WebSocket ws, ThetaServerOptions options, CancellationToken ct)
+    {
+        DigitSession session;
+        try { session = DigitSession.Open(options.ModelPath); }
+        catch (ArgumentException e) { await SendError(ws, e.Message, ct); await ws.CloseAsync(WebSocketCloseStatus.InternalServerError, "no model", ct); return; }
+        await ws.SendAsync(Encoding.UTF8.GetBytes(session.Describe()), WebSocketMessageType.Text, true, ct);
+        while (ws.State == WebSocketState.Open)
+        {
+            var m = await BoundedMessages.ReadAsync(ws, options.MaxMessageBytes, ct);
+            if (m is null) { await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct); return; }
+            if (m.TooLarge) { await SendError(ws, $"a message of {m.Length} bytes is over the limit of {options.MaxMessageBytes} bytes", ct); continue; }
+            byte[] reply;
+            bool binary;
+            try { (binary, reply) = session.Handle(m); }
+            catch (ArgumentException e) { await SendError(ws, e.Message, ct); continue; }
+            await ws.SendAsync(reply, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, ct);
+        }
+    }
+
+    private static Task SendError(WebSocket ws, string message, CancellationToken ct)
+        => ws.SendAsync(Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "error", ["message"] = message }.ToJsonString()), WebSocketMessageType.Text, true, ct);
+}
