@@ -10,8 +10,8 @@ namespace Theta.Web;
 
 /// <summary>
 /// One page's digit recogniser: its own copy of the network (a page may load another model without
-/// touching the others) and the answers to its messages. The wire format is in <c>docs/web-protocol.md</c>
-/// and at the top of <c>wwwroot/digits.js</c>:
+/// touching the others) and the answers to its messages. The wire format (also at the top of <c>wwwroot/digits.js</c>),
+/// all numbers little-endian:
 /// <list type="bullet">
 /// <item>page → server, binary <c>[1][u16 w][u16 h][w·h bytes of ink]</c>: a drawing (8 ≤ w, h ≤ 280);</item>
 /// <item>page → server, binary <c>[2][file bytes]</c>: a network file to use instead;</item>

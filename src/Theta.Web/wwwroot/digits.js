@@ -11,6 +11,7 @@ const pad = document.getElementById("pad"), ctx = pad.getContext("2d");
 const statusEl = document.getElementById("status");
 let ws, model = null, last = null, inFlight = false, pending = false, erasing = false, hasInk = false;
 let selected = null;                    // {layer, c, y, x} or {layer, i}
+let unitCache = new Map();              // "layer:unit" → the server's {"type":"unit"} answer
 
 function setStatus(text, error) { statusEl.textContent = text; statusEl.className = error ? "error" : "muted"; }
 
@@ -58,7 +59,7 @@ function connect() {
     const m = JSON.parse(e.data);
     if (m.type === "error") { replied(); setStatus(m.message, true); if (/empty/.test(m.message)) drawEmpty(); }
     else if (m.type === "model") { replied(); onModel(m); }
-    else if (m.type === "unit") showUnit(m);
+    else if (m.type === "unit") { unitCache.set(m.layer + ":" + m.unit, m); showUnit(m); }
   };
 }
 connect();
@@ -72,7 +73,8 @@ document.getElementById("model-file").onchange = async e => {
 
 // ---- the model: layer sections and the first layer's filters ----
 function onModel(m) {
-  model = m; selected = null;
+  model = m; selected = null; unitCache = new Map();
+  const u = document.getElementById("unit"); u.className = "muted"; u.textContent = "Click a unit in any layer.";
   document.getElementById("model-name").textContent = "model: " + m.name + " (" + m.layers.map(l => l.name).join(" → ") + ")";
   const root = document.getElementById("layers"); root.innerHTML = "";
   for (const l of m.layers) {
@@ -114,7 +116,7 @@ function onModel(m) {
   }
   drawEmpty();
   setStatus(`Model ${m.name} loaded: draw a digit.`, false);
-  if (hasInk) request();
+  if (hasInk) request(); else drawSample();
 }
 
 // ---- results ----
@@ -130,6 +132,7 @@ function onResult(buf) {
   drawSeen(image); drawPreds(probs);
   model.layers.forEach((l, i) => drawLayer(l, acts[i]));
   if (selected) select(selected, true);
+  else if (sample !== null) select({ layer: 3, c: 0, y: 7, x: 7 });
 }
 function drawEmpty() {
   drawSeen(new Float32Array(784));
@@ -169,11 +172,15 @@ function inputCanvas(vals, h, wd, scale) { const cv = document.createElement("ca
 
 // ---- a selected unit: its value, its inputs and (for Conv2d and Linear) its weights ----
 function select(s, refresh) {
+  const ls = model.layers[s.layer].shape;
+  if (ls.length === 3) { s.y = Math.min(Math.max(s.y, 0), ls[1] - 1); s.x = Math.min(Math.max(s.x, 0), ls[2] - 1); }
   selected = s;
   document.querySelectorAll(".grid canvas.sel").forEach(c => c.classList.remove("sel"));
   const l = model.layers[s.layer]; (l.canvases[s.c ?? 0]).classList.add("sel");
-  if (l.hasWeights) ws.send(JSON.stringify({ type: "unit", layer: s.layer, unit: s.c ?? s.i }));
-  else showUnit({ type: "unit", layer: s.layer, weights: null });
+  const key = s.layer + ":" + (s.c ?? s.i);
+  if (!l.hasWeights) showUnit({ type: "unit", layer: s.layer, weights: null });
+  else if (unitCache.has(key)) showUnit(unitCache.get(key));
+  else ws.send(JSON.stringify({ type: "unit", layer: s.layer, unit: s.c ?? s.i }));
 }
 function at(layerIdx) { return layerIdx < 0 ? last?.image : last?.acts[layerIdx]; }
 function shapeOf(layerIdx) { return layerIdx < 0 ? model.input.length === 3 ? model.input : [1, 28, 28] : model.layers[layerIdx].shape; }
@@ -225,4 +232,15 @@ function showUnit(m) {
       row(`inputs (the ${f}×${f} window it takes the maximum of): ${patch.map(v => v.toFixed(3)).join(", ")}`).appendChild(inputCanvas(patch, f, f, 14));
     } else if (pa.length === a.length) row(`input: ${pa[idx].toFixed(4)} (layer ${prev < 0 ? "input" : prev}, same position)`);
   }
+}
+
+// digits.html?sample=1 (or 0) draws a sample digit once the model is known: a quick look without a mouse.
+const sample = new URLSearchParams(location.search).get("sample");
+function drawSample() {
+  if (sample === null || hasInk) return;
+  ctx.strokeStyle = "#fff"; ctx.lineWidth = 20; ctx.lineCap = "round"; ctx.beginPath();
+  if (sample === "0") ctx.ellipse(140, 140, 65, 95, 0, 0, 2 * Math.PI);
+  else if (sample === "7") { ctx.moveTo(80, 60); ctx.lineTo(200, 60); ctx.lineTo(120, 230); }
+  else { ctx.moveTo(145, 40); ctx.lineTo(135, 240); }
+  ctx.stroke(); hasInk = true; request();
 }
