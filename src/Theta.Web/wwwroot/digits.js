@@ -91,11 +91,17 @@ function onModel(m) {
         grid.appendChild(cv); l.canvases.push(cv);
       }
     } else {
-      const n = l.shape.reduce((a, b) => a * b, 1), cols = Math.min(n, n > 256 ? 70 : 32), rows = Math.ceil(n / cols), cell = n > 256 ? 5 : 14;
+      const n = l.shape.reduce((a, b) => a * b, 1), cols = Math.min(n, n > 256 ? 70 : 32), rows = Math.ceil(n / cols), cell = n > 256 ? 5 : n <= 16 ? 30 : 14;
       const cv = document.createElement("canvas"); cv.width = cols; cv.height = rows;
       cv.style.width = cols * cell + "px"; cv.style.height = rows * cell + "px";
       cv.onclick = ev => { const r = cv.getBoundingClientRect(); const i = Math.floor((ev.clientY - r.top) / r.height * rows) * cols + Math.floor((ev.clientX - r.left) / r.width * cols); if (i < n) select({ layer: l.index, i }); };
       l.cols = cols; grid.appendChild(cv); l.canvases.push(cv);
+      if (n <= 16) {                                   // a small output layer: label its units (the classes)
+        grid.style.flexDirection = "column";
+        const lab = document.createElement("div"); lab.className = "labels";
+        lab.innerHTML = [...Array(n).keys()].map(i => `<span style="width:${cell}px">${i}</span>`).join("");
+        grid.appendChild(lab);
+      }
     }
     root.appendChild(sec);
   }
