@@ -156,6 +156,25 @@ public sealed class ServerTests : IAsyncLifetime
         foreach (var ws in open.Skip(1)) ws.Dispose();
     }
 
+    [Fact]
+    public async Task AModelForAnotherInputIsRefusedWithAClearMessage()
+    {
+        // A network for 2 features (as `theta train` makes from a CSV file): not a digit recogniser.
+        string path = Path.Combine(Path.GetTempPath(), $"theta-web-test-{Guid.NewGuid():N}.theta");
+        try
+        {
+            Theta.Io.NetworkFile.Save(new Theta.Nn.Sequential(new Theta.Nn.Linear(2, 3, new Rng(1))), path, new Theta.Io.NetworkMetadata(InputShape: [2]));
+            using var ws = await Connect();
+            await ReceiveJson(ws);
+            await Send(ws, [2, .. await File.ReadAllBytesAsync(path)]);
+            string message = await Error(ws);
+            Assert.Contains("[2]", message);
+            Assert.Contains("28×28", message);
+            Assert.Equal(1, (await Recognise(ws, Drawings.VerticalStroke())).Top); // the session keeps its model
+        }
+        finally { File.Delete(path); }
+    }
+
     private sealed record Result(int Top, float[] Probabilities, List<float[]> Layers);
 
     private async Task<ClientWebSocket> Connect()
