@@ -85,6 +85,12 @@ public static class ThetaServer
             bool binary;
             try { (binary, reply) = session.Handle(m); }
             catch (ArgumentException e) { await SendError(ws, e.Message, ct); continue; }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // NOTE: a network that loads but fails on a drawing (or any bug) costs this message only, never the session.
+                await SendError(ws, $"the server could not answer that message: {e.Message}", ct);
+                continue;
+            }
             await ws.SendAsync(reply, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, ct);
         }
     }
