@@ -14,7 +14,7 @@ namespace Theta.Web;
 
 /// <summary>
 /// The web app behind <c>theta serve</c>: the pages in <c>wwwroot</c> (index.html introduces every demo)
-/// and one WebSocket endpoint per demo (<c>/ws/digits</c>). Each connection gets its own session, at most
+/// and one WebSocket endpoint per demo (<c>/ws/digits</c>, <c>/ws/playground</c>). Each connection gets its own session, at most
 /// <see cref="ThetaServerOptions.MaxSessions"/> at once, freed when it disconnects. Bad input (an oversized
 /// or malformed message, an empty drawing, a file that is no model) gets a JSON error
 /// <c>{"type":"error","message":…}</c> and the session carries on.
@@ -46,24 +46,28 @@ public static class ThetaServer
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.Map("/ws/digits", async (HttpContext ctx) =>
-        {
-            if (!ctx.WebSockets.IsWebSocketRequest) { ctx.Response.StatusCode = 400; await ctx.Response.WriteAsync("a WebSocket endpoint"); return; }
-            using var ws = await ctx.WebSockets.AcceptWebSocketAsync();
-            var stopping = app.Lifetime.ApplicationStopping;
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
-            if (!sessions.Wait(0))
-            {
-                await SendError(ws, $"the server is busy: at most {options.MaxSessions} sessions at once; close another page and reload", cts.Token);
-                await ws.CloseAsync(TryAgainLater, "too many sessions", cts.Token);
-                return;
-            }
-            try { await RunDigits(ws, options, cts.Token); }
-            catch (OperationCanceledException) { }
-            catch (WebSocketException) { } // the page went away mid-message
-            finally { sessions.Release(); }
-        });
+        app.Map("/ws/digits", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => RunDigits(ws, options, ct)));
+        app.Map("/ws/playground", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new PlaygroundSession().RunAsync(ws, options.MaxMessageBytes, ct)));
         return app;
+    }
+
+    // Accepts a WebSocket, holds one of the session slots while it lives, and runs the demo's session on it.
+    private static async Task Serve(HttpContext ctx, WebApplication app, SemaphoreSlim sessions, ThetaServerOptions options, Func<CancellationToken, Func<WebSocket, Task>> run)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest) { ctx.Response.StatusCode = 400; await ctx.Response.WriteAsync("a WebSocket endpoint"); return; }
+        using var ws = await ctx.WebSockets.AcceptWebSocketAsync();
+        var stopping = app.Lifetime.ApplicationStopping;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+        if (!sessions.Wait(0))
+        {
+            await SendError(ws, $"the server is busy: at most {options.MaxSessions} sessions at once; close another page and reload", cts.Token);
+            await ws.CloseAsync(TryAgainLater, "too many sessions", cts.Token);
+            return;
+        }
+        try { await run(cts.Token)(ws); }
+        catch (OperationCanceledException) { }
+        catch (WebSocketException) { } // the page went away mid-message
+        finally { sessions.Release(); }
     }
 
     /// <summary>The addresses the started app listens on (with the real port when 0 was asked for).</summary>
