@@ -38,7 +38,9 @@ public sealed class ServerTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/", "digits.html")]
-    [InlineData("/index.html", "coming next")]
+    [InlineData("/index.html", "playground.html")]
+    [InlineData("/playground.html", "playground.js")]
+    [InlineData("/playground.js", "/ws/playground")]
     [InlineData("/digits.html", "digits.js")]
     [InlineData("/digits.js", "/ws/digits")]
     [InlineData("/style.css", "body")]
@@ -56,8 +58,8 @@ public sealed class ServerTests : IAsyncLifetime
         using var client = new HttpClient();
         string index = await client.GetStringAsync(new Uri(_http, "/"));
         Assert.Contains("href=\"digits.html\"", index);
-        Assert.Contains("2-D playground", index);
-        Assert.DoesNotContain("href=\"playground.html\"", index); // listed as coming next, not linked
+        Assert.Contains("href=\"playground.html\"", index);
+        Assert.DoesNotContain("coming next", index);
     }
 
     [Fact]
