@@ -25,7 +25,7 @@ namespace Theta.Web;
 /// </summary>
 internal sealed class PlaygroundSession
 {
-    public const int Grid = 50, UnitGrid = 20, MaxCsvRows = 2000, FrameMs = 40;
+    public const int Grid = 50, UnitGrid = 20, MaxCsvRows = 2000, FrameMs = 33;
     private readonly object _gate = new();
     private PlaygroundConfig _config = new();
     private Point2D[] _train = [], _test = [];
@@ -42,7 +42,7 @@ internal sealed class PlaygroundSession
 
     public bool Playing { get { lock (_gate) return _playing; } }
 
-    /// <summary>Talks to one page until it closes: commands in, frames out (25 a second while playing).</summary>
+    /// <summary>Talks to one page until it closes: commands in, frames out (30 a second while playing).</summary>
     public async Task RunAsync(WebSocket ws, int maxBytes, CancellationToken ct)
     {
         var send = new SemaphoreSlim(1, 1);

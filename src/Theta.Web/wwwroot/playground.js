@@ -344,6 +344,7 @@ function connect() {
   ws.onclose = () => { status('Disconnected from the server; reload the page to start again.', true); playing = false; renderPlay(); };
 }
 renderControls();
+saveState();
 renderPlay();
 drawMap();
 connect();
