@@ -84,8 +84,9 @@ internal sealed class PlaygroundSession
                 if (m.TooLarge) { await Send(Error($"a message of {m.Length} bytes is over the limit of {maxBytes} bytes"), false); continue; }
                 List<(byte[], bool)> replies;
                 try { replies = Handle(m); }
-                catch (Exception e) when (e is ArgumentException or JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // NOTE: any failure answering a message costs that message only, never the session.
                     await Send(Error(e is ArgumentException ? e.Message : $"a bad message: {e.Message}"), false);
                     continue;
                 }
