@@ -32,6 +32,8 @@ internal sealed record PlaygroundConfig
     public float RegRate { get; init; }
     public int BatchSize { get; init; } = 10;
     public float Dropout { get; init; }
+    /// <summary>Epochs trained per frame (30 frames a second) while playing: 1 (the default) lets a class watch the network learn; 0 = as many as fit in a frame.</summary>
+    public int Speed { get; init; } = 1;
 
     public Toy2DKind Kind => Array.IndexOf(Datasets, Dataset) switch
     {
@@ -65,6 +67,7 @@ internal sealed record PlaygroundConfig
                 "regRate" => c with { RegRate = Range(v, p.Name, 0, 1) },
                 "batchSize" => c with { BatchSize = IntRange(v, p.Name, 1, MaxBatch) },
                 "dropout" => c with { Dropout = Range(v, p.Name, 0, 0.9f) },
+                "speed" => c with { Speed = IntRange(v, p.Name, 0, 100) },
                 _ => throw new ArgumentException($"config: unknown field \"{p.Name}\""),
             };
         }

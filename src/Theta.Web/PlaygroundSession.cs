@@ -66,7 +66,10 @@ internal sealed class PlaygroundSession
                 {
                     if (_playing)
                     {
-                        do TrainEpoch(); while (clock.ElapsedMilliseconds - start < FrameMs * 6 / 10);
+                        // Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget.
+                        int epochs = 0, speed = _config.Speed;
+                        do { TrainEpoch(); epochs++; }
+                        while ((speed == 0 || epochs < speed) && clock.ElapsedMilliseconds - start < FrameMs * 6 / 10);
                         frame = Frame();
                     }
                 }

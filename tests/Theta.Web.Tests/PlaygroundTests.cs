@@ -61,6 +61,7 @@ public sealed class PlaygroundTests : IAsyncLifetime
     [InlineData("""{"type":"config","learningRate":-0.1}""", "learningRate")]
     [InlineData("""{"type":"config","regRate":-1}""", "regRate")]
     [InlineData("""{"type":"config","batchSize":100000}""", "batchSize")]
+    [InlineData("""{"type":"config","speed":101}""", "speed")]
     [InlineData("""{"type":"config","activations":["swish"]}""", "activation")]
     [InlineData("""{"type":"warp"}""", "unknown message")]
     [InlineData("""not json""", "bad message")]

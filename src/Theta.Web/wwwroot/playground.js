@@ -15,7 +15,7 @@ const ACTS = ['tanh', 'sigmoid', 'relu', 'linear'];
 const COLORS = [[245, 147, 34], [8, 119, 189], [46, 160, 67]]; // orange = class 0, blue = class 1, green = class 2
 const DEFAULTS = {
   dataset: 'circle', noise: 0, trainRatio: 0.5, points: 500, seed: 1, features: 3, layers: [4, 2], activations: ['tanh', 'tanh'],
-  loss: 'bce', optimizer: 'adam', learningRate: 0.03, reg: 'none', regRate: 0, batchSize: 10, dropout: 0, showTest: false,
+  loss: 'bce', optimizer: 'adam', learningRate: 0.03, reg: 'none', regRate: 0, batchSize: 10, dropout: 0, speed: 1, showTest: false,
 };
 
 const $ = id => document.getElementById(id);
@@ -56,8 +56,10 @@ function changed(resend = true) { saveState(); renderControls(); if (resend) sen
 function fillSelect(id, values) { $(id).innerHTML = values.map(v => `<option value="${v}">${v}</option>`).join(''); }
 fillSelect('learningRate', RATES);
 fillSelect('regRate', REG_RATES);
+// Epochs per frame: 1 lets a class watch the network learn (30 epochs a second); 0 trains as fast as the server can.
+$('speed').innerHTML = [1, 3, 10, 30, 0].map(v => `<option value="${v}">${v === 0 ? 'max' : v + ' epoch' + (v > 1 ? 's' : '') + '/frame'}</option>`).join('');
 $('features').innerHTML = FEATURES.map((f, i) => `<label><input type="checkbox" data-bit="${1 << i}"> ${f}</label>`).join('');
-for (const id of ['dataset', 'noise', 'trainRatio', 'points', 'seed', 'batchSize', 'optimizer', 'learningRate', 'loss', 'reg', 'regRate', 'dropout']) {
+for (const id of ['dataset', 'noise', 'trainRatio', 'points', 'seed', 'batchSize', 'optimizer', 'learningRate', 'loss', 'reg', 'regRate', 'dropout', 'speed']) {
   $(id).addEventListener('change', () => {
     const el = $(id);
     state[id] = typeof DEFAULTS[id] === 'number' ? Number(el.value) : el.value;
@@ -86,7 +88,7 @@ $('csv').addEventListener('change', async () => {
 });
 function renderPlay() { $('play').textContent = playing ? '❚❚ Pause' : '▶ Play'; $('play').classList.toggle('on', playing); }
 function renderControls() {
-  for (const id of ['dataset', 'noise', 'trainRatio', 'points', 'seed', 'batchSize', 'optimizer', 'learningRate', 'loss', 'reg', 'regRate', 'dropout']) {
+  for (const id of ['dataset', 'noise', 'trainRatio', 'points', 'seed', 'batchSize', 'optimizer', 'learningRate', 'loss', 'reg', 'regRate', 'dropout', 'speed']) {
     $(id).value = String(state[id]);
     if ($(id + 'Out')) $(id + 'Out').textContent = state[id];
   }
