@@ -36,7 +36,7 @@ internal static class EvalCommand
                 var net = NetworkFile.Read(p.GetValue(modelPath)!, [1, 28, 28]);
                 var test = Mnist.LoadSplit(path, "t10k");
                 classes = net.Metadata.Classes ?? Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-                m = ClassificationMetrics.Compute(NetworkProbabilities(net.Network, test.Images), test.Labels, classes);
+                m = ClassificationMetrics.Compute(Trainer.Probabilities(net.Network, test.Images), test.Labels, classes);
                 kind = net.Metadata.Extra?.GetValueOrDefault("network") ?? "network";
             }
             else
@@ -60,25 +60,6 @@ internal static class EvalCommand
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>Softmax probabilities [N, classes] of a network on images [N, …], 1,000 at a time, in evaluation mode.</summary>
-    private static Tensor NetworkProbabilities(Theta.Nn.Sequential net, Tensor images)
-    {
-        using var _ = Autograd.NoGrad();
-        net.Eval();
-        int n = images.Shape[0];
-        float[]? all = null;
-        int C = 0;
-        for (int start = 0; start < n; start += 1000)
-        {
-            var idx = Enumerable.Range(start, Math.Min(1000, n - start)).ToArray();
-            var p = net.Forward(images.SelectRows(idx)).Softmax();
-            C = p.Shape[1];
-            all ??= new float[n * C];
-            p.Data.CopyTo(all.AsSpan(start * C));
-        }
-        return Tensor.FromArray(all!, n, C);
     }
 
     /// <summary>Loads a model; data options given on the command line replace the ones stored in it.</summary>

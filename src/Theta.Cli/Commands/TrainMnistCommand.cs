@@ -101,7 +101,7 @@ internal static class TrainMnistCommand
             if (p.GetValue(plot) is { } plotPath) Curves(plotPath, $"MNIST {net}", history);
             if (p.GetValue(confusion) is { } confusionPath)
             {
-                var m = ClassificationMetrics.Compute(Probabilities(network, test.Images), test.Labels, Metadata(net).Classes!);
+                var m = ClassificationMetrics.Compute(Trainer.Probabilities(network, test.Images), test.Labels, Metadata(net).Classes!);
                 Charts.ConfusionMatrix(confusionPath, m.Confusion, Metadata(net).Classes!, $"MNIST {net}: test set ({m.Accuracy:P2} correct)");
             }
 
@@ -138,17 +138,6 @@ internal static class TrainMnistCommand
         Charts.TrainingCurves(path, title,
             [C("train", e => e.TrainLoss), C("test", e => e.ValLoss)],
             [C("train", e => e.TrainAccuracy), C("test", e => e.ValAccuracy)]);
-    }
-
-    // Softmax probabilities [N, classes] of the network in evaluation mode, 1,000 rows at a time.
-    private static Tensor Probabilities(Theta.Nn.Module network, Tensor x)
-    {
-        using var _ = Autograd.NoGrad();
-        network.Eval();
-        var parts = new List<Tensor>();
-        for (int start = 0; start < x.Shape[0]; start += 1000)
-            parts.Add(network.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(1000, x.Shape[0] - start))])).Softmax());
-        return Tensor.Concat(parts);
     }
 
     private static NetworkMetadata Metadata(string net) =>

@@ -161,6 +161,27 @@ public sealed partial class Trainer
     }
 
     /// <summary>
+    /// Softmax probabilities P(y = k | x) [N, classes] of <paramref name="model"/> (which outputs logits) on
+    /// <paramref name="x"/>, in evaluation mode under NoGrad, <paramref name="batch"/> rows at a time.
+    /// The model's mode is restored afterwards.
+    /// </summary>
+    public static Tensor Probabilities(Module model, Tensor x, int batch = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        bool wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            using var _ = Autograd.NoGrad();
+            var parts = new List<Tensor>();
+            for (int start = 0; start < x.Shape[0]; start += batch)
+                parts.Add(model.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(batch, x.Shape[0] - start))])).Softmax());
+            return parts.Count == 1 ? parts[0] : Tensor.Concat(parts);
+        }
+        finally { model.Train(wasTraining); }
+    }
+
+    /// <summary>
     /// The mean cross-entropy and the accuracy (fraction of rows whose largest logit is the label)
     /// of <paramref name="model"/> on (<paramref name="x"/>, <paramref name="y"/>), in evaluation mode
     /// under NoGrad, <paramref name="batch"/> rows at a time. The model's mode is restored afterwards.
