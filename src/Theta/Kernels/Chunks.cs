@@ -24,4 +24,21 @@ internal static class Chunks
             for (int i = (int)((long)w * count / t), end = (int)((long)(w + 1) * count / t); i < end; i++) body(i);
         });
     }
+
+    /// <summary>
+    /// As <see cref="For"/>, handing each thread its whole contiguous range [from, to) at once, so it can
+    /// set up per-thread scratch once. The ranges depend on the thread count; callers keep results
+    /// independent of it by computing each item the same way whichever range holds it.
+    /// </summary>
+    public static void ForRange(int count, long workPerItem, Action<int, int> body)
+    {
+        int t = Math.Min(ThetaRuntime.Threads, count);
+        if (t <= 1 || workPerItem * count < ParallelThreshold)
+        {
+            if (count > 0) body(0, count);
+            return;
+        }
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t },
+            w => body((int)((long)w * count / t), (int)((long)(w + 1) * count / t)));
+    }
 }

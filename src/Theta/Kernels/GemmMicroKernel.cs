@@ -100,6 +100,55 @@ internal static unsafe class GemmMicroKernel
         }
     }
 
+    /// <summary>
+    /// A tile whose A rows are read in place instead of packed: C[i, 0:NR] = Σ_p rows[i][p] · b[p, 0:NR]
+    /// (+ C when accumulate) for i &lt; mr, with b one packed B panel (kc×NR, aligned). The implicit-GEMM
+    /// convolution (<see cref="ConvImplicit"/>) points the rows into a padded image, so im2col is never
+    /// written. rows[i] for i ≥ mr may be anything readable for kc floats (their sums are dropped).
+    /// AVX2 + FMA only; the same FMA order as the packed tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TileRows(int kc, float** rows, float* b, float* c, nint ldc, int mr, bool accumulate)
+    {
+        float* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5];
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, b += NR)
+        {
+            Vector256<float> b0 = Avx.LoadAlignedVector256(b), b1 = Avx.LoadAlignedVector256(b + 8);
+            Vector256<float> ai = Avx.BroadcastScalarToVector256(a0 + p);
+            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
+            ai = Avx.BroadcastScalarToVector256(a1 + p);
+            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
+            ai = Avx.BroadcastScalarToVector256(a2 + p);
+            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
+            ai = Avx.BroadcastScalarToVector256(a3 + p);
+            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
+            ai = Avx.BroadcastScalarToVector256(a4 + p);
+            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
+            ai = Avx.BroadcastScalarToVector256(a5 + p);
+            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
+        }
+        float* t = stackalloc float[MR * NR];
+        bool direct = mr == MR;
+        float* d = direct ? c : t;
+        nint ld = direct ? ldc : NR;
+        if (direct && accumulate)
+        {
+            Vector256<float> one = Vector256.Create(1f);
+            Update(d, c00, c01, one, one); Update(d + ld, c10, c11, one, one);
+            Update(d + 2 * ld, c20, c21, one, one); Update(d + 3 * ld, c30, c31, one, one);
+            Update(d + 4 * ld, c40, c41, one, one); Update(d + 5 * ld, c50, c51, one, one);
+            return;
+        }
+        Store(d, c00, c01); Store(d + ld, c10, c11); Store(d + 2 * ld, c20, c21);
+        Store(d + 3 * ld, c30, c31); Store(d + 4 * ld, c40, c41); Store(d + 5 * ld, c50, c51);
+        if (direct) return;
+        for (int i = 0; i < mr; i++)
+            for (int j = 0; j < NR; j++)
+                c[i * ldc + j] = accumulate ? c[i * ldc + j] + t[i * NR + j] : t[i * NR + j];
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector256<float> lo, Vector256<float> hi)
     {

@@ -6,11 +6,11 @@ namespace Theta;
 // x [N,C,H,W], w [O,C,KH,KW], b [O]; OH = (H + 2pH − KH)/sH + 1, likewise OW. g = dL/dy.
 //
 //   op          forward                                  dL/dx                   dL/dw, dL/db           saves
-//   conv2d      y[n,o] = Σ_c w[o,c] ⋆ x[n,c] + b[o]      col2im(wᵀ · g)          g · colᵀ, Σ g          col (im2col of x)
+//   conv2d      y[n,o] = Σ_c w[o,c] ⋆ x[n,c] + b[o]      col2im(wᵀ · g)          g · colᵀ, Σ g          x (col recomputed)
 //   max_pool2d  y = max over each KH×KW window           g routed to each argmax -                      argmax
 //
 // Convolution is weight sharing: every output position uses the same w, so dL/dw sums over
-// positions and images — one GEMM over the column buffer col [C·KH·KW, N·OH·OW].
+// positions and images: a sum of GEMMs over each image's column buffer col_n [C·KH·KW, OH·OW].
 public sealed partial class Tensor
 {
     /// <summary>2-D convolution with square stride and padding. x [N,C,H,W], weight [O,C,KH,KW], bias [O] (optional).</summary>
@@ -40,26 +40,18 @@ public sealed partial class Tensor
         int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
         var y = Uninitialized(new Shape(N, O, OH, OW));
         var b = bias is null ? ReadOnlySpan<float>.Empty : bias.Data;
-        bool keepCol = Autograd.IsRecording && w.RequiresGrad;
-        float[]? col = null;
-        if (keepCol)
-        {
-            col = TensorArena.Floats(Kernels.Conv.ColLength(N, C, H, W, KH, KW, sH, sW, pH, pW), clear: false);
-            Kernels.Conv.Conv2dForward(x.Data, N, C, H, W, w.Data, O, KH, KW, b, sH, sW, pH, pW, y.Data, col);
-        }
-        else Kernels.Conv.Conv2dForward(x.Data, N, C, H, W, w.Data, O, KH, KW, b, sH, sW, pH, pW, y.Data);
+        Kernels.Conv.Conv2dForward(x.Data, N, C, H, W, w.Data, O, KH, KW, b, sH, sW, pH, pW, y.Data);
 
         var inputs = bias is null ? new[] { x, w } : new[] { x, w, bias };
         return Record(y, "conv2d", g =>
         {
-            if (x.RequiresGrad)
-                Kernels.Conv.Conv2dBackwardData(g.Data, w.Data, N, C, H, W, O, KH, KW, sH, sW, pH, pW, x.GradSpan());
-            bool wantB = bias is not null && bias.RequiresGrad;
-            var db = wantB ? bias!.GradSpan() : Span<float>.Empty;
-            if (w.RequiresGrad)
-                Kernels.Conv.Conv2dBackwardWeightsFromCol(col!, g.Data, N, C, H, W, O, KH, KW, sH, sW, pH, pW, w.GradSpan(), db);
-            else if (wantB)
-                Kernels.Conv.AddBiasGradient(g.Data, N, O, OH * OW, db);
+            // One sweep over the images computes every gradient wanted (backward recomputes each col_n).
+            float dxBeta = 1f;
+            var dx = x.RequiresGrad ? x.GradSpanForGemm(out dxBeta) : Span<float>.Empty;
+            var dw = w.RequiresGrad ? w.GradSpan() : Span<float>.Empty;
+            var db = bias is not null && bias.RequiresGrad ? bias.GradSpan() : Span<float>.Empty;
+            Kernels.Conv.Conv2dBackward(x.Data, g.Data, w.Data, N, C, H, W, O, KH, KW, sH, sW, pH, pW,
+                dx, dxFresh: dxBeta == 0f, dw, db);
         }, inputs);
     }
 
@@ -87,6 +79,10 @@ public sealed partial class Tensor
         var y = Uninitialized(new Shape(N, C, OH, OW));
         var argmax = TensorArena.Ints(y.Size);
         Pool.MaxPool2dForward(Data, N, C, H, W, KH, KW, sH, sW, pH, pW, y.Data, argmax);
-        return Record(y, "max_pool2d", g => Pool.MaxPool2dBackward(g.Data, argmax, GradSpan()), this);
+        return Record(y, "max_pool2d", g =>
+        {
+            var dx = GradSpanForGemm(out float beta);   // beta 0: fresh memory, overwritten whole
+            Pool.MaxPool2dBackward(g.Data, argmax, dx, N * C, fresh: beta == 0f);
+        }, this);
     }
 }

@@ -31,7 +31,26 @@ public sealed class ConvKernelTests
         "2 3 67 61 5 5 3 2 1 2 1",    // 67×61: rows and GEMM sizes that match no block size (K = 45, P = 32·61)
         "1 7 67 67 3 1 1 1 1 0 0",    // pointwise on 67×67: P = 4489, not a multiple of any tile
         "2 67 5 5 13 3 3 1 1 1 1",    // C = 67: GEMM inner dimension K = 603, past the 256 K-block
+        "19 3 9 9 16 5 5 1 1 2 2",    // N = 19: three groups of partial weight gradients, the last one short
+        "17 2 6 6 3 1 1 1 1 0 0",     // pointwise, N = 17: groups on the 1×1 path
+        "3 4 9 7 17 3 3 1 1 1 1",     // O = 17: two 16-wide output panels (implicit backward-weights)
+        "2 3 30 33 8 5 5 1 1 2 2",    // padded width 37: output rows straddle the 16-wide panels unevenly
     };
+
+    /// <summary>Every case on both paths: the implicit GEMM (stride 1) and im2col + GEMM.</summary>
+    public static TheoryData<string, bool> CasesBothPaths
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (string line in Cases)
+            {
+                data.Add(line, true);
+                data.Add(line, false);
+            }
+            return data;
+        }
+    }
 
     private readonly record struct Case(int N, int C, int H, int W, int O, int KH, int KW, int sH, int sW, int pH, int pW)
     {
@@ -47,8 +66,8 @@ public sealed class ConvKernelTests
         public int YLength => N * O * OH * OW;
     }
 
-    [Theory, MemberData(nameof(Cases))]
-    public void ForwardMatchesReference(string line)
+    [Theory, MemberData(nameof(CasesBothPaths))]
+    public void ForwardMatchesReference(string line, bool implicitGemm)
     {
         var k = Case.Parse(line);
         float[] x = Uniform(1, k.XLength), w = Uniform(2, k.WLength), b = Uniform(3, k.O);
@@ -59,25 +78,25 @@ public sealed class ConvKernelTests
             var actual = Enumerable.Repeat(float.NaN, k.YLength).ToArray();   // forward overwrites
             ConvReference.Conv2dForward(x, k.N, k.C, k.H, k.W, w, k.O, k.KH, k.KW, bias, k.sH, k.sW, k.pH, k.pW, expected);
             ConvReference.Conv2dForward(Abs(x), k.N, k.C, k.H, k.W, Abs(w), k.O, k.KH, k.KW, Abs(bias), k.sH, k.sW, k.pH, k.pW, magnitude);
-            Conv.Conv2dForward(x, k.N, k.C, k.H, k.W, w, k.O, k.KH, k.KW, bias, k.sH, k.sW, k.pH, k.pW, actual);
+            Conv.Conv2dForward(x, k.N, k.C, k.H, k.W, w, k.O, k.KH, k.KW, bias, k.sH, k.sW, k.pH, k.pW, actual, implicitGemm);
             AssertClose(expected, actual, magnitude);
         }
     }
 
-    [Theory, MemberData(nameof(Cases))]
-    public void BackwardDataMatchesReferenceAndAdds(string line)
+    [Theory, MemberData(nameof(CasesBothPaths))]
+    public void BackwardDataMatchesReferenceAndAdds(string line, bool implicitGemm)
     {
         var k = Case.Parse(line);
         float[] dy = Uniform(4, k.YLength), w = Uniform(2, k.WLength), dx0 = Uniform(5, k.XLength);
         float[] expected = (float[])dx0.Clone(), actual = (float[])dx0.Clone(), magnitude = Abs(dx0);
         ConvReference.Conv2dBackwardData(dy, w, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, expected);
         ConvReference.Conv2dBackwardData(Abs(dy), Abs(w), k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, magnitude);
-        Conv.Conv2dBackwardData(dy, w, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, actual);
+        Conv.Conv2dBackwardData(dy, w, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, actual, implicitGemm);
         AssertClose(expected, actual, magnitude);
     }
 
-    [Theory, MemberData(nameof(Cases))]
-    public void BackwardWeightsMatchesReferenceAndAdds(string line)
+    [Theory, MemberData(nameof(CasesBothPaths))]
+    public void BackwardWeightsMatchesReferenceAndAdds(string line, bool implicitGemm)
     {
         var k = Case.Parse(line);
         float[] x = Uniform(1, k.XLength), dy = Uniform(4, k.YLength);
@@ -88,38 +107,57 @@ public sealed class ConvKernelTests
         ConvReference.Conv2dBackwardWeights(Abs(x), Abs(dy), k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dwMag, dbMag);
 
         float[] dw = (float[])dw0.Clone(), db = (float[])db0.Clone();
-        Conv.Conv2dBackwardWeights(x, dy, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dw, db);
+        Conv.Conv2dBackwardWeights(x, dy, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dw, db, implicitGemm);
         AssertClose(dwRef, dw, dwMag);
         AssertClose(dbRef, db, dbMag);
 
         // Without a bias: db empty, dw the same.
         dw = (float[])dw0.Clone();
-        Conv.Conv2dBackwardWeights(x, dy, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dw, []);
+        Conv.Conv2dBackwardWeights(x, dy, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dw, [], implicitGemm);
         AssertClose(dwRef, dw, dwMag);
     }
 
-    [Theory, MemberData(nameof(Cases))]
-    public void ColumnBufferFromForwardServesBackwardWeights(string line)
+    /// <summary>The fused backward: dx overwritten when fresh (garbage in its memory), dw and db added into.</summary>
+    [Theory, MemberData(nameof(CasesBothPaths))]
+    public void FusedBackwardMatchesReference(string line, bool implicitGemm)
     {
         var k = Case.Parse(line);
         float[] x = Uniform(1, k.XLength), w = Uniform(2, k.WLength), dy = Uniform(4, k.YLength);
-        var col = new float[Conv.ColLength(k.N, k.C, k.H, k.W, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW)];
-        var y = new float[k.YLength];
-        var yPlain = new float[k.YLength];
-        Conv.Conv2dForward(x, k.N, k.C, k.H, k.W, w, k.O, k.KH, k.KW, [], k.sH, k.sW, k.pH, k.pW, y, col);
-        Conv.Conv2dForward(x, k.N, k.C, k.H, k.W, w, k.O, k.KH, k.KW, [], k.sH, k.sW, k.pH, k.pW, yPlain);
-        var magnitude = new float[k.YLength];
-        ConvReference.Conv2dForward(Abs(x), k.N, k.C, k.H, k.W, Abs(w), k.O, k.KH, k.KW, [], k.sH, k.sW, k.pH, k.pW, magnitude);
-        AssertClose(yPlain, y, magnitude);
+        float[] dw0 = Uniform(6, k.WLength), db0 = Uniform(7, k.O);
+        float[] dxRef = new float[k.XLength], dxMag = new float[k.XLength];
+        ConvReference.Conv2dBackwardData(dy, w, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dxRef);
+        ConvReference.Conv2dBackwardData(Abs(dy), Abs(w), k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dxMag);
+        float[] dwRef = (float[])dw0.Clone(), dbRef = (float[])db0.Clone(), dwMag = Abs(dw0), dbMag = Abs(db0);
+        ConvReference.Conv2dBackwardWeights(x, dy, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dwRef, dbRef);
+        ConvReference.Conv2dBackwardWeights(Abs(x), Abs(dy), k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dwMag, dbMag);
 
-        float[] dwFromCol = new float[k.WLength], dbFromCol = new float[k.O];
-        float[] dw = new float[k.WLength], db = new float[k.O];
-        Conv.Conv2dBackwardWeightsFromCol(col, dy, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dwFromCol, dbFromCol);
-        Conv.Conv2dBackwardWeights(x, dy, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dw, db);
-        var dwMag = new float[k.WLength];
-        ConvReference.Conv2dBackwardWeights(Abs(x), Abs(dy), k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dwMag, []);
-        AssertClose(dw, dwFromCol, dwMag);
-        Assert.Equal(db, dbFromCol);
+        var dx = Enumerable.Repeat(float.NaN, k.XLength).ToArray();
+        float[] dw = (float[])dw0.Clone(), db = (float[])db0.Clone();
+        Conv.Conv2dBackward(x, dy, w, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dx, dxFresh: true, dw, db, implicitGemm);
+        AssertClose(dxRef, dx, dxMag);
+        AssertClose(dwRef, dw, dwMag);
+        AssertClose(dbRef, db, dbMag);
+    }
+
+    /// <summary>The weight gradient is bit-identical on 1 and 2 threads (fixed groups, summed in order).</summary>
+    [Fact]
+    public void WeightGradientDoesNotDependOnTheThreadCount()
+    {
+        var k = Case.Parse("64 8 14 14 16 5 5 1 1 2 2");
+        float[] x = Uniform(1, k.XLength), w = Uniform(2, k.WLength), dy = Uniform(4, k.YLength);
+        float[] Run(int threads)
+        {
+            int before = ThetaRuntime.Threads;
+            ThetaRuntime.Threads = threads;
+            try
+            {
+                float[] dw = new float[k.WLength], dx = new float[k.XLength];
+                Conv.Conv2dBackward(x, dy, w, k.N, k.C, k.H, k.W, k.O, k.KH, k.KW, k.sH, k.sW, k.pH, k.pW, dx, dxFresh: false, dw, []);
+                return [.. dw, .. dx];
+            }
+            finally { ThetaRuntime.Threads = before; }
+        }
+        Assert.Equal(Run(1), Run(2));
     }
 
     /// <summary>col2im is the adjoint of im2col: ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩, here with ldCol &gt; OH·OW.</summary>

@@ -19,6 +19,9 @@ public sealed class PoolKernelTests
         "3 3 8 10 4 3 3 2 2 1",       // overlapping windows, padding 2 in H
         "1 1 3 3 2 2 1 1 1 1",        // padding on both sides, every corner window mostly padding
         "11 9 29 30 2 2 2 2 0 0",     // large enough to split planes over threads (99 planes, odd H and W)
+        "5 16 14 14 3 3 3 3 0 0",     // tiling windows that leave the last two rows and columns out (the CNN's pool 3)
+        "2 3 9 8 1 2 1 2 0 0",        // tiling 1×2 windows
+        "2 3 7 21 3 2 3 2 0 0",       // tiling 3×2 windows, 10 a row: the vector path's overlapping last eight
     };
 
     [Theory, MemberData(nameof(Cases))]
@@ -40,14 +43,44 @@ public sealed class PoolKernelTests
         Assert.All(y, v => Assert.Equal(1f, v));
     }
 
-    [Fact]
-    public void NaNWins()
+    [Theory]
+    [InlineData(2)]   // stride = kernel: tiling windows (the branch-free path)
+    [InlineData(1)]   // overlapping windows (the general path); one window on a 2×2 input either way
+    public void NaNWins(int stride)
     {
         var y = new float[1];
         var at = new int[1];
-        Pool.MaxPool2dForward([1, float.NaN, 5, float.NaN], 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, y, at);
+        Pool.MaxPool2dForward([1, float.NaN, 5, float.NaN], 1, 1, 2, 2, 2, 2, stride, stride, 0, 0, y, at);
         Assert.True(float.IsNaN(y[0]));
         Assert.Equal(1, at[0]);
+    }
+
+    /// <summary>The eight-window vector path (2×2 / 2 on a 2×16 row): NaN at each tap of a window, numbers elsewhere.</summary>
+    [Fact]
+    public void NaNWinsInTheVectorPath()
+    {
+        var x = new float[32];
+        for (int i = 0; i < 32; i++) x[i] = i % 7;
+        x[0] = float.NaN; x[3] = float.NaN; x[16 + 4] = float.NaN; x[16 + 7] = float.NaN; x[16 + 15] = float.NaN;
+        var y = new float[8];
+        var at = new int[8];
+        var yRef = new float[8];
+        var atRef = new int[8];
+        Pool.MaxPool2dForward(x, 1, 1, 2, 16, 2, 2, 2, 2, 0, 0, y, at);
+        PoolReference.MaxPool2dForward(x, 1, 1, 2, 16, 2, 2, 2, 2, 0, 0, yRef, atRef);
+        Assert.Equal(atRef, at);
+        Assert.Equal(yRef, y);
+        Assert.Equal([0, 3, 20, 23, 0, 0, 0, 31], at.Select((a, i) => float.IsNaN(y[i]) ? a : 0));
+    }
+
+    [Fact]
+    public void NaNWinsAtTheFirstTap()
+    {
+        var y = new float[1];
+        var at = new int[1];
+        Pool.MaxPool2dForward([float.NaN, 7, float.NaN, 9], 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, y, at);
+        Assert.True(float.IsNaN(y[0]));
+        Assert.Equal(0, at[0]);
     }
 
     private static int Size(string line)
@@ -72,9 +105,16 @@ public sealed class PoolKernelTests
         // Backward adds into a pre-filled dx; sums of the same terms in the same order are exact.
         float[] dy = Uniform(seed, outLength), dx0 = Uniform(seed + 1, x.Length);
         float[] dx = (float[])dx0.Clone(), dxRef = (float[])dx0.Clone();
-        Pool.MaxPool2dBackward(dy, at, dx);
+        Pool.MaxPool2dBackward(dy, at, dx, N * C, fresh: false);
         PoolReference.MaxPool2dBackward(x, dy, N, C, H, W, KH, KW, sH, sW, pH, pW, dxRef);
         Assert.Equal(dxRef, dx);
         Assert.NotEqual(dx0, dx);
+
+        // Fresh: garbage in dx is overwritten; the result is the routed dy alone.
+        var dxFresh = Enumerable.Repeat(float.NaN, x.Length).ToArray();
+        var dxZero = new float[x.Length];
+        Pool.MaxPool2dBackward(dy, at, dxFresh, N * C, fresh: true);
+        PoolReference.MaxPool2dBackward(x, dy, N, C, H, W, KH, KW, sH, sW, pH, pW, dxZero);
+        Assert.Equal(dxZero, dxFresh);
     }
 }

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using static Theta.Kernels.GemmMicroKernel;
+
+namespace Theta.Kernels;
+
+/// <summary>
+/// Stride-1 convolution as implicit GEMMs over a zero-padded copy of each image: no column buffer.
+/// Shapes as in <see cref="Conv"/>: x [N,C,H,W], w [O,C,KH,KW], y [N,O,OH,OW], K = C·KH·KW.
+/// <para>
+/// The trick: copy x_n into xp [C, Hp, Wp] (Hp = H + 2pH, Wp = W + 2pW, zeros around) and index the
+/// outputs on the padded grid, q = oh·Wp + ow for ow in [0, Wp): then the im2col row of tap
+/// k = (c, kh, kw) is a plain slice, col[k, q] = xp[off(k) + q] with off(k) = (c·Hp + kh)·Wp + kw.
+/// The Wp − OW columns of each output row past OW are junk (computed and dropped: 28 % more work
+/// on a 14×14 image with a 5×5 kernel, 14 % on 28×28), Q = (OH − 1)·Wp + OW positions in all.
+/// </para>
+///   forward          yq [O,Q]  = w [O,K] · col [K,Q]       B panels packed straight from xp
+///   backward-data    dcol [K,Q] = wᵀ · dyq [O,Q]; dxp[off(k) + q] += dcol[k, q]   (col2im as K slice adds)
+///   backward-weights dwᵀ [K,O] += col [K,Q] · dyqᵀ [Q,O]   A rows read in place (<see cref="TileRows"/>)
+/// where dyq is dy_n spread onto the padded grid with zeros in the junk columns, so they add nothing.
+/// Everything one image needs (xp, one B panel, dyq, dcol) stays in L1/L2.
+/// </summary>
+internal static unsafe class ConvImplicit
+{
+    /// <summary>True when this path can run: stride 1 on a CPU with AVX2 + FMA.</summary>
+    public static bool Applies(int sH, int sW) => sH == 1 && sW == 1 && Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>Padded-grid geometry of one layer.</summary>
+    private sealed class Grid
+    {
+        public readonly int C, H, W, O, KH, KW, pH, pW, Hp, Wp, OH, OW, Q, QR, K, Panels;
+        public readonly int[] Off;   // off(k) for k = (c·KH + kh)·KW + kw
+
+        public Grid(int C, int H, int W, int O, int KH, int KW, int pH, int pW)
+        {
+            (this.C, this.H, this.W, this.O, this.KH, this.KW, this.pH, this.pW) = (C, H, W, O, KH, KW, pH, pW);
+            Hp = H + 2 * pH; Wp = W + 2 * pW;
+            OH = Hp - KH + 1; OW = Wp - KW + 1;
+            Q = (OH - 1) * Wp + OW;
+            QR = (Q + NR - 1) / NR * NR;
+            K = C * KH * KW;
+            Panels = (O + NR - 1) / NR;
+            Off = new int[K];
+            for (int c = 0, k = 0; c < C; c++)
+                for (int kh = 0; kh < KH; kh++)
+                    for (int kw = 0; kw < KW; kw++) Off[k++] = (c * Hp + kh) * Wp + kw;
+        }
+
+        public int Padded => C * Hp * Wp;
+
+        /// <summary>xp interior = x_n (the zero border was written once, when xp was cleared).</summary>
+        public void PadImage(float* xn, float* xp)
+        {
+            for (int c = 0; c < C; c++)
+                for (int h = 0; h < H; h++)
+                    Unsafe.CopyBlockUnaligned(xp + (c * Hp + h + pH) * Wp + pW, xn + (c * H + h) * W, (uint)(W * sizeof(float)));
+        }
+    }
+
+    /// <summary>x [N,C,H,W], w [O,C,KH,KW], bias [O] or empty → y [N,O,OH,OW] (overwritten). Stride 1.</summary>
+    public static void Forward(ReadOnlySpan<float> x, int N, int C, int H, int W,
+        ReadOnlySpan<float> w, int O, int KH, int KW, ReadOnlySpan<float> bias, int pH, int pW, Span<float> y)
+    {
+        var g = new Grid(C, H, W, O, KH, KW, pH, pW);
+        int K = g.K, aPanels = (O + MR - 1) / MR;
+        Debug.Assert(x.Length >= N * C * H * W && w.Length >= O * K && y.Length >= N * O * g.OH * g.OW);
+        using var packedA = Scratch.Rent(aPanels * K * MR);
+        fixed (float* pw = w, pa = packedA.Span)
+        {
+            // w [O,K] packed once for every image: panel r holds rows 6r..6r+5, k-major (zero rows past O).
+            GemmPack.PackA(false, pw, K, 0, O, 0, K, pa);
+            fixed (float* px = x, pb = bias, py = y)
+            {
+                nint ax = (nint)px, ab = (nint)pb, ay = (nint)py, aa = (nint)pa;
+                bool hasBias = !bias.IsEmpty;
+                Chunks.ForRange(N, (long)K * g.Q * O, (from, to) =>
+                {
+                    int kSlices = (K + Gemm.KC - 1) / Gemm.KC, kcMax = (K + kSlices - 1) / kSlices;
+                    using var xpS = Scratch.Rent(g.Padded);
+                    using var yqS = Scratch.Rent(O * g.QR);
+                    using var bpS = Scratch.Rent(kcMax * NR + 16);
+                    xpS.Span.Clear();
+                    fixed (float* xp = xpS.Span, yq = yqS.Span, bpRaw = bpS.Span)
+                    {
+                        float* bp = Align32(bpRaw);
+                        for (int n = from; n < to; n++)
+                        {
+                            g.PadImage((float*)ax + (long)n * C * H * W, xp);
+                            for (int jr = 0; jr < g.Q; jr += NR)
+                            {
+                                int nr = Math.Min(NR, g.Q - jr);
+                                for (int s = 0, p0 = 0; s < kSlices; s++)
+                                {
+                                    int kc = (int)((long)K * (s + 1) / kSlices) - p0;
+                                    PackPanel(xp, g.Off, p0, kc, jr, nr, bp);
+                                    for (int r = 0; r < aPanels; r++)
+                                        GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp,
+                                            yq + r * MR * g.QR + jr, g.QR, Math.Min(MR, O - r * MR), NR, 1f, s == 0 ? 0f : 1f);
+                                    p0 += kc;
+                                }
+                            }
+                            Crop(g, yq, (float*)ay + (long)n * O * g.OH * g.OW, hasBias ? (float*)ab : null);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /// <summary>One B panel: bp[p·NR + j] = xp[off(p0 + p) + jr + j] for j &lt; nr, zeros beyond.</summary>
+    private static void PackPanel(float* xp, int[] off, int p0, int kc, int jr, int nr, float* bp)
+    {
+        if (nr == NR)
+        {
+            for (int p = 0; p < kc; p++)
+                Unsafe.CopyBlockUnaligned(bp + p * NR, xp + off[p0 + p] + jr, NR * sizeof(float));
+            return;
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            float* src = xp + off[p0 + p] + jr, d = bp + p * NR;
+            int j = 0;
+            for (; j < nr; j++) d[j] = src[j];
+            for (; j < NR; j++) d[j] = 0f;
+        }
+    }
+
+    /// <summary>y_n [O,OH,OW] = the valid columns of yq [O,QR] (+ bias).</summary>
+    private static void Crop(Grid g, float* yq, float* yn, float* bias)
+    {
+        for (int o = 0; o < g.O; o++)
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                var src = new ReadOnlySpan<float>(yq + o * g.QR + oh * g.Wp, g.OW);
+                var dst = new Span<float>(yn + (o * g.OH + oh) * g.OW, g.OW);
+                if (bias is null) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, bias[o], dst);
+            }
+    }
+
+    /// <summary>
+    /// dx [N,C,H,W] += ∂L/∂x when dx is not empty (overwritten when dxFresh), dw [O,C,KH,KW] += ∂L/∂w
+    /// when dw is not empty. Stride 1. The bias gradient is the caller's (<see cref="Conv.AddBiasGradient"/>).
+    /// Images in fixed groups of <see cref="Conv.Group"/>, each summing its own dwᵀ, added in group order.
+    /// </summary>
+    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> w,
+        int N, int C, int H, int W, int O, int KH, int KW, int pH, int pW,
+        Span<float> dx, bool dxFresh, Span<float> dw)
+    {
+        var g = new Grid(C, H, W, O, KH, KW, pH, pW);
+        bool wantX = !dx.IsEmpty, wantW = !dw.IsEmpty;
+        if (!wantX && !wantW) return;
+        int K = g.K, OR = g.Panels * NR, P = g.OH * g.OW, groups = (N + Conv.Group - 1) / Conv.Group;
+        using var partial = wantW ? Scratch.Rent(groups * K * OR) : default;   // dwᵀ [K, OR] per group
+        fixed (float* px = x, pdy = dy, pw = w, pdx = dx, pp = partial.Span)
+        {
+            nint ax = (nint)px, ady = (nint)pdy, aw = (nint)pw, adx = (nint)pdx, ap = (nint)pp;
+            Chunks.ForRange(groups, (long)Conv.Group * K * g.Q * O * ((wantX ? 1 : 0) + (wantW ? 1 : 0)), (g0, g1) =>
+            {
+                using var xpS = Scratch.Rent(wantW ? g.Padded : 0);
+                using var dyTS = Scratch.Rent(wantW ? g.Panels * g.Q * NR + 16 : 0);   // dyqᵀ as packed B panels
+                using var dyqS = Scratch.Rent(wantX ? O * g.QR : 0);
+                using var dcolS = Scratch.Rent(wantX ? K * g.QR : 0);
+                using var dxpS = Scratch.Rent(wantX ? g.Padded : 0);
+                xpS.Span.Clear(); dyTS.Span.Clear(); dyqS.Span.Clear();
+                float** rows = stackalloc float*[MR];
+                fixed (float* xp = xpS.Span, dyTRaw = dyTS.Span, dyq = dyqS.Span, dcol = dcolS.Span, dxp = dxpS.Span)
+                {
+                    float* dyT = wantW ? Align32(dyTRaw) : null;
+                    for (int gi = g0; gi < g1; gi++)
+                        for (int n = gi * Conv.Group, end = Math.Min(N, n + Conv.Group); n < end; n++)
+                        {
+                            float* dyn = (float*)ady + (long)n * O * P;
+                            if (wantW)
+                            {
+                                float* dwT = (float*)ap + (long)gi * K * OR;
+                                bool accumulate = n != gi * Conv.Group;
+                                g.PadImage((float*)ax + (long)n * C * H * W, xp);
+                                for (int o = 0; o < O; o++)   // dyT[panel][q][j] = dy_n[16·panel + j, q]
+                                {
+                                    float* dst = dyT + (o / NR) * g.Q * NR + o % NR;
+                                    for (int oh = 0; oh < g.OH; oh++)
+                                        for (int ow = 0; ow < g.OW; ow++)
+                                            dst[(oh * g.Wp + ow) * NR] = dyn[(o * g.OH + oh) * g.OW + ow];
+                                }
+                                for (int k0 = 0; k0 < K; k0 += MR)
+                                {
+                                    int mr = Math.Min(MR, K - k0);
+                                    for (int i = 0; i < MR; i++) rows[i] = xp + g.Off[Math.Min(k0 + i, K - 1)];
+                                    for (int s = 0; s < g.Panels; s++)
+                                        GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, accumulate);
+                                }
+                            }
+                            if (wantX)
+                            {
+                                for (int o = 0; o < O; o++)   // dyq [O, QR]: dy_n on the padded grid, junk columns 0
+                                    for (int oh = 0; oh < g.OH; oh++)
+                                        Unsafe.CopyBlockUnaligned(dyq + o * g.QR + oh * g.Wp, dyn + (o * g.OH + oh) * g.OW, (uint)(g.OW * sizeof(float)));
+                                // dcol [K, Q] = wᵀ [K,O] · dyq [O,Q]
+                                Gemm.Sgemm(true, false, K, g.Q, O, 1f, new ReadOnlySpan<float>((float*)aw, O * K), K,
+                                    new ReadOnlySpan<float>(dyq, O * g.QR), g.QR, 0f, new Span<float>(dcol, K * g.QR), g.QR, threads: 1);
+                                var dxpSpan = new Span<float>(dxp, g.Padded);
+                                dxpSpan.Clear();
+                                for (int k = 0; k < K; k++)
+                                {
+                                    var dst = dxpSpan.Slice(g.Off[k], g.Q);
+                                    TensorPrimitives.Add(dst, new ReadOnlySpan<float>(dcol + k * g.QR, g.Q), dst);
+                                }
+                                float* dxn = (float*)adx + (long)n * C * H * W;
+                                for (int c = 0; c < C; c++)
+                                    for (int h = 0; h < H; h++)
+                                    {
+                                        var src = new ReadOnlySpan<float>(dxp + (c * g.Hp + h + pH) * g.Wp + pW, W);
+                                        var dst = new Span<float>(dxn + (c * H + h) * W, W);
+                                        if (dxFresh) src.CopyTo(dst);
+                                        else TensorPrimitives.Add(dst, src, dst);
+                                    }
+                            }
+                        }
+                }
+            });
+            if (wantW)   // dw [O,K] += Σ_groups dwᵀ [K, OR], in group order
+                for (int gi = 0; gi < groups; gi++)
+                {
+                    float* pt = pp + (long)gi * K * OR;
+                    for (int o = 0; o < O; o++)
+                        for (int k = 0; k < K; k++) dw[o * K + k] += pt[k * OR + o];
+                }
+        }
+    }
+
+    /// <summary>The first 32-byte-aligned address at or after p (the buffers are rented with 16 floats to spare).</summary>
+    private static float* Align32(float* p) => (float*)(((nint)p + 31) & ~(nint)31);
+}
