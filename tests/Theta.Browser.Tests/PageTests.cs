@@ -32,4 +32,18 @@ public sealed class PageTests(BrowserFixture browser)
         Assert.Equal(tested.Order(), links.Order());
         p.AssertNoProblems();
     }
+
+    [Fact]
+    public async Task The_watcher_sees_console_errors_uncaught_exceptions_and_missing_files()
+    {
+        // The load tests above pass only when nothing is seen; this shows that each kind of problem is seen.
+        await using var p = await browser.OpenAsync("index.html");
+        await p.Page.EvaluateAsync("() => { console.error('a console error'); setTimeout(() => { throw new Error('an uncaught error'); }); fetch('no-such-file.js').catch(() => {}); }");
+        for (int i = 0; i < 100 && p.Problems.Count < 3; i++) await Task.Delay(50);
+        var seen = string.Join('\n', p.Problems);
+        Assert.Contains("console error: a console error", seen);
+        Assert.Contains("page error: Error: an uncaught error", seen);
+        Assert.Contains("HTTP 404:", seen);
+        Assert.Contains("no-such-file.js", seen);
+    }
 }

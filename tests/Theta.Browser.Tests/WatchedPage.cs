@@ -25,6 +25,9 @@ public sealed class WatchedPage : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The problems seen so far.</summary>
+    public IReadOnlyList<string> Problems => _problems.ToArray();
+
     /// <summary>Fails, listing them, if the page has shown any problem so far.</summary>
     public void AssertNoProblems()
     {
