@@ -12,6 +12,11 @@ const statusEl = document.getElementById("status");
 let ws, model = null, last = null, inFlight = false, pending = false, erasing = false, hasInk = false;
 let selected = null;                    // {layer, c, y, x} or {layer, i}
 let unitCache = new Map();              // "layer:unit" → the server's {"type":"unit"} answer
+// Drawings and uploads sent and answered so far, kept on the pad as data-sent and data-answered: equal when
+// the page shows the answer to the latest drawing (the tests wait for that).
+let sent = 0, answered = 0;
+function count() { pad.dataset.sent = sent; pad.dataset.answered = answered; }
+count();
 
 function setStatus(text, error) { statusEl.textContent = text; statusEl.className = error ? "error" : "muted"; }
 
@@ -44,9 +49,9 @@ function request() {
   const msg = new Uint8Array(5 + SEND * SEND); const dv = new DataView(msg.buffer);
   msg[0] = 1; dv.setUint16(1, SEND, true); dv.setUint16(3, SEND, true);
   for (let i = 0; i < SEND * SEND; i++) msg[5 + i] = px[4 * i];
-  inFlight = true; pending = false; ws.send(msg);
+  inFlight = true; pending = false; sent++; count(); ws.send(msg);
 }
-function replied() { inFlight = false; if (pending) request(); }
+function replied() { if (inFlight) { answered++; count(); } inFlight = false; if (pending) request(); }
 
 // ---- connection ----
 function connect() {
@@ -68,7 +73,7 @@ document.getElementById("model-file").onchange = async e => {
   const f = e.target.files[0]; if (!f) return;
   if (f.size > 4 * 1024 * 1024) { setStatus(`${f.name}: ${f.size} bytes is over the 4 MiB limit`, true); return; }
   const bytes = new Uint8Array(await f.arrayBuffer()); const msg = new Uint8Array(1 + bytes.length);
-  msg[0] = 2; msg.set(bytes, 1); setStatus(`Loading ${f.name}…`, false); inFlight = true; ws.send(msg);
+  msg[0] = 2; msg.set(bytes, 1); setStatus(`Loading ${f.name}…`, false); inFlight = true; sent++; count(); ws.send(msg);
 };
 
 // ---- the model: layer sections and the first layer's filters ----
@@ -142,7 +147,8 @@ function onResult(buf) {
 }
 function drawEmpty() {
   drawSeen(new Float32Array(784));
-  document.getElementById("preds").innerHTML = '<p class="muted">Top-3 guesses appear here.</p>';
+  const preds = document.getElementById("preds");
+  preds.innerHTML = '<p class="muted">Top-3 guesses appear here.</p>'; delete preds.dataset.top;
   if (model) for (const l of model.layers) for (const cv of l.canvases) cv.getContext("2d").clearRect(0, 0, cv.width, cv.height);
 }
 function grey(cv, vals, lo, hi) {
@@ -155,8 +161,9 @@ function grey(cv, vals, lo, hi) {
 }
 function drawSeen(image) { grey(document.getElementById("seen"), image, 0, 1); }
 function drawPreds(p) {
-  const order = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, 3);
-  document.getElementById("preds").innerHTML = order.map((d, r) =>
+  const order = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, 3), preds = document.getElementById("preds");
+  preds.dataset.top = order[0];                         // the guess, for tests
+  preds.innerHTML = order.map((d, r) =>
     `<div class="pred${r === 0 ? " top" : ""}"><span class="digit">${d}</span><div class="bar"><div style="width:${(100 * p[d]).toFixed(1)}%"></div></div><span>${(100 * p[d]).toFixed(1)} %</span></div>`).join("");
 }
 function drawLayer(l, a) {

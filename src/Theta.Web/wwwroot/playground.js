@@ -101,6 +101,8 @@ function status(text, bad = false) { $('status').textContent = text; $('status')
 
 // ---- the network drawing: unit heatmaps in columns, links by weight ----
 const UNIT = 44;
+// Output units drawn: one for two classes (P(class 1)), one per class for three (the softmax).
+function outputs() { const k = frame ? frame.classes : points.classes; return k > 2 ? k : 1; }
 function columns() {
   const widths = [];
   for (let i = 0; i < 7; i++) if (state.features & (1 << i)) widths.push(i);
@@ -132,12 +134,21 @@ function layoutNet() {
       const y = 48 + u * (UNIT + 8);
       cv.style.left = `${x}px`; cv.style.top = `${y}px`;
       cv.title = c === 0 ? FEATURES[featureIdx[u]] : `layer ${c}, unit ${u + 1}`;
+      cv.dataset.layer = c === 0 ? 'features' : c; cv.dataset.unit = u;
       net.appendChild(cv);
       unitBoxes.push({ layer: c - 1, unit: u, x: x + UNIT / 2, y: y + UNIT / 2, canvas: cv });
     }
   });
   const outX = colW * (cols.length + 0.5) - UNIT / 2;
-  unitBoxes.push({ layer: cols.length - 1, unit: 0, x: outX + UNIT / 2, y: 48 + UNIT / 2, output: true });
+  for (let k = 0; k < outputs(); k++) {
+    const cv = document.createElement('canvas'), y = 48 + k * (UNIT + 8);
+    cv.className = 'unit output';
+    cv.dataset.layer = 'output'; cv.dataset.unit = k;
+    cv.style.left = `${outX}px`; cv.style.top = `${y}px`;
+    cv.title = outputs() === 1 ? 'P(class 1), the output' : `P(class ${k}), output unit ${k + 1}`;
+    net.appendChild(cv);
+    unitBoxes.push({ layer: cols.length - 1, unit: k, x: outX + UNIT / 2, y: y + UNIT / 2, canvas: cv, output: true });
+  }
   const head = document.createElement('div');
   head.className = 'colhead'; head.style.left = `${outX + UNIT / 2 - 55}px`; head.textContent = 'output';
   net.appendChild(head);
@@ -166,7 +177,7 @@ $('net').addEventListener('mousemove', e => {
   $('hover').textContent = selectedHover ? describe(selectedHover) : 'Hover a unit or a link to see its value; click it to edit.';
 });
 function hitTest(px, py) {
-  for (const u of unitBoxes) if (!u.output && u.layer >= 0 && Math.abs(px - u.x) < UNIT / 2 && Math.abs(py - u.y) < UNIT / 2) return { kind: 'bias', layer: u.layer, unit: u.unit };
+  for (const u of unitBoxes) if (u.layer >= 0 && Math.abs(px - u.x) < UNIT / 2 && Math.abs(py - u.y) < UNIT / 2) return { kind: 'bias', layer: u.layer, unit: u.unit };
   let best = null, bestD = 5;
   for (const lk of linkList()) {
     const d = segDist(px, py, lk.x0, lk.y0, lk.x1, lk.y1);
@@ -185,7 +196,9 @@ function valueOf(s) {
 }
 function describe(s) {
   const v = valueOf(s).toFixed(3);
-  return s.kind === 'bias' ? `layer ${s.layer + 1}, unit ${s.unit + 1}: bias ${v}` : `weight ${v} (layer ${s.layer + 1}: unit ${s.from + 1} → unit ${s.to + 1})`;
+  const output = frame && s.layer === frame.weights.length - 1;
+  if (s.kind === 'bias') return output ? `output unit ${s.unit + 1}: bias ${v}` : `layer ${s.layer + 1}, unit ${s.unit + 1}: bias ${v}`;
+  return `weight ${v} (layer ${s.layer + 1}: unit ${s.from + 1} → ${output ? 'output ' : ''}unit ${s.to + 1})`;
 }
 function showEdit() {
   $('edit').hidden = false;
@@ -235,10 +248,23 @@ function drawNet() {
     }
     ctx.putImageData(img, 0, 0);
   });
-  // the output node: the full map, small
-  const o = unitBoxes.find(u => u.output);
-  g.drawImage(mapImage(), o.x - UNIT / 2, o.y - UNIT / 2, UNIT, UNIT);
-  g.strokeStyle = '#bbb'; g.lineWidth = 1; g.strokeRect(o.x - UNIT / 2, o.y - UNIT / 2, UNIT, UNIT);
+  // the output units: two classes, the full map, small; three, each class's probability in its colour
+  const outs = unitBoxes.filter(u => u.output);
+  if (outs.length === 1) {
+    const cv = outs[0].canvas;
+    cv.width = cv.height = frame.G;
+    cv.getContext('2d').drawImage(mapImage(), 0, 0);
+  } else outs.forEach((u, k) => {
+    const cv = u.canvas, G = frame.G;
+    cv.width = cv.height = G;
+    const ctx = cv.getContext('2d'), img = ctx.createImageData(G, G);
+    for (let i = 0; i < G * G; i++) {
+      const p = frame.out[3 * i + k] / 255;
+      for (let ch = 0; ch < 3; ch++) img.data[4 * i + ch] = 255 + (COLORS[k][ch] - 255) * p;
+      img.data[4 * i + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+  });
 }
 
 // ---- the output map with its points ----
@@ -286,6 +312,11 @@ $('map').addEventListener('click', e => {
 function drawCurve() {
   const cv = $('curve'), g = cv.getContext('2d'), W = cv.width, H = cv.height;
   g.fillStyle = '#fff'; g.fillRect(0, 0, W, H);
+  cv.dataset.points = lossHistory.length;
+  if (lossHistory.length) {
+    cv.dataset.trainFirst = lossHistory[0][0]; cv.dataset.trainLast = lossHistory.at(-1)[0];
+    cv.dataset.testFirst = lossHistory[0][1]; cv.dataset.testLast = lossHistory.at(-1)[1];
+  }
   if (lossHistory.length < 2) return;
   const max = Math.max(...lossHistory.map(h => Math.max(h[0], h[1])), 1e-6);
   for (const [k, color] of [[0, '#333'], [1, '#999']]) {
@@ -321,11 +352,15 @@ function onFrame(f) {
   if (frame && f.epoch < frame.epoch) lossHistory = [];
   if (!frame || f.epoch !== frame.epoch || lossHistory.length === 0) lossHistory.push([f.trainLoss, f.testLoss]);
   if (lossHistory.length > 600) lossHistory = lossHistory.filter((_, i) => i % 2 === 0);
+  const relayout = !frame || f.classes !== frame.classes;
   frame = f;
-  $('epoch').textContent = f.epoch;
-  $('trainLoss').textContent = f.trainLoss.toFixed(3);
-  $('testLoss').textContent = f.testLoss.toFixed(3);
-  $('testAcc').textContent = (100 * f.testAcc).toFixed(1) + ' %';
+  // each figure also as data-value, unrounded
+  const stat = (id, text, v) => { $(id).textContent = text; $(id).dataset.value = v; };
+  stat('epoch', f.epoch, f.epoch);
+  stat('trainLoss', f.trainLoss.toFixed(3), f.trainLoss);
+  stat('testLoss', f.testLoss.toFixed(3), f.testLoss);
+  stat('testAcc', (100 * f.testAcc).toFixed(1) + ' %', f.testAcc);
+  if (relayout) layoutNet();
   drawMap(); drawNet(); drawCurve();
   if (selected && !$('edit').hidden && document.activeElement !== $('editValue')) $('editWhat').textContent = describe(selected);
 }
