@@ -64,7 +64,7 @@ internal static unsafe class ConvImplicit
         ReadOnlySpan<float> w, int O, int KH, int KW, ReadOnlySpan<float> bias, int pH, int pW, Span<float> y)
     {
         var g = new Grid(C, H, W, O, KH, KW, pH, pW);
-        int K = g.K, aPanels = (O + MR - 1) / MR;
+        int K = g.K, aPanels = (O + MR - 1) / MR;   // every tile is whole: yq has aPanels·MR rows, QR columns
         Debug.Assert(x.Length >= N * C * H * W && w.Length >= O * K && y.Length >= N * O * g.OH * g.OW);
         using var packedA = Scratch.Rent(aPanels * K * MR);
         fixed (float* pw = w, pa = packedA.Span)
@@ -79,7 +79,7 @@ internal static unsafe class ConvImplicit
                 {
                     int kSlices = (K + Gemm.KC - 1) / Gemm.KC, kcMax = (K + kSlices - 1) / kSlices;
                     using var xpS = Scratch.Rent(g.Padded);
-                    using var yqS = Scratch.Rent(O * g.QR);
+                    using var yqS = Scratch.Rent(aPanels * MR * g.QR);   // rows past O: zeros of the packed A, dropped
                     using var bpS = Scratch.Rent(kcMax * NR + 16);
                     xpS.Span.Clear();
                     fixed (float* xp = xpS.Span, yq = yqS.Span, bpRaw = bpS.Span)
@@ -97,7 +97,7 @@ internal static unsafe class ConvImplicit
                                     PackPanel(xp, g.Off, p0, kc, jr, nr, bp);
                                     for (int r = 0; r < aPanels; r++)
                                         GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp,
-                                            yq + r * MR * g.QR + jr, g.QR, Math.Min(MR, O - r * MR), NR, 1f, s == 0 ? 0f : 1f);
+                                            yq + r * MR * g.QR + jr, g.QR, MR, NR, 1f, s == 0 ? 0f : 1f);
                                     p0 += kc;
                                 }
                             }
@@ -154,21 +154,25 @@ internal static unsafe class ConvImplicit
         if (!wantX && !wantW) return;
         int K = g.K, OR = g.Panels * NR, P = g.OH * g.OW, groups = (N + Conv.Group - 1) / Conv.Group;
         using var partial = wantW ? Scratch.Rent(groups * K * OR) : default;   // dwᵀ [K, OR] per group
-        fixed (float* px = x, pdy = dy, pw = w, pdx = dx, pp = partial.Span)
+        int kPanels = (K + MR - 1) / MR;
+        using var packedWt = wantX ? Scratch.Rent(kPanels * O * MR) : default;  // wᵀ [K,O] as MR-row panels, once for all images
+        fixed (float* px = x, pdy = dy, pw = w, pdx = dx, pp = partial.Span, pwt = packedWt.Span)
         {
-            nint ax = (nint)px, ady = (nint)pdy, aw = (nint)pw, adx = (nint)pdx, ap = (nint)pp;
+            if (wantX) GemmPack.PackA(true, pw, K, 0, K, 0, O, pwt);
+            nint ax = (nint)px, ady = (nint)pdy, aw = (nint)pwt, adx = (nint)pdx, ap = (nint)pp;
             Chunks.ForRange(groups, (long)Conv.Group * K * g.Q * O * ((wantX ? 1 : 0) + (wantW ? 1 : 0)), (g0, g1) =>
             {
                 using var xpS = Scratch.Rent(wantW ? g.Padded : 0);
                 using var dyTS = Scratch.Rent(wantW ? g.Panels * g.Q * NR + 16 : 0);   // dyqᵀ as packed B panels
                 using var dyqS = Scratch.Rent(wantX ? O * g.QR : 0);
-                using var dcolS = Scratch.Rent(wantX ? K * g.QR : 0);
+                using var dcolS = Scratch.Rent(wantX ? kPanels * MR * g.QR : 0);
+                using var bpS = Scratch.Rent(wantX ? O * NR + 16 : 0);
                 using var dxpS = Scratch.Rent(wantX ? g.Padded : 0);
                 xpS.Span.Clear(); dyTS.Span.Clear(); dyqS.Span.Clear();
                 float** rows = stackalloc float*[MR];
-                fixed (float* xp = xpS.Span, dyTRaw = dyTS.Span, dyq = dyqS.Span, dcol = dcolS.Span, dxp = dxpS.Span)
+                fixed (float* xp = xpS.Span, dyTRaw = dyTS.Span, dyq = dyqS.Span, dcol = dcolS.Span, dxp = dxpS.Span, bpRaw = bpS.Span)
                 {
-                    float* dyT = wantW ? Align32(dyTRaw) : null;
+                    float* dyT = wantW ? Align32(dyTRaw) : null, bp = wantX ? Align32(bpRaw) : null;
                     for (int gi = g0; gi < g1; gi++)
                         for (int n = gi * Conv.Group, end = Math.Min(N, n + Conv.Group); n < end; n++)
                         {
@@ -190,7 +194,7 @@ internal static unsafe class ConvImplicit
                                     int mr = Math.Min(MR, K - k0);
                                     for (int i = 0; i < MR; i++) rows[i] = xp + g.Off[Math.Min(k0 + i, K - 1)];
                                     for (int s = 0; s < g.Panels; s++)
-                                        GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, accumulate);
+                                        GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, NR, 1f, accumulate ? 1f : 0f);
                                 }
                             }
                             if (wantX)
@@ -198,9 +202,14 @@ internal static unsafe class ConvImplicit
                                 for (int o = 0; o < O; o++)   // dyq [O, QR]: dy_n on the padded grid, junk columns 0
                                     for (int oh = 0; oh < g.OH; oh++)
                                         Unsafe.CopyBlockUnaligned(dyq + o * g.QR + oh * g.Wp, dyn + (o * g.OH + oh) * g.OW, (uint)(g.OW * sizeof(float)));
-                                // dcol [K, Q] = wᵀ [K,O] · dyq [O,Q]
-                                Gemm.Sgemm(true, false, K, g.Q, O, 1f, new ReadOnlySpan<float>((float*)aw, O * K), K,
-                                    new ReadOnlySpan<float>(dyq, O * g.QR), g.QR, 0f, new Span<float>(dcol, K * g.QR), g.QR, threads: 1);
+                                // dcol [K, Q] = wᵀ [K,O] · dyq [O,Q], whole tiles (dcol has KR rows, QR columns)
+                                for (int jr = 0; jr < g.QR; jr += NR)
+                                {
+                                    for (int p = 0; p < O; p++)
+                                        Unsafe.CopyBlockUnaligned(bp + p * NR, dyq + p * g.QR + jr, NR * sizeof(float));
+                                    for (int r = 0; r < kPanels; r++)
+                                        GemmMicroKernel.Tile(GemmPath.Avx2, O, (float*)aw + r * O * MR, bp, dcol + r * MR * g.QR + jr, g.QR, MR, NR, 1f, 0f);
+                                }
                                 var dxpSpan = new Span<float>(dxp, g.Padded);
                                 dxpSpan.Clear();
                                 for (int k = 0; k < K; k++)

@@ -121,8 +121,13 @@ internal static unsafe class Gemm
                     for (int ic = m0; ic < m1; ic += MC)
                     {
                         int mc = Math.Min(MC, m1 - ic);
-                        GemmPack.PackA(transA, a, lda, ic, mc, pc, kc, ap);
-                        Macro(kc, mc, nc, ap, bp, c + ic * ldc + jc, betaK);
+                        if (!transA && path == GemmPath.Avx2)   // a row-major A is read in place: no packing
+                            MacroRows(kc, ic, ic + mc, nc, a + pc, bp, c + jc, betaK);
+                        else
+                        {
+                            GemmPack.PackA(transA, a, lda, ic, mc, pc, kc, ap);
+                            Macro(kc, mc, nc, ap, bp, c + ic * ldc + jc, betaK);
+                        }
                     }
                     pc += kc;
                 }
@@ -139,6 +144,28 @@ internal static unsafe class Gemm
                 for (int ir = 0; ir < mc; ir += MR)
                     GemmMicroKernel.Tile(path, kc, ap + ir * kc, bPanel, cBlock + ir * ldc + jr, ldc,
                         Math.Min(MR, mc - ir), nr, alpha, betaK);
+            }
+        }
+
+        /// <summary>
+        /// C[m0:m1, 0:nc] (at cCols) = alpha·A[m0:m1, slice]·packedB + beta·C with a row-major A read in place
+        /// (aSlice points at column pc of row 0): <see cref="GemmMicroKernel.TileRows"/> broadcasts straight
+        /// from A's rows. NOTE: packing a row-major A interleaves six rows element by element, which cost as
+        /// much as the multiply on the MLP's forward x·Wᵀ (M = 64, K = 784); the rows are read just as fast in place.
+        /// </summary>
+        private void MacroRows(int kc, int m0, int m1, int nc, float* aSlice, float* bp, float* cCols, float betaK)
+        {
+            float** rows = stackalloc float*[MR];
+            for (int jr = 0; jr < nc; jr += NR)
+            {
+                int nr = Math.Min(NR, nc - jr);
+                float* bPanel = bp + jr * kc;
+                for (int ir = m0; ir < m1; ir += MR)
+                {
+                    int mr = Math.Min(MR, m1 - ir);
+                    for (int i = 0; i < MR; i++) rows[i] = aSlice + Math.Min(ir + i, m1 - 1) * lda;
+                    GemmMicroKernel.TileRows(kc, rows, bPanel, cCols + ir * ldc + jr, ldc, mr, nr, alpha, betaK);
+                }
             }
         }
 

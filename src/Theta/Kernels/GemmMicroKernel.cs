@@ -45,12 +45,7 @@ internal static unsafe class GemmMicroKernel
         }
         float* t = stackalloc float[MR * NR];
         Full(path, kc, a, b, t, NR, 1f, 0f); // t = the raw sums, exactly
-        for (int i = 0; i < mr; i++)
-        {
-            float* ci = c + i * ldc, ti = t + i * NR;
-            for (int j = 0; j < nr; j++)
-                ci[j] = beta == 0f ? alpha * ti[j] : MathF.FusedMultiplyAdd(alpha, ti[j], beta * ci[j]);
-        }
+        WriteBack(t, c, ldc, mr, nr, alpha, beta);
     }
 
     private static void Full(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
@@ -101,14 +96,15 @@ internal static unsafe class GemmMicroKernel
     }
 
     /// <summary>
-    /// A tile whose A rows are read in place instead of packed: C[i, 0:NR] = Σ_p rows[i][p] · b[p, 0:NR]
-    /// (+ C when accumulate) for i &lt; mr, with b one packed B panel (kc×NR, aligned). The implicit-GEMM
-    /// convolution (<see cref="ConvImplicit"/>) points the rows into a padded image, so im2col is never
-    /// written. rows[i] for i ≥ mr may be anything readable for kc floats (their sums are dropped).
-    /// AVX2 + FMA only; the same FMA order as the packed tile.
+    /// A tile whose A rows are read in place instead of packed: with a[i][p] = rows[i][p],
+    ///   C[0:mr, 0:nr] = alpha · Σ_p a[·][p]ᵀ ⊗ b[p, 0:NR] + beta · C   (beta = 0 never reads C),
+    /// b one packed B panel (kc×NR, 32-byte aligned). Rows i ≥ mr may point anywhere readable for kc
+    /// floats (their sums are dropped). Used by <see cref="Gemm"/> for a row-major A (no A packing) and
+    /// by the implicit-GEMM convolution (<see cref="ConvImplicit"/>, rows pointing into a padded image).
+    /// AVX2 + FMA only. The same FMA chain per element as <see cref="Tile"/>, so the two agree bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TileRows(int kc, float** rows, float* b, float* c, nint ldc, int mr, bool accumulate)
+    public static void TileRows(int kc, float** rows, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5];
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -129,24 +125,39 @@ internal static unsafe class GemmMicroKernel
             ai = Avx.BroadcastScalarToVector256(a5 + p);
             c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
         }
-        float* t = stackalloc float[MR * NR];
-        bool direct = mr == MR;
-        float* d = direct ? c : t;
-        nint ld = direct ? ldc : NR;
-        if (direct && accumulate)
+        Vector256<float> va = Vector256.Create(alpha);
+        if (mr == MR && nr == NR)
         {
-            Vector256<float> one = Vector256.Create(1f);
-            Update(d, c00, c01, one, one); Update(d + ld, c10, c11, one, one);
-            Update(d + 2 * ld, c20, c21, one, one); Update(d + 3 * ld, c30, c31, one, one);
-            Update(d + 4 * ld, c40, c41, one, one); Update(d + 5 * ld, c50, c51, one, one);
+            if (beta == 0f)
+            {
+                Store(c, c00 * va, c01 * va); Store(c + ldc, c10 * va, c11 * va);
+                Store(c + 2 * ldc, c20 * va, c21 * va); Store(c + 3 * ldc, c30 * va, c31 * va);
+                Store(c + 4 * ldc, c40 * va, c41 * va); Store(c + 5 * ldc, c50 * va, c51 * va);
+            }
+            else
+            {
+                Vector256<float> vb = Vector256.Create(beta);
+                Update(c, c00, c01, va, vb); Update(c + ldc, c10, c11, va, vb);
+                Update(c + 2 * ldc, c20, c21, va, vb); Update(c + 3 * ldc, c30, c31, va, vb);
+                Update(c + 4 * ldc, c40, c41, va, vb); Update(c + 5 * ldc, c50, c51, va, vb);
+            }
             return;
         }
-        Store(d, c00, c01); Store(d + ld, c10, c11); Store(d + 2 * ld, c20, c21);
-        Store(d + 3 * ld, c30, c31); Store(d + 4 * ld, c40, c41); Store(d + 5 * ld, c50, c51);
-        if (direct) return;
+        float* t = stackalloc float[MR * NR];
+        Store(t, c00, c01); Store(t + NR, c10, c11); Store(t + 2 * NR, c20, c21);
+        Store(t + 3 * NR, c30, c31); Store(t + 4 * NR, c40, c41); Store(t + 5 * NR, c50, c51);
+        WriteBack(t, c, ldc, mr, nr, alpha, beta);
+    }
+
+    /// <summary>C[0:mr, 0:nr] from the raw sums t (MR×NR) with the vector write-back's arithmetic.</summary>
+    private static void WriteBack(float* t, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    {
         for (int i = 0; i < mr; i++)
-            for (int j = 0; j < NR; j++)
-                c[i * ldc + j] = accumulate ? c[i * ldc + j] + t[i * NR + j] : t[i * NR + j];
+        {
+            float* ci = c + i * ldc, ti = t + i * NR;
+            for (int j = 0; j < nr; j++)
+                ci[j] = beta == 0f ? alpha * ti[j] : MathF.FusedMultiplyAdd(alpha, ti[j], beta * ci[j]);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
