@@ -5,17 +5,43 @@ namespace Theta.Kernels;
 /// <summary>Activation kernels that TensorPrimitives lacks; Vector&lt;float&gt; bodies with a scalar tail.</summary>
 internal static class Activations
 {
-    /// <summary>dx += g · [y &gt; 0], with y = relu(x) saved by the forward.</summary>
-    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+    /// <summary>
+    /// dx += g · [y &gt; 0], with y = relu(x) saved by the forward; dx = g · [y &gt; 0] when <paramref name="fresh"/>
+    /// (dx may then hold garbage). Long arrays in parallel blocks (each element is one thread's).
+    /// </summary>
+    public static unsafe void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool fresh = false)
+    {
+        fixed (float* py = y, pg = g, pd = dx)
+        {
+            nint ay = (nint)py, ag = (nint)pg, ad = (nint)pd;
+            int n = dx.Length;
+            Chunks.ForBlocks(n, (start, length) => ReluBackwardBlock(
+                new ReadOnlySpan<float>((float*)ay + start, length), new ReadOnlySpan<float>((float*)ag + start, length),
+                new Span<float>((float*)ad + start, length), fresh));
+        }
+    }
+
+    private static void ReluBackwardBlock(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool fresh)
     {
         int i = 0, w = Vector<float>.Count;
         for (; i <= dx.Length - w; i += w)
         {
             var m = Vector.GreaterThan(new Vector<float>(y[i..]), Vector<float>.Zero);
             var add = Vector.ConditionalSelect(m, new Vector<float>(g[i..]), Vector<float>.Zero);
-            (new Vector<float>(dx[i..]) + add).CopyTo(dx[i..]);
+            (fresh ? add : new Vector<float>(dx[i..]) + add).CopyTo(dx[i..]);
         }
-        for (; i < dx.Length; i++) if (y[i] > 0) dx[i] += g[i];
+        for (; i < dx.Length; i++) dx[i] = (fresh ? 0f : dx[i]) + (y[i] > 0 ? g[i] : 0f);
+    }
+
+    /// <summary>y = max(x, 0), long arrays in parallel blocks.</summary>
+    public static unsafe void Relu(ReadOnlySpan<float> x, Span<float> y)
+    {
+        fixed (float* px = x, py = y)
+        {
+            nint ax = (nint)px, ay = (nint)py;
+            Chunks.ForBlocks(y.Length, (start, length) => System.Numerics.Tensors.TensorPrimitives.Max(
+                new ReadOnlySpan<float>((float*)ax + start, length), 0f, new Span<float>((float*)ay + start, length)));
+        }
     }
 
     /// <summary>y = x &gt; 0 ? x : slope·x.</summary>

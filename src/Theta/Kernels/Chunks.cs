@@ -41,4 +41,15 @@ internal static class Chunks
         Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t },
             w => body((int)((long)w * count / t), (int)((long)(w + 1) * count / t)));
     }
+
+    /// <summary>Elements per block of <see cref="ForBlocks"/>: 256 KB of floats, large enough to pay for a fork.</summary>
+    public const int Block = 1 << 16;
+
+    /// <summary>body(start, length) over [0, n) in blocks of <see cref="Block"/> elements, blocks in parallel.</summary>
+    public static void ForBlocks(int n, Action<int, int> body)
+    {
+        int blocks = (n + Block - 1) / Block;
+        if (blocks <= 1) { if (n > 0) body(0, n); return; }
+        For(blocks, Block, b => body(b * Block, Math.Min(Block, n - b * Block)));
+    }
 }

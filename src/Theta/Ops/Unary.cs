@@ -129,8 +129,12 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var y = Uninitialized(Shape);
-        TensorPrimitives.Max(Data, 0f, y.Data);
-        return Record(y, "relu", g => Kernels.Activations.ReluBackward(y.Data, g.Data, GradSpan()), this);
+        Kernels.Activations.Relu(Data, y.Data);
+        return Record(y, "relu", g =>
+        {
+            var dx = GradSpanForGemm(out float beta);   // beta 0: fresh memory, overwritten whole
+            Kernels.Activations.ReluBackward(y.Data, g.Data, dx, fresh: beta == 0f);
+        }, this);
     }
 
     /// <summary>Leaky ReLU: x for x &gt; 0, <paramref name="slope"/>·x otherwise.</summary>

@@ -23,6 +23,31 @@ public sealed class ElementwiseKernelTests
             dx = (float[])dx0.Clone();
             Theta.Kernels.Activations.ReluBackward(x, g, dx);
             for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0f), dx[i]);
+
+            dx = Enumerable.Repeat(float.NaN, n).ToArray();   // fresh: garbage overwritten
+            Theta.Kernels.Activations.ReluBackward(x, g, dx, fresh: true);
+            for (int i = 0; i < n; i++) Assert.Equal(x[i] > 0 ? g[i] : 0f, dx[i]);
+        }
+    }
+
+    /// <summary>Past one block the ReLU kernels run blocks in parallel: same values, last block short.</summary>
+    [Fact]
+    public void ReluKernelsOverSeveralBlocks()
+    {
+        var r = new Rng(22);
+        int n = 3 * Theta.Kernels.Chunks.Block + 77;
+        float[] x = Random(r, n), g = Random(r, n), dx0 = Random(r, n);
+        var y = new float[n];
+        Theta.Kernels.Activations.Relu(x, y);
+        var dx = (float[])dx0.Clone();
+        Theta.Kernels.Activations.ReluBackward(x, g, dx);
+        var fresh = Enumerable.Repeat(float.NaN, n).ToArray();
+        Theta.Kernels.Activations.ReluBackward(x, g, fresh, fresh: true);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(MathF.Max(x[i], 0f), y[i]);
+            Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0f), dx[i]);
+            Assert.Equal(x[i] > 0 ? g[i] : 0f, fresh[i]);
         }
     }
 
