@@ -19,7 +19,7 @@ internal static class Chunks
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, w =>
+        Workers.Run(t, w =>
         {
             for (int i = (int)((long)w * count / t), end = (int)((long)(w + 1) * count / t); i < end; i++) body(i);
         });
@@ -38,8 +38,7 @@ internal static class Chunks
             if (count > 0) body(0, count);
             return;
         }
-        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t },
-            w => body((int)((long)w * count / t), (int)((long)(w + 1) * count / t)));
+        Workers.Run(t, w => body((int)((long)w * count / t), (int)((long)(w + 1) * count / t)));
     }
 
     /// <summary>Elements per block of <see cref="ForBlocks"/>: 256 KB of floats, large enough to pay for a fork.</summary>

@@ -78,7 +78,7 @@ internal static unsafe class Gemm
                 job.Run(0, M, 0, N);
                 return;
             }
-            Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, w =>
+            Workers.Run(t, w =>
             {
                 // Worker w takes tiles [tiles·w/t, tiles·(w+1)/t) of the split dimension.
                 int from = (int)((long)tiles * w / t), to = (int)((long)tiles * (w + 1) / t);
