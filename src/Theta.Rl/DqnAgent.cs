@@ -12,7 +12,8 @@ namespace Theta.Rl;
 /// <para>Each tick: <see cref="Act"/> picks argmax_a Q(s_t, a), or with probability ε a uniform random action;
 /// <see cref="Observe"/> stores (s_t, a_t, r_t, s_{t+1}) in the replay memory; <see cref="Learn"/> samples a batch
 /// and takes one optimizer step on the mean over it of the loss (<see cref="DqnOptions.Loss"/>) of the TD error
-/// Q(s, a) − y, y = r + γ·max_a′ Q̂(s′, a′), where Q̂ is the network itself (the reference), the target
+/// Q(s, a) − y, y = r + γ·max_a′ Q̂(s′, a′) (with n-step returns, <see cref="DqnOptions.NSteps"/>, r is the discounted sum of
+/// n rewards and s′ the state n ticks later, discounted by γⁿ), where Q̂ is the network itself (the reference), the target
 /// network (<see cref="DqnOptions.TargetSync"/>), or, with Double DQN, the target's value of the trained
 /// network's argmax. y is a constant: no gradient flows through it.</para>
 /// <para>ε while learning: 1 for the first <see cref="DqnOptions.EpsilonBurnIn"/> observed steps, then linear down
@@ -31,6 +32,11 @@ public sealed class DqnAgent : ICritterBrain
     private readonly float[] _state, _next, _history;   // s_t; s_{t+1}; the past pairs [W·(n + actions)]
     private int _historyCount, _action = -1;
     private bool _stateFull;
+    // n-step returns: the last n (s, a, r) not yet stored, oldest at _pendingHead
+    private readonly float[] _pendingS, _pendingR;
+    private readonly int[] _pendingA;
+    private int _pendingHead, _pendingCount;
+    private readonly float _gammaN;
     // batch buffers
     private readonly float[] _bS, _bNext, _bR, _y, _dQ, _qNext;
     private readonly int[] _bA;
@@ -82,6 +88,11 @@ public sealed class DqnAgent : ICritterBrain
         _qNext = new float[B * _actions];
         _lastQ = new float[_actions];
         _actIn = new float[_width];
+        int n = options.NSteps;
+        _pendingS = new float[n * _width];
+        _pendingR = new float[n];
+        _pendingA = new int[n];
+        _gammaN = MathF.Pow(options.Gamma, n);
     }
 
     /// <summary>The settings.</summary>
@@ -173,10 +184,27 @@ public sealed class DqnAgent : ICritterBrain
             {
                 next.CopyTo(_next);
                 _history.CopyTo(_next.AsSpan(_n));
-                _memory.Add(_state, _action, (float)reward, _next, _rng);
+                Remember((float)reward);
             }
         }
+        else _pendingCount = 0; // a gap in learning breaks the chain of n-step returns
         _action = -1;
+    }
+
+    // Queues (s_t, a_t, r_t); once n are queued, stores (s_{t−n+1}, a_{t−n+1}, Σ_k γ^k r_{t−n+1+k}, s_{t+1}).
+    private void Remember(float reward)
+    {
+        int n = Options.NSteps;
+        int slot = (_pendingHead + _pendingCount) % n;
+        _state.CopyTo(_pendingS.AsSpan(slot * _width, _width));
+        _pendingA[slot] = _action;
+        _pendingR[slot] = reward;
+        if (++_pendingCount < n) return;
+        float ret = 0, g = 1;
+        for (int k = 0; k < n; k++, g *= Options.Gamma) ret += g * _pendingR[(_pendingHead + k) % n];
+        _memory.Add(_pendingS.AsSpan(_pendingHead * _width, _width), _pendingA[_pendingHead], ret, _next, _rng);
+        _pendingHead = (_pendingHead + 1) % n;
+        _pendingCount--;
     }
 
     /// <inheritdoc/>
@@ -192,12 +220,12 @@ public sealed class DqnAgent : ICritterBrain
         {
             _q.Forward(_bNext).CopyTo(_qNext);
             var qt = _target!.Forward(_bNext);
-            for (int b = 0; b < B; b++) _y[b] = _bR[b] + o.Gamma * qt[b * A + ArgMax(_qNext.AsSpan(b * A, A))];
+            for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * qt[b * A + ArgMax(_qNext.AsSpan(b * A, A))];
         }
         else
         {
             var qn = (_target ?? _q).Forward(_bNext);
-            for (int b = 0; b < B; b++) _y[b] = _bR[b] + o.Gamma * Max(qn.Slice(b * A, A));
+            for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * Max(qn.Slice(b * A, A));
         }
 
         // The mean loss over the batch on the taken actions' values; dL/dQ is zero elsewhere.

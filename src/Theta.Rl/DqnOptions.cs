@@ -75,6 +75,13 @@ public sealed record DqnOptions
     /// <summary>The discount γ in y = r + γ·max Q(s′): how far ahead the critter plans (about 1/(1 − γ) ticks). Default 0.7.</summary>
     public float Gamma { get; init => field = value is >= 0 and < 1 ? value : throw Bad(nameof(Gamma), value, "in [0, 1)"); } = 0.7f;
 
+    /// <summary>
+    /// Multi-step returns (Sutton 1988; Hessel et al. 2018): each remembered experience spans n ticks, with reward
+    /// Σ_{k&lt;n} γᵏ·r_{t+k} and next state s_{t+n}, whose value is discounted by γⁿ. An apple's +5 reaches the
+    /// states n ticks before it in one update instead of n. Default 1 (one-step Q-learning, the reference).
+    /// </summary>
+    public int NSteps { get; init => field = InRange(value, 1, 64, nameof(NSteps)); } = 1;
+
     /// <summary>The update rule. Default <see cref="QOptimizer.Sgd"/> (momentum 0).</summary>
     public QOptimizer Optimizer { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(Optimizer), value, "Sgd or Adam"); } = QOptimizer.Sgd;
 
