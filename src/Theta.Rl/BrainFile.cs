@@ -69,7 +69,7 @@ public static class BrainFile
     /// <summary>The options as <c>name=value</c> pairs, for the file's provenance.</summary>
     public static string Describe(DqnOptions o) => string.Join(", ",
         $"TemporalWindow={o.TemporalWindow}", $"Hidden=[{string.Join(",", o.Hidden)}]", $"ReplaySize={o.ReplaySize}", $"LearnStart={o.LearnStart}",
-        $"BatchSize={o.BatchSize}", F("Gamma", o.Gamma), $"NSteps={o.NSteps}", $"Optimizer={o.Optimizer}", F("LearningRate", o.LearningRate), F("L2", o.L2),
+        $"BatchSize={o.BatchSize}", F("Gamma", o.Gamma), $"NSteps={o.NSteps}", $"Optimizer={o.Optimizer}", F("LearningRate", o.LearningRate), $"AnnealSteps={o.AnnealSteps}", F("MinLearningRate", o.MinLearningRate), F("L2", o.L2),
         $"Loss={o.Loss}", F("HuberDelta", o.HuberDelta), $"TargetSync={o.TargetSync}", $"DoubleDqn={o.DoubleDqn}",
         $"EpsilonBurnIn={o.EpsilonBurnIn}", $"EpsilonSteps={o.EpsilonSteps}", F("EpsilonMin", o.EpsilonMin), F("EpsilonTest", o.EpsilonTest));
 

@@ -57,7 +57,7 @@ public static class CritterTraining
     {
         if (ticks <= 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, $"the number of test ticks must be positive, got {ticks}");
         if (!(epsilon is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"ε must be in [0, 1], got {epsilon}");
-        var tested = new DqnAgent(brain.Options with { EpsilonTest = (float)epsilon, ReplaySize = 1 }, brain.Network, worldSeed + 7) { Learning = false };
+        var tested = new DqnAgent(brain.Options with { ReplaySize = 1 }, brain.Network, worldSeed + 7) { Learning = false, TestEpsilon = epsilon };
         return
         [
             new("brain", Simulation.Run(tested, worldSeed, ticks)),

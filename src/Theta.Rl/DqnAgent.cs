@@ -28,6 +28,7 @@ public sealed class DqnAgent : ICritterBrain
     private readonly QNetwork _q, _acting;              // the same weights: learning batches, and one row for acting
     private readonly QNetwork? _target;
     private readonly Optimizer _opt;
+    private readonly CosineAnnealing? _schedule;
     private readonly ReplayMemory _memory;
     private readonly float[] _state, _next, _history;   // s_t; s_{t+1}; the past pairs [W·(n + actions)]
     private int _historyCount, _action = -1;
@@ -54,6 +55,7 @@ public sealed class DqnAgent : ICritterBrain
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        TestEpsilon = options.EpsilonTest;
         _rng = new Rng(seed);
         _n = Critter.Inputs;
         _actions = Critter.ActionCount;
@@ -75,6 +77,7 @@ public sealed class DqnAgent : ICritterBrain
             QOptimizer.Adam => new Adam(Network.Parameters(), new AdamOptions(options.LearningRate)),
             _ => new Sgd(Network.Parameters(), new SgdOptions(options.LearningRate)),
         };
+        if (options.AnnealSteps > 0) _schedule = new CosineAnnealing(options.LearningRate, options.AnnealSteps, options.MinLearningRate);
         _memory = new ReplayMemory(options.ReplaySize, _width);
         _state = new float[_width];
         _next = new float[_width];
@@ -116,8 +119,15 @@ public sealed class DqnAgent : ICritterBrain
     /// <summary>Experiences in the replay memory.</summary>
     public int MemoryCount => _memory.Count;
 
-    /// <summary>The ε the next <see cref="Act"/> uses.</summary>
-    public double Epsilon => Learning ? ScheduledEpsilon(Age) : Options.EpsilonTest;
+    /// <summary>The ε the next <see cref="Act"/> uses: the schedule while learning, else <see cref="TestEpsilon"/>.</summary>
+    public double Epsilon => Learning ? ScheduledEpsilon(Age) : TestEpsilon;
+
+    /// <summary>ε with learning off; starts at <see cref="DqnOptions.EpsilonTest"/>. Must be in [0, 1].</summary>
+    public double TestEpsilon
+    {
+        get;
+        set => field = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(TestEpsilon), value, $"ε must be in [0, 1], got {value}");
+    }
 
     /// <summary>The network's input for the last <see cref="Act"/> (s_t).</summary>
     public ReadOnlySpan<float> LastInput => _state;
@@ -245,6 +255,7 @@ public sealed class DqnAgent : ICritterBrain
         if (o.L2 > 0)
             foreach (var lin in _q.Linears) // ConvNetJS: (λ·w + Σ g)/B, weights only
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(lin.Weight.Data, o.L2 / B, lin.Weight.Grad!.Data, lin.Weight.Grad!.Data);
+        _schedule?.Apply(_opt, (int)Math.Min(LearnSteps, int.MaxValue));
         _opt.Step();
         LearnSteps++;
         if (_target is not null && LearnSteps % o.TargetSync == 0) _target.CopyFrom(_q);

@@ -89,6 +89,16 @@ public sealed record DqnOptions
     public float LearningRate { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(LearningRate), value, "positive"); } = 1e-3f;
 
     /// <summary>
+    /// Cosine annealing of η (Theta's <see cref="Theta.Optim.CosineAnnealing"/>) from <see cref="LearningRate"/> down to
+    /// <see cref="MinLearningRate"/> over this many learning steps, then constant; late, small steps average out the
+    /// noise of single batches in the Q-values. Default 0: a constant η (the reference).
+    /// </summary>
+    public int AnnealSteps { get; init => field = InRange(value, 0, int.MaxValue, nameof(AnnealSteps)); }
+
+    /// <summary>Where <see cref="AnnealSteps"/> ends (positive: an optimizer's step size must be). Default 10⁻⁵.</summary>
+    public float MinLearningRate { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(MinLearningRate), value, "positive"); } = 1e-5f;
+
+    /// <summary>
     /// L2 decay λ on the weights (not the biases). Default 0.01. NOTE: as ConvNetJS's trainer, λ·w joins the
     /// summed batch gradient before the division by the batch size, so each step adds (λ/B)·w to the mean gradient.
     /// </summary>
@@ -131,6 +141,7 @@ public sealed record DqnOptions
     public void Validate()
     {
         if (EpsilonSteps <= EpsilonBurnIn) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(EpsilonSteps)} ({EpsilonSteps}) must be above {nameof(EpsilonBurnIn)} ({EpsilonBurnIn})");
+        if (AnnealSteps > 0 && MinLearningRate > LearningRate) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(MinLearningRate)} ({MinLearningRate}) must not exceed {nameof(LearningRate)} ({LearningRate})");
         if (DoubleDqn && TargetSync == 0) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(DoubleDqn)} needs a target network ({nameof(TargetSync)} > 0)");
     }
 
