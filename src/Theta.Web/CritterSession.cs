@@ -75,36 +75,26 @@ internal sealed class CritterSession
             m => Handle(m) is { } reply ? [new(reply, false)] : [], ct);
 
     // Ticks at the page's speed and sends a frame after each batch of ticks.
-    private async Task Run(Func<Outgoing, Task> send, CancellationToken stop)
+    private Task Run(Func<Outgoing, Task> send, CancellationToken stop) => SessionLoop.Paced(elapsed =>
     {
-        var clock = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested)
+        lock (_gate)
         {
-            long start = clock.ElapsedMilliseconds;
-            byte[] frame;
-            int frameMs;
-            lock (_gate)
+            var (ticks, frameMs) = _speed switch
             {
-                (int ticks, frameMs) = _speed switch
-                {
-                    "pause" => (0, 100),
-                    "slow" => (1, 200),
-                    "normal" => (1, 30),
-                    "fast" => (10, 33),
-                    _ => (int.MaxValue, 100), // very fast: as many ticks as fit in 90 % of a 100 ms frame
-                };
-                for (int i = 0; i < ticks; i++)
-                {
-                    Tick();
-                    if (ticks == int.MaxValue && clock.ElapsedMilliseconds - start >= frameMs * 9 / 10) break;
-                }
-                frame = Frame();
+                "pause" => (0, 100),
+                "slow" => (1, 200),
+                "normal" => (1, 30),
+                "fast" => (10, 33),
+                _ => (int.MaxValue, 100), // very fast: as many ticks as fit in 90 % of a 100 ms frame
+            };
+            for (int i = 0; i < ticks; i++)
+            {
+                Tick();
+                if (ticks == int.MaxValue && elapsed() >= frameMs * 9 / 10) break;
             }
-            await send(new(frame, false));
-            long wait = frameMs - (clock.ElapsedMilliseconds - start);
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), stop);
+            return (new Outgoing(Frame(), false), frameMs);
         }
-    }
+    }, send, stop);
 
     // One tick, with the page's statistics: the mean reward over the last 1,000 ticks, a graph point every 200.
     private void Tick()

@@ -48,28 +48,17 @@ internal sealed class PlaygroundSession
             m => [.. Handle(m).Select(r => new Outgoing(r.Item1, r.Item2))], ct);
 
     // Trains while playing: Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget.
-    private async Task Train(Func<Outgoing, Task> send, CancellationToken stop)
+    private Task Train(Func<Outgoing, Task> send, CancellationToken stop) => SessionLoop.Paced(elapsed =>
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested)
+        lock (_gate)
         {
-            long start = clock.ElapsedMilliseconds;
-            byte[]? frame = null;
-            lock (_gate)
-            {
-                if (_playing)
-                {
-                    int epochs = 0, speed = _config.Speed;
-                    do { TrainEpoch(); epochs++; }
-                    while ((speed == 0 || epochs < speed) && clock.ElapsedMilliseconds - start < FrameMs * 6 / 10);
-                    frame = Frame();
-                }
-            }
-            if (frame is not null) await send(new(frame, true));
-            long wait = FrameMs - (clock.ElapsedMilliseconds - start);
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), stop);
+            if (!_playing) return (null, FrameMs);
+            int epochs = 0, speed = _config.Speed;
+            do { TrainEpoch(); epochs++; }
+            while ((speed == 0 || epochs < speed) && elapsed() < FrameMs * 6 / 10);
+            return (new Outgoing(Frame(), true), FrameMs);
         }
-    }
+    }, send, stop);
 
     /// <summary>Answers one message: the replies to send (JSON texts and binary frames).</summary>
     public List<(byte[], bool)> Handle(WsMessage m)

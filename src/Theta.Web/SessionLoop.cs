@@ -56,6 +56,24 @@ internal static class SessionLoop
         }
     }
 
+    /// <summary>
+    /// A producer for <see cref="RunAsync"/> that works frame by frame: <paramref name="frame"/> does one frame's work
+    /// (given the milliseconds since the frame began, for its budget) and returns what to send, if anything, and the
+    /// frame's length in ms; the loop sends it and waits out the rest of the frame.
+    /// </summary>
+    public static async Task Paced(Func<Func<long>, (Outgoing? Frame, int FrameMs)> frame, Func<Outgoing, Task> send, CancellationToken stop)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            long start = clock.ElapsedMilliseconds;
+            var (data, frameMs) = frame(() => clock.ElapsedMilliseconds - start);
+            if (data is { } d) await send(d);
+            long wait = frameMs - (clock.ElapsedMilliseconds - start);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), stop);
+        }
+    }
+
     /// <summary>The JSON error text <c>{"type":"error","message":…}</c>.</summary>
     public static Outgoing Error(string message) => new(Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "error", ["message"] = message }.ToJsonString()), false);
 }
