@@ -113,7 +113,7 @@ function drawInputs(f) {
 }
 
 function drawNet(f) {
-  const c = $('net'), g = c.getContext('2d'), W = c.width, H = c.height, L = f.activations;
+  const c = $('layers'), g = c.getContext('2d'), W = c.width, H = c.height, L = f.activations;
   g.clearRect(0, 0, W, H);
   const size = 9, gap = 2, colW = (W - 10) / L.length;
   L.forEach((layer, l) => {
