@@ -18,7 +18,7 @@ namespace Theta.Web;
 /// <c>{"type":"frame",…}</c> (items, critter, eyes, reward, ε, inputs, activations, Q, totals, the average-reward graph) at up to
 /// 30 a second, and <c>{"type":"error","message":…}</c> for a bad message (the session carries on).</item>
 /// </list>
-/// Speeds: slow 5 ticks a second, normal 33, fast 300 (10 a frame), very fast as many as the server can (a frame every 100 ms).
+/// Speeds: slow 5 ticks a second, normal 33, fast 300 (10 a frame), very fast as many as the server can in 70 ms of every 100 ms frame.
 /// </summary>
 internal sealed class CritterSession
 {
@@ -85,12 +85,12 @@ internal sealed class CritterSession
                 "slow" => (1, 200),
                 "normal" => (1, 30),
                 "fast" => (10, 33),
-                _ => (int.MaxValue, 100), // very fast: as many ticks as fit in 90 % of a 100 ms frame
+                _ => (int.MaxValue, 100), // very fast: as many ticks as fit in 70 % of a 100 ms frame (the rest for the sockets)
             };
             for (int i = 0; i < ticks; i++)
             {
                 Tick();
-                if (ticks == int.MaxValue && elapsed() >= frameMs * 9 / 10) break;
+                if (ticks == int.MaxValue && elapsed() >= frameMs * 7 / 10) break;
             }
             return (new Outgoing(Frame(), false), frameMs);
         }

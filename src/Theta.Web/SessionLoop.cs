@@ -67,7 +67,14 @@ internal static class SessionLoop
         while (!stop.IsCancellationRequested)
         {
             long start = clock.ElapsedMilliseconds;
-            var (data, frameMs) = frame(() => clock.ElapsedMilliseconds - start);
+            (Outgoing? Frame, int FrameMs) step;
+            try { step = frame(() => clock.ElapsedMilliseconds - start); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await send(Error($"the session stopped: {e.Message}")); // the page hears why its frames ended
+                throw;
+            }
+            var (data, frameMs) = step;
             if (data is { } d) await send(d);
             long wait = frameMs - (clock.ElapsedMilliseconds - start);
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), stop);
