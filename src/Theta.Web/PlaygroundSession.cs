@@ -43,67 +43,22 @@ internal sealed class PlaygroundSession
     public bool Playing { get { lock (_gate) return _playing; } }
 
     /// <summary>Talks to one page until it closes: commands in, frames out (30 a second while playing).</summary>
-    public async Task RunAsync(WebSocket ws, int maxBytes, CancellationToken ct)
-    {
-        var send = new SemaphoreSlim(1, 1);
-        async Task Send(byte[] data, bool binary)
-        {
-            await send.WaitAsync(ct);
-            try { await ws.SendAsync(data, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, ct); }
-            finally { send.Release(); }
-        }
-        await Send(PointsJson(), false);
-        await Send(Frame(), true);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var trainer = Task.Run(async () =>
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (!stop.IsCancellationRequested)
-            {
-                long start = clock.ElapsedMilliseconds;
-                byte[]? frame = null;
-                lock (_gate)
-                {
-                    if (_playing)
-                    {
-                        // Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget.
-                        int epochs = 0, speed = _config.Speed;
-                        do { TrainEpoch(); epochs++; }
-                        while ((speed == 0 || epochs < speed) && clock.ElapsedMilliseconds - start < FrameMs * 6 / 10);
-                        frame = Frame();
-                    }
-                }
-                if (frame is not null) await Send(frame, true);
-                long wait = FrameMs - (clock.ElapsedMilliseconds - start);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), stop.Token);
-            }
-        }, stop.Token);
-        try
-        {
-            while (ws.State == WebSocketState.Open)
-            {
-                var m = await BoundedMessages.ReadAsync(ws, maxBytes, ct);
-                if (m is null) { await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct); return; }
-                if (m.TooLarge) { await Send(Error($"a message of {m.Length} bytes is over the limit of {maxBytes} bytes"), false); continue; }
-                List<(byte[], bool)> replies;
-                try { replies = Handle(m); }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // NOTE: any failure answering a message costs that message only, never the session.
-                    await Send(Error(e is ArgumentException ? e.Message : $"a bad message: {e.Message}"), false);
-                    continue;
-                }
-                foreach (var (data, binary) in replies) await Send(data, binary);
-            }
-        }
-        finally
-        {
-            stop.Cancel();
-            try { await trainer; } catch (OperationCanceledException) { } catch (WebSocketException) { }
-        }
-    }
+    public Task RunAsync(WebSocket ws, int maxBytes, CancellationToken ct) =>
+        SessionLoop.RunAsync(ws, maxBytes, [new(PointsJson(), false), new(Frame(), true)], Train,
+            m => [.. Handle(m).Select(r => new Outgoing(r.Item1, r.Item2))], ct);
 
-    public static byte[] Error(string message) => Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "error", ["message"] = message }.ToJsonString());
+    // Trains while playing: Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget.
+    private Task Train(Func<Outgoing, Task> send, CancellationToken stop) => SessionLoop.Paced(elapsed =>
+    {
+        lock (_gate)
+        {
+            if (!_playing) return (null, FrameMs);
+            int epochs = 0, speed = _config.Speed;
+            do { TrainEpoch(); epochs++; }
+            while ((speed == 0 || epochs < speed) && elapsed() < FrameMs * 6 / 10);
+            return (new Outgoing(Frame(), true), FrameMs);
+        }
+    }, send, stop);
 
     /// <summary>Answers one message: the replies to send (JSON texts and binary frames).</summary>
     public List<(byte[], bool)> Handle(WsMessage m)

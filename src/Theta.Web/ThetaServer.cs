@@ -14,7 +14,7 @@ namespace Theta.Web;
 
 /// <summary>
 /// The web app behind <c>theta serve</c>: the pages in <c>wwwroot</c> (index.html introduces every demo)
-/// and one WebSocket endpoint per demo (<c>/ws/digits</c>, <c>/ws/playground</c>). Each connection gets its own session, at most
+/// and one WebSocket endpoint per demo (<c>/ws/digits</c>, <c>/ws/playground</c>, <c>/ws/critter</c>). Each connection gets its own session, at most
 /// <see cref="ThetaServerOptions.MaxSessions"/> at once, freed when it disconnects. Bad input (an oversized
 /// or malformed message, an empty drawing, a file that is no model) gets a JSON error
 /// <c>{"type":"error","message":…}</c> and the session carries on.
@@ -48,6 +48,7 @@ public static class ThetaServer
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Map("/ws/digits", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => RunDigits(ws, options, ct)));
         app.Map("/ws/playground", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new PlaygroundSession().RunAsync(ws, options.MaxMessageBytes, ct)));
+        app.Map("/ws/critter", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new CritterSession(options.CritterBrainPath).RunAsync(ws, ct)));
         return app;
     }
 

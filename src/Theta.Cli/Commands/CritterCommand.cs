@@ -1,0 +1,173 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Theta.Rl;
+
+namespace Theta.Cli.Commands;
+
+/// <summary>
+/// <c>theta critter train --ticks 200000 --seed S --out brain.theta [--preset best|reference]</c> and
+/// <c>theta critter eval --brain B --ticks 20000 [--epsilon 0.05] [--json]</c>: the deep Q-learning critter of
+/// ConvNetJS's rldemo (<see cref="Theta.Rl"/>), trained headless and tested against the random and always-straight policies.
+/// </summary>
+internal static class CritterCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("critter", "The rldemo critter: a deep Q-learning agent that learns to eat red apples and avoid green poison.")
+        {
+            TrainCreate(),
+            EvalCreate(),
+        };
+        return cmd;
+    }
+
+    private static Command TrainCreate()
+    {
+        var ticks = new Option<long>("--ticks") { Description = "Training ticks (one learning step each).", DefaultValueFactory = _ => 200_000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seeds the network, exploration and replay (the world takes seed + 1).", DefaultValueFactory = _ => 1UL };
+        var output = new Option<string?>("--out") { Description = "Save the trained brain here (a Theta network file)." };
+        var preset = new Option<string>("--preset") { Description = "best (Theta's settings) or reference (ConvNetJS's rldemo learner).", DefaultValueFactory = _ => "best" };
+        var gamma = new Option<float?>("--gamma") { Description = "Override the discount γ in [0, 1)." };
+        var lr = new Option<float?>("--lr") { Description = "Override the learning rate." };
+        var window = new Option<int?>("--window") { Description = "Override the temporal window (past observation-action pairs in the input)." };
+        var nsteps = new Option<int?>("--nsteps") { Description = "Override the n of n-step returns." };
+        var epsSteps = new Option<int?>("--epsilon-steps") { Description = "Override the tick at which ε reaches its floor." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: the options, the learning curve and the time taken." };
+        var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
+        {
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, json,
+        };
+        cmd.SetAction(p =>
+        {
+            long n = p.GetValue(ticks);
+            if (n <= 0) throw new ArgumentException($"--ticks must be positive, got {n}");
+            var o = p.GetValue(preset) switch
+            {
+                "best" => DqnOptions.Best,
+                "reference" => DqnOptions.Reference,
+                var other => throw new ArgumentException($"--preset: '{other}' is not best or reference"),
+            };
+            if (p.GetValue(gamma) is float g) o = o with { Gamma = g };
+            if (p.GetValue(lr) is float rate) o = o with { LearningRate = rate };
+            if (p.GetValue(window) is int w) o = o with { TemporalWindow = w };
+            if (p.GetValue(nsteps) is int ns) o = o with { NSteps = ns };
+            if (p.GetValue(epsSteps) is int es) o = o with { EpsilonSteps = es };
+            o.Validate();
+            string? outPath = p.GetValue(output);
+            if (outPath is not null)
+            {
+                var dir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
+                if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--out {outPath}: the folder {dir} does not exist");
+            }
+            bool asJson = p.GetValue(json);
+            ulong s = p.GetValue(seed);
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve)? result = null;
+            if (asJson) result = CritterTraining.Train(o, s, n);
+            else if (!AnsiConsole.Profile.Capabilities.Interactive)
+                result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n)));
+            else
+            {
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("critter", maxValue: n);
+                        var last = default(RunTotals);
+                        var lastTime = clock.Elapsed.TotalSeconds;
+                        result = CritterTraining.Train(o, s, n, tick: (t, sim) =>
+                        {
+                            if (t % 1000 != 0 && t != n) return;
+                            double now = clock.Elapsed.TotalSeconds;
+                            var win = sim.Totals - last;
+                            var agent = (DqnAgent)sim.Brain;
+                            task.Value = t;
+                            task.Description = Describe(new CurvePoint(t, win, agent.Epsilon, win.Ticks / Math.Max(1e-9, now - lastTime)), n);
+                            (last, lastTime) = (sim.Totals, now);
+                        });
+                    });
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            var (trained, curve) = result!.Value;
+            if (outPath is not null) BrainFile.Save(trained, outPath, n);
+
+            if (asJson)
+            {
+                Console.WriteLine(new JsonObject
+                {
+                    ["options"] = BrainFile.Describe(o),
+                    ["ticks"] = n,
+                    ["seed"] = s,
+                    ["seconds"] = seconds,
+                    ["ticksPerSecond"] = n / seconds,
+                    ["curve"] = new JsonArray([.. curve.Select(pt => (JsonNode)new JsonObject
+                    {
+                        ["ticks"] = pt.Ticks, ["epsilon"] = pt.Epsilon, ["rewardPerTick"] = pt.Window.RewardPerTick,
+                        ["apples"] = pt.Window.Apples, ["poison"] = pt.Window.Poison, ["ticksPerSecond"] = pt.TicksPerSecond,
+                    })]),
+                }.ToJsonString());
+                return 0;
+            }
+            var t = new Table().Border(TableBorder.Rounded).Title($"critter learning curve ({Markup.Escape(p.GetValue(preset)!)} settings, seed {s})")
+                .AddColumn(new TableColumn("ticks").RightAligned()).AddColumn(new TableColumn("ε").RightAligned())
+                .AddColumn(new TableColumn("reward/tick").RightAligned()).AddColumn(new TableColumn("apples").RightAligned())
+                .AddColumn(new TableColumn("poison").RightAligned()).AddColumn(new TableColumn("ticks/s").RightAligned());
+            foreach (var pt in curve)
+                t.AddRow($"{pt.Ticks:N0}", Report.F(pt.Epsilon, "0.000"), Report.F(pt.Window.RewardPerTick, "0.000"), $"{pt.Window.Apples}", $"{pt.Window.Poison}", $"{pt.TicksPerSecond:N0}");
+            AnsiConsole.Write(t);
+            AnsiConsole.MarkupLine($"{n:N0} ticks in {seconds:0.0} s ([bold]{n / seconds:N0} ticks/s[/])" + (outPath is not null ? $"; brain saved to [bold]{Markup.Escape(outPath)}[/]" : ""));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command EvalCreate()
+    {
+        var brain = new Option<string>("--brain") { Description = "A brain written by theta critter train.", Required = true };
+        var ticks = new Option<long>("--ticks") { Description = "Test ticks per policy.", DefaultValueFactory = _ => 20_000 };
+        var epsilon = new Option<double>("--epsilon") { Description = "The brain's random-action probability while tested.", DefaultValueFactory = _ => 0.05 };
+        var seed = new Option<ulong>("--seed") { Description = "Seeds the test world (the same for every policy) and the random choices.", DefaultValueFactory = _ => 1UL };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var cmd = new Command("eval", "Test a trained brain against a uniformly random and an always-straight policy: apples, poison, reward per tick.")
+        {
+            brain, ticks, epsilon, seed, json,
+        };
+        cmd.SetAction(p =>
+        {
+            long n = p.GetValue(ticks);
+            if (n <= 0) throw new ArgumentException($"--ticks must be positive, got {n}");
+            double eps = p.GetValue(epsilon);
+            if (!(eps is >= 0 and <= 1)) throw new ArgumentException($"--epsilon must be in [0, 1], got {eps}");
+            var agent = BrainFile.Load(p.GetValue(brain)!, p.GetValue(seed));
+            var results = CritterTraining.Evaluate(agent, n, eps, p.GetValue(seed));
+            if (p.GetValue(json))
+            {
+                var o = new JsonObject { ["ticks"] = n, ["epsilon"] = eps, ["seed"] = p.GetValue(seed) };
+                foreach (var r in results)
+                    o[r.Policy] = new JsonObject
+                    {
+                        ["apples"] = r.Totals.Apples, ["poison"] = r.Totals.Poison, ["rewardPerTick"] = r.Totals.RewardPerTick,
+                        ["applesPerPoison"] = double.IsInfinity(r.Totals.ApplesPerPoison) ? null : r.Totals.ApplesPerPoison,
+                    };
+                Console.WriteLine(o.ToJsonString());
+                return 0;
+            }
+            var t = new Table().Border(TableBorder.Rounded).Title($"{n:N0} test ticks (brain at ε = {eps:0.###}, world seed {p.GetValue(seed)})")
+                .AddColumn("policy").AddColumn(new TableColumn("apples").RightAligned()).AddColumn(new TableColumn("poison").RightAligned())
+                .AddColumn(new TableColumn("apples/poison").RightAligned()).AddColumn(new TableColumn("reward/tick").RightAligned());
+            foreach (var r in results)
+                t.AddRow(r.Policy, $"{r.Totals.Apples}", $"{r.Totals.Poison}",
+                    double.IsInfinity(r.Totals.ApplesPerPoison) ? "∞" : Report.F(r.Totals.ApplesPerPoison, "0.0"), Report.F(r.Totals.RewardPerTick));
+            AnsiConsole.Write(t);
+            return 0;
+        });
+        return cmd;
+    }
+
+    // One progress line: the window's ticks/s, reward per tick, and apples and poison per 1,000 ticks.
+    private static string Describe(CurvePoint p, long total) => string.Create(CultureInfo.InvariantCulture,
+        $"critter {p.Ticks:N0}/{total:N0} ticks  {p.TicksPerSecond:N0} ticks/s  ε {p.Epsilon:0.000}  reward {p.Window.RewardPerTick:0.000}/tick  {1000.0 * p.Window.Apples / p.Window.Ticks:0.0} apples {1000.0 * p.Window.Poison / p.Window.Ticks:0.0} poison per 1,000");
+}

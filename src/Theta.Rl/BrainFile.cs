@@ -1,0 +1,77 @@
+using System.Globalization;
+using Theta.Io;
+using Theta.Nn;
+
+namespace Theta.Rl;
+
+/// <summary>
+/// A critter's brain on disk: an ordinary Theta network file (<see cref="NetworkFile"/>: safetensors weights and
+/// the architecture), with input shape [n + W·(n + 5)], the actions as class names, dataset <c>critter</c>, and
+/// in its extra metadata the temporal window W and the options it was trained with. Written atomically.
+/// </summary>
+public static class BrainFile
+{
+    public const string Dataset = "critter";
+    private const string WindowKey = "temporalWindow", OptionsKey = "options", TicksKey = "ticks";
+
+    /// <summary>The actions' names, as the file's classes.</summary>
+    public static IReadOnlyList<string> ActionNames { get; } = ["straight", "left 0.2", "right 0.2", "right 0.5", "left 0.5"];
+
+    /// <summary>Writes <paramref name="agent"/>'s Q-network (not its memory or optimizer) to <paramref name="path"/>.</summary>
+    public static void Save(DqnAgent agent, string path, long trainedTicks = 0)
+    {
+        var o = agent.Options;
+        var extra = new Dictionary<string, string>
+        {
+            [WindowKey] = o.TemporalWindow.ToString(CultureInfo.InvariantCulture),
+            [OptionsKey] = Describe(o),
+            [TicksKey] = trainedTicks.ToString(CultureInfo.InvariantCulture),
+        };
+        NetworkFile.Save(agent.Network, path, new NetworkMetadata([o.NetInputs()], ActionNames, Dataset, extra));
+    }
+
+    /// <summary>
+    /// Reads a brain: its network and temporal window. A file that is not a critter's brain (another data set, a
+    /// network for another input size or action count, layers other than Linear and ReLU) is a
+    /// <see cref="ModelFormatException"/> whose message names the file and what is wrong.
+    /// </summary>
+    public static (Sequential Network, int TemporalWindow) Read(string path)
+    {
+        var model = NetworkFile.Read(path);
+        var m = model.Metadata;
+        if (m.Dataset != Dataset)
+            throw new ModelFormatException($"{path}: not a critter's brain (its data set is {(m.Dataset is null ? "not named" : $"\"{m.Dataset}\"")}; theta critter train writes brains)");
+        if (m.Extra is null || !m.Extra.TryGetValue(WindowKey, out var ws) || !int.TryParse(ws, NumberStyles.None, CultureInfo.InvariantCulture, out int window) || window > 16)
+            throw new ModelFormatException($"{path}: the brain does not say its temporal window (extra metadata \"{WindowKey}\")");
+        int expected = new DqnOptions { TemporalWindow = window }.NetInputs();
+        Linear[] layers;
+        try { layers = QNetwork.Layers(model.Network); }
+        catch (ArgumentException e) { throw new ModelFormatException($"{path}: {e.Message}"); }
+        if (layers[0].InFeatures != expected)
+            throw new ModelFormatException($"{path}: the network takes {layers[0].InFeatures} inputs, but a critter with temporal window {window} gives {expected} (a brain for another input size)");
+        if (layers[^1].OutFeatures != Critter.ActionCount)
+            throw new ModelFormatException($"{path}: the network has {layers[^1].OutFeatures} outputs, but the critter has {Critter.ActionCount} actions");
+        return (model.Network, window);
+    }
+
+    /// <summary>
+    /// An agent around the brain in <paramref name="path"/>, with learning off (test-time ε): <paramref name="options"/>
+    /// (default <see cref="DqnOptions.Reference"/>) with the file's temporal window and hidden sizes.
+    /// </summary>
+    public static DqnAgent Load(string path, ulong seed, DqnOptions? options = null)
+    {
+        var (net, window) = Read(path);
+        var layers = QNetwork.Layers(net);
+        var o = (options ?? DqnOptions.Reference) with { TemporalWindow = window, Hidden = [.. layers[..^1].Select(l => l.OutFeatures)] };
+        return new DqnAgent(o, net, seed) { Learning = false };
+    }
+
+    /// <summary>The options as <c>name=value</c> pairs, for the file's provenance.</summary>
+    public static string Describe(DqnOptions o) => string.Join(", ",
+        $"TemporalWindow={o.TemporalWindow}", $"Hidden=[{string.Join(",", o.Hidden)}]", $"ReplaySize={o.ReplaySize}", $"LearnStart={o.LearnStart}",
+        $"BatchSize={o.BatchSize}", F("Gamma", o.Gamma), $"NSteps={o.NSteps}", $"Optimizer={o.Optimizer}", F("LearningRate", o.LearningRate), $"AnnealSteps={o.AnnealSteps}", F("MinLearningRate", o.MinLearningRate), F("L2", o.L2),
+        $"Loss={o.Loss}", F("HuberDelta", o.HuberDelta), $"TargetSync={o.TargetSync}", $"DoubleDqn={o.DoubleDqn}",
+        $"EpsilonBurnIn={o.EpsilonBurnIn}", $"EpsilonSteps={o.EpsilonSteps}", F("EpsilonMin", o.EpsilonMin), F("EpsilonTest", o.EpsilonTest));
+
+    private static string F(string name, float v) => $"{name}={v.ToString("R", CultureInfo.InvariantCulture)}";
+}

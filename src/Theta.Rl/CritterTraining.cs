@@ -1,0 +1,68 @@
+using System.Diagnostics;
+
+namespace Theta.Rl;
+
+/// <summary>A point of a learning curve: the ticks so far, and the totals of the window that ended there.</summary>
+public readonly record struct CurvePoint(long Ticks, RunTotals Window, double Epsilon, double TicksPerSecond);
+
+/// <summary>The policies an evaluation compares, with their totals over the same world.</summary>
+public sealed record EvaluationResult(string Policy, RunTotals Totals);
+
+/// <summary>
+/// The critter's two jobs as the CLI and the benchmarks run them: training a <see cref="DqnAgent"/> for a number of
+/// ticks (with a learning curve), and testing a brain against the random and the always-straight policies.
+/// Seeds: the agent draws from <c>seed</c>, its world from <c>seed + 1</c>; a test world from its own seed.
+/// </summary>
+public static class CritterTraining
+{
+    /// <summary>
+    /// Trains a fresh agent with <paramref name="options"/> for <paramref name="ticks"/> ticks. Every
+    /// <paramref name="window"/> ticks (and at the end) a <see cref="CurvePoint"/> joins the curve and goes to
+    /// <paramref name="progress"/>; <paramref name="tick"/>, when given, hears every tick's count (for a progress bar).
+    /// </summary>
+    public static (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve) Train(DqnOptions options, ulong seed, long ticks, int window = 10_000,
+        Action<CurvePoint>? progress = null, Action<long, Simulation>? tick = null, CancellationToken ct = default)
+    {
+        if (ticks <= 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, $"the number of training ticks must be positive, got {ticks}");
+        if (window <= 0) throw new ArgumentOutOfRangeException(nameof(window), window, "the curve's window must be positive");
+        var agent = new DqnAgent(options, seed);
+        var sim = new Simulation(new World(seed + 1), agent);
+        var curve = new List<CurvePoint>();
+        var clock = Stopwatch.StartNew();
+        var last = sim.Totals;
+        double lastSeconds = 0;
+        for (long t = 1; t <= ticks; t++)
+        {
+            sim.Tick();
+            tick?.Invoke(t, sim);
+            if (t % window == 0 || t == ticks)
+            {
+                ct.ThrowIfCancellationRequested();
+                double now = clock.Elapsed.TotalSeconds;
+                var w = sim.Totals - last;
+                var point = new CurvePoint(t, w, agent.Epsilon, w.Ticks / Math.Max(1e-9, now - lastSeconds));
+                curve.Add(point);
+                progress?.Invoke(point);
+                (last, lastSeconds) = (sim.Totals, now);
+            }
+        }
+        return (agent, curve);
+    }
+
+    /// <summary>
+    /// <paramref name="ticks"/> test ticks each for <paramref name="brain"/> (learning off, ε = <paramref name="epsilon"/>),
+    /// the uniformly random policy and the always-straight policy, each in a fresh world of <paramref name="worldSeed"/>.
+    /// </summary>
+    public static IReadOnlyList<EvaluationResult> Evaluate(DqnAgent brain, long ticks, double epsilon, ulong worldSeed)
+    {
+        if (ticks <= 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, $"the number of test ticks must be positive, got {ticks}");
+        if (!(epsilon is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"ε must be in [0, 1], got {epsilon}");
+        var tested = new DqnAgent(brain.Options with { ReplaySize = 1 }, brain.Network, worldSeed + 7) { Learning = false, TestEpsilon = epsilon };
+        return
+        [
+            new("brain", Simulation.Run(tested, worldSeed, ticks)),
+            new("random", Simulation.Run(new RandomBrain(worldSeed + 11), worldSeed, ticks)),
+            new("straight", Simulation.Run(new StraightBrain(), worldSeed, ticks)),
+        ];
+    }
+}

@@ -1,0 +1,309 @@
+using Theta.Nn;
+using Theta.Optim;
+
+namespace Theta.Rl;
+
+/// <summary>
+/// A deep Q-learning agent (Mnih et al. 2015; ConvNetJS's <c>deepqlearn.Brain</c> is the reference), over a
+/// Theta <see cref="Sequential"/> Q(s, ·) of <c>Linear → ReLU → … → Linear</c> giving one value per action.
+/// <para>The state s_t is the current observation followed by the last <see cref="DqnOptions.TemporalWindow"/>
+/// (observation, action) pairs, newest first, each action one-hot and scaled by the observation size
+/// (59 inputs for the reference). Until that history is full, actions are random and nothing is remembered.</para>
+/// <para>Each tick: <see cref="Act"/> picks argmax_a Q(s_t, a), or with probability ε a uniform random action;
+/// <see cref="Observe"/> stores (s_t, a_t, r_t, s_{t+1}) in the replay memory; <see cref="Learn"/> samples a batch
+/// and takes one optimizer step on the mean over it of the loss (<see cref="DqnOptions.Loss"/>) of the TD error
+/// Q(s, a) − y, y = r + γ·max_a′ Q̂(s′, a′) (with n-step returns, <see cref="DqnOptions.NSteps"/>, r is the discounted sum of
+/// n rewards and s′ the state n ticks later, discounted by γⁿ), where Q̂ is the network itself (the reference), the target
+/// network (<see cref="DqnOptions.TargetSync"/>), or, with Double DQN, the target's value of the trained
+/// network's argmax. y is a constant: no gradient flows through it.</para>
+/// <para>ε while learning: 1 for the first <see cref="DqnOptions.EpsilonBurnIn"/> observed steps, then linear down
+/// to <see cref="DqnOptions.EpsilonMin"/> at <see cref="DqnOptions.EpsilonSteps"/>; with learning off,
+/// <see cref="DqnOptions.EpsilonTest"/>. Every random choice comes from the agent's seeded <see cref="Rng"/>, so
+/// a seed and the same observations give the same actions and weights.</para>
+/// </summary>
+public sealed class DqnAgent : ICritterBrain
+{
+    private readonly Rng _rng;
+    private readonly int _n, _actions, _width;          // observation size, action count, net input size
+    private readonly QNetwork _q, _acting;              // the same weights: learning batches, and one row for acting
+    private readonly QNetwork? _target;
+    private readonly Optimizer _opt;
+    private readonly CosineAnnealing? _schedule;
+    private readonly ReplayMemory _memory;
+    private readonly float[] _state, _next, _history;   // s_t; s_{t+1}; the past pairs [W·(n + actions)]
+    private int _historyCount, _action = -1;
+    private bool _stateFull;
+    // n-step returns: the last n (s, a, r) not yet stored, oldest at _pendingHead
+    private readonly float[] _pendingS, _pendingR;
+    private readonly int[] _pendingA;
+    private int _pendingHead, _pendingCount;
+    private readonly float _gammaN;
+    // batch buffers
+    private readonly float[] _bS, _bNext, _bR, _y, _dQ, _qNext;
+    private readonly int[] _bA;
+    private readonly float[] _lastQ, _actIn;
+
+    /// <summary>A fresh agent with a new network drawn from <paramref name="seed"/> (which also drives exploration and replay).</summary>
+    public DqnAgent(DqnOptions options, ulong seed) : this(options, null, seed) { }
+
+    /// <summary>
+    /// An agent around <paramref name="network"/> (a trained brain; null draws a new one, ConvNetJS's way:
+    /// weights ~ N(0, 1/fan_in), biases 0.1 before a ReLU, 0 on the output).
+    /// </summary>
+    public DqnAgent(DqnOptions options, Sequential? network, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        TestEpsilon = options.EpsilonTest;
+        _rng = new Rng(seed);
+        _n = Critter.Inputs;
+        _actions = Critter.ActionCount;
+        _width = options.NetInputs(_n, _actions);
+        Network = network ?? NewNetwork(options, _width, _actions, _rng);
+        var linears = QNetwork.Layers(Network);
+        if (linears[0].InFeatures != _width || linears[^1].OutFeatures != _actions)
+            throw new ArgumentException($"DqnAgent: the network maps {linears[0].InFeatures} inputs to {linears[^1].OutFeatures} values, but a critter with temporal window {options.TemporalWindow} gives {_width} inputs and has {_actions} actions");
+        int B = options.BatchSize;
+        _q = new QNetwork(Network, B);
+        _acting = new QNetwork(Network, 1);
+        if (options.TargetSync > 0)
+        {
+            TargetNetwork = Clone(Network);
+            _target = new QNetwork(TargetNetwork, B);
+        }
+        _opt = options.Optimizer switch
+        {
+            QOptimizer.Adam => new Adam(Network.Parameters(), new AdamOptions(options.LearningRate)),
+            _ => new Sgd(Network.Parameters(), new SgdOptions(options.LearningRate)),
+        };
+        if (options.AnnealSteps > 0) _schedule = new CosineAnnealing(options.LearningRate, options.AnnealSteps, options.MinLearningRate);
+        _memory = new ReplayMemory(options.ReplaySize, _width);
+        _state = new float[_width];
+        _next = new float[_width];
+        _history = new float[_width - _n];
+        _bS = new float[B * _width];
+        _bNext = new float[B * _width];
+        _bR = new float[B];
+        _bA = new int[B];
+        _y = new float[B];
+        _dQ = new float[B * _actions];
+        _qNext = new float[B * _actions];
+        _lastQ = new float[_actions];
+        _actIn = new float[_width];
+        int n = options.NSteps;
+        _pendingS = new float[n * _width];
+        _pendingR = new float[n];
+        _pendingA = new int[n];
+        _gammaN = MathF.Pow(options.Gamma, n);
+    }
+
+    /// <summary>The settings.</summary>
+    public DqnOptions Options { get; }
+
+    /// <summary>The Q-network being trained (what <see cref="BrainFile.Save"/> writes).</summary>
+    public Sequential Network { get; }
+
+    /// <summary>The target network, or null without one.</summary>
+    public Sequential? TargetNetwork { get; }
+
+    /// <summary>Whether <see cref="Observe"/> remembers and <see cref="Learn"/> trains; off, ε is <see cref="DqnOptions.EpsilonTest"/>.</summary>
+    public bool Learning { get; set; } = true;
+
+    /// <summary>Steps observed while learning (the clock of the ε schedule).</summary>
+    public long Age { get; private set; }
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long LearnSteps { get; private set; }
+
+    /// <summary>Experiences in the replay memory.</summary>
+    public int MemoryCount => _memory.Count;
+
+    /// <summary>The ε the next <see cref="Act"/> uses: the schedule while learning, else <see cref="TestEpsilon"/>.</summary>
+    public double Epsilon => Learning ? ScheduledEpsilon(Age) : TestEpsilon;
+
+    /// <summary>ε with learning off; starts at <see cref="DqnOptions.EpsilonTest"/>. Must be in [0, 1].</summary>
+    public double TestEpsilon
+    {
+        get;
+        set => field = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(TestEpsilon), value, $"ε must be in [0, 1], got {value}");
+    }
+
+    /// <summary>The network's input for the last <see cref="Act"/> (s_t).</summary>
+    public ReadOnlySpan<float> LastInput => _state;
+
+    /// <summary>Q(s_t, ·) of the last <see cref="Act"/> that consulted the network (zeros before any).</summary>
+    public ReadOnlySpan<float> LastQ => _lastQ;
+
+    /// <summary>Whether the last action came from the network (false: a random one).</summary>
+    public bool LastWasGreedy { get; private set; }
+
+    /// <summary>ε after <paramref name="age"/> learning steps: 1 until the burn-in, then linear to the floor at <see cref="DqnOptions.EpsilonSteps"/>.</summary>
+    public double ScheduledEpsilon(long age)
+    {
+        var o = Options;
+        double e = 1.0 - (double)(age - o.EpsilonBurnIn) / (o.EpsilonSteps - o.EpsilonBurnIn);
+        return Math.Min(1.0, Math.Max(o.EpsilonMin, e));
+    }
+
+    /// <inheritdoc/>
+    public int Act(ReadOnlySpan<float> observation)
+    {
+        if (observation.Length != _n) throw new ArgumentException($"DqnAgent.Act: {observation.Length} observations, {_n} expected");
+        observation.CopyTo(_state);
+        _history.CopyTo(_state.AsSpan(_n));
+        _stateFull = _historyCount >= Options.TemporalWindow;
+        LastWasGreedy = _stateFull && _rng.NextDouble() >= Epsilon;
+        _action = LastWasGreedy ? Greedy(_state) : _rng.NextInt(_actions);
+        return _action;
+    }
+
+    /// <summary>argmax_a Q(s, a) for one net input (the first of equal values); Q lands in <see cref="LastQ"/>.</summary>
+    public int Greedy(ReadOnlySpan<float> netInput)
+    {
+        if (netInput.Length != _width) throw new ArgumentException($"DqnAgent.Greedy: {netInput.Length} inputs, {_width} expected");
+        netInput.CopyTo(_actIn);
+        var q = _acting.Forward(_actIn);
+        q.CopyTo(_lastQ);
+        return ArgMax(q);
+    }
+
+    /// <summary>The activations of every layer (after each ReLU, then Q) for the last <see cref="Greedy"/> evaluation.</summary>
+    public IReadOnlyList<float[]> LastActivations() => [.. Enumerable.Range(0, _acting.Linears.Count).Select(l => _acting.Activations(l).ToArray())];
+
+    /// <inheritdoc/>
+    public void Observe(double reward, ReadOnlySpan<float> next)
+    {
+        if (_action < 0) throw new InvalidOperationException("DqnAgent.Observe: call Act first");
+        if (next.Length != _n) throw new ArgumentException($"DqnAgent.Observe: {next.Length} observations, {_n} expected");
+        // The history becomes (x_t, a_t), then the older pairs, dropping the oldest.
+        int pair = _n + _actions;
+        if (Options.TemporalWindow > 0)
+        {
+            _history.AsSpan(0, _history.Length - pair).CopyTo(_history.AsSpan(pair));
+            _state.AsSpan(0, _n).CopyTo(_history);
+            var onehot = _history.AsSpan(_n, _actions);
+            onehot.Clear();
+            onehot[_action] = _n; // scaled, as the reference: one bit among 27 inputs would be drowned by weight decay
+            _historyCount = Math.Min(Options.TemporalWindow, _historyCount + 1);
+        }
+        if (Learning)
+        {
+            Age++;
+            if (_stateFull)
+            {
+                next.CopyTo(_next);
+                _history.CopyTo(_next.AsSpan(_n));
+                Remember((float)reward);
+            }
+        }
+        else _pendingCount = 0; // a gap in learning breaks the chain of n-step returns
+        _action = -1;
+    }
+
+    // Queues (s_t, a_t, r_t); once n are queued, stores (s_{t−n+1}, a_{t−n+1}, Σ_k γ^k r_{t−n+1+k}, s_{t+1}).
+    private void Remember(float reward)
+    {
+        int n = Options.NSteps;
+        int slot = (_pendingHead + _pendingCount) % n;
+        _state.CopyTo(_pendingS.AsSpan(slot * _width, _width));
+        _pendingA[slot] = _action;
+        _pendingR[slot] = reward;
+        if (++_pendingCount < n) return;
+        float ret = 0, g = 1;
+        for (int k = 0; k < n; k++, g *= Options.Gamma) ret += g * _pendingR[(_pendingHead + k) % n];
+        _memory.Add(_pendingS.AsSpan(_pendingHead * _width, _width), _pendingA[_pendingHead], ret, _next, _rng);
+        _pendingHead = (_pendingHead + 1) % n;
+        _pendingCount--;
+    }
+
+    /// <inheritdoc/>
+    public double Learn()
+    {
+        if (!Learning || _memory.Count <= Options.LearnStart) return double.NaN;
+        var o = Options;
+        int B = o.BatchSize, A = _actions;
+        _memory.Sample(_rng, _bS, _bNext, _bA, _bR);
+
+        // Targets y = r + γ·Q̂(s′, ·) at the chosen a′; no gradient flows through y.
+        if (o.DoubleDqn)
+        {
+            _q.Forward(_bNext).CopyTo(_qNext);
+            var qt = _target!.Forward(_bNext);
+            for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * qt[b * A + ArgMax(_qNext.AsSpan(b * A, A))];
+        }
+        else
+        {
+            var qn = (_target ?? _q).Forward(_bNext);
+            for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * Max(qn.Slice(b * A, A));
+        }
+
+        // The mean loss over the batch on the taken actions' values; dL/dQ is zero elsewhere.
+        var q = _q.Forward(_bS);
+        Array.Clear(_dQ);
+        double loss = 0;
+        for (int b = 0; b < B; b++)
+        {
+            int i = b * A + _bA[b];
+            float d = q[i] - _y[b];
+            (double l, float g) = TdLossAndGradient(o.Loss, d, o.HuberDelta);
+            loss += l;
+            _dQ[i] = g / B;
+        }
+        _q.ZeroGrad();
+        _q.Backward(_dQ);
+        if (o.L2 > 0)
+            foreach (var lin in _q.Linears) // ConvNetJS: (λ·w + Σ g)/B, weights only
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(lin.Weight.Data, o.L2 / B, lin.Weight.Grad!.Data, lin.Weight.Grad!.Data);
+        _schedule?.Apply(_opt, (int)Math.Min(LearnSteps, int.MaxValue));
+        _opt.Step();
+        LearnSteps++;
+        if (_target is not null && LearnSteps % o.TargetSync == 0) _target.CopyFrom(_q);
+        return loss / B;
+    }
+
+    /// <summary>The loss of TD error d and its derivative: ½d² and d, or Huber(δ): ½d² and d for |d| ≤ δ, δ(|d| − ½δ) and δ·sign(d) beyond.</summary>
+    public static (double Loss, float Gradient) TdLossAndGradient(TdLoss loss, float d, float delta)
+    {
+        if (loss == TdLoss.Squared || Math.Abs(d) <= delta) return (0.5 * d * d, d);
+        return (delta * (Math.Abs(d) - 0.5 * delta), d > 0 ? delta : -delta);
+    }
+
+    /// <summary>A new network for <paramref name="options"/>, ConvNetJS's initialisation: W ~ N(0, 1/fan_in), b = 0.1 into a ReLU, 0 into the output.</summary>
+    public static Sequential NewNetwork(DqnOptions options, int inputs, int actions, Rng rng)
+    {
+        var layers = new List<Module>();
+        int fanIn = inputs;
+        foreach (int h in options.Hidden)
+        {
+            layers.Add(Dense(fanIn, h, 0.1f, rng));
+            layers.Add(new ReLU());
+            fanIn = h;
+        }
+        layers.Add(Dense(fanIn, actions, 0f, rng));
+        return new Sequential([.. layers]);
+
+        static Linear Dense(int fanIn, int fanOut, float bias, Rng rng)
+        {
+            var l = new Linear(fanIn, fanOut, rng, init: (w, r) => Init.Normal(w, 0f, MathF.Sqrt(1f / fanIn), r));
+            l.Bias!.Data.Fill(bias);
+            return l;
+        }
+    }
+
+    private static Sequential Clone(Sequential network)
+    {
+        var copy = (Sequential)Theta.Io.NetworkArchitecture.Build(Theta.Io.NetworkArchitecture.ToJson(network), "target network");
+        foreach (var ((_, dst), (_, src)) in copy.NamedParameters().Zip(network.NamedParameters())) src.Data.CopyTo(dst.Data);
+        return copy;
+    }
+
+    internal static int ArgMax(ReadOnlySpan<float> v)
+    {
+        int best = 0;
+        for (int k = 1; k < v.Length; k++) if (v[k] > v[best]) best = k;
+        return best;
+    }
+
+    private static float Max(ReadOnlySpan<float> v) => v[ArgMax(v)];
+}

@@ -1,0 +1,161 @@
+namespace Theta.Rl;
+
+/// <summary>The per-experience loss on the TD error d = Q(s, a) − y.</summary>
+public enum TdLoss
+{
+    /// <summary>½d² (the reference: ConvNetJS's regression layer); its gradient d grows with the error.</summary>
+    Squared,
+    /// <summary>Huber: ½d² for |d| ≤ δ, δ(|d| − ½δ) beyond; its gradient is d clipped to [−δ, δ], so one surprising reward cannot throw the weights far.</summary>
+    Huber,
+}
+
+/// <summary>The update rule of the Q-network.</summary>
+public enum QOptimizer
+{
+    /// <summary>Plain SGD, θ ← θ − η·g (the reference: momentum 0).</summary>
+    Sgd,
+    /// <summary>Adam (Theta's <see cref="Theta.Optim.Adam"/>, β₁ = 0.9, β₂ = 0.999, ε = 1e-8).</summary>
+    Adam,
+}
+
+/// <summary>
+/// Everything a <see cref="DqnAgent"/> is: the network, the replay memory, the TD learning rule and the
+/// exploration schedule. The defaults are ConvNetJS's rldemo learner (<c>demo/rldemo.html</c> with
+/// <c>build/deepqlearn.js</c>), so <c>new DqnOptions()</c> is <see cref="Reference"/>; the improvements
+/// (a target network, Double DQN, Huber loss, Adam, a longer temporal window, a longer horizon) are options,
+/// combined in <see cref="Best"/>. Every value is checked when set; a bad one is an
+/// <see cref="ArgumentException"/> naming the field.
+/// </summary>
+public sealed record DqnOptions
+{
+    /// <summary>The reference learner: every default below.</summary>
+    public static DqnOptions Reference { get; } = new();
+
+    /// <summary>
+    /// Theta's best settings found for the critter (docs/benchmarks.md has the runs behind them): the reference network
+    /// and memory, with two past (observation, action) pairs, a longer horizon (γ = 0.9) and 3-step returns, Adam at
+    /// η = 5·10⁻⁴ annealed by a cosine to 5·10⁻⁵ over 200,000 steps with no L2, the Huber loss, a target network
+    /// synchronised every 500 steps with Double DQN, and ε at its floor after 100,000 steps instead of 200,000.
+    /// </summary>
+    public static DqnOptions Best { get; } = new()
+    {
+        TemporalWindow = 2,
+        Gamma = 0.9f,
+        NSteps = 3,
+        Optimizer = QOptimizer.Adam,
+        LearningRate = 5e-4f,
+        AnnealSteps = 200_000,
+        MinLearningRate = 5e-5f,
+        L2 = 0f,
+        Loss = TdLoss.Huber,
+        TargetSync = 500,
+        DoubleDqn = true,
+        EpsilonSteps = 100_000,
+    };
+
+    /// <summary>
+    /// Past (observation, action) pairs in the network's input, besides the current observation: the input is
+    /// x_t, then for k = 1..W x_{t−k} and the one-hot a_{t−k} scaled by the observation size (27, so weight decay
+    /// does not drown the one action bit). Default 1 (59 inputs); 0 = the present only (27).
+    /// </summary>
+    public int TemporalWindow { get; init => field = InRange(value, 0, 16, nameof(TemporalWindow)); } = 1;
+
+    /// <summary>Hidden layer widths, each a Linear followed by a ReLU (biases start at 0.1, as ConvNetJS does for ReLU layers). Default [50, 50].</summary>
+    public IReadOnlyList<int> Hidden
+    {
+        get;
+        init => field = value is { Count: >= 1 and <= 8 } && value.All(h => h is >= 1 and <= 4096)
+            ? [.. value] : throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(Hidden)} must hold 1 to 8 widths in 1..4096", nameof(Hidden));
+    } = [50, 50];
+
+    /// <summary>Replay memory size: experiences kept; once full, a random old one is replaced by each new one. Default 30,000.</summary>
+    public int ReplaySize { get; init => field = InRange(value, 1, 10_000_000, nameof(ReplaySize)); } = 30_000;
+
+    /// <summary>Learning starts once the memory holds more than this many experiences. Default 1,000.</summary>
+    public int LearnStart { get; init => field = InRange(value, 0, 10_000_000, nameof(LearnStart)); } = 1_000;
+
+    /// <summary>Experiences sampled (uniformly, with replacement) for each learning step; the step follows their mean loss. Default 64.</summary>
+    public int BatchSize { get; init => field = InRange(value, 1, 4096, nameof(BatchSize)); } = 64;
+
+    /// <summary>The discount γ in y = r + γ·max Q(s′): how far ahead the critter plans (about 1/(1 − γ) ticks). Default 0.7.</summary>
+    public float Gamma { get; init => field = value is >= 0 and < 1 ? value : throw Bad(nameof(Gamma), value, "in [0, 1)"); } = 0.7f;
+
+    /// <summary>
+    /// Multi-step returns (Sutton 1988; Hessel et al. 2018): each remembered experience spans n ticks, with reward
+    /// Σ_{k&lt;n} γᵏ·r_{t+k} and next state s_{t+n}, whose value is discounted by γⁿ. An apple's +5 reaches the
+    /// states n ticks before it in one update instead of n. Default 1 (one-step Q-learning, the reference).
+    /// </summary>
+    public int NSteps { get; init => field = InRange(value, 1, 64, nameof(NSteps)); } = 1;
+
+    /// <summary>The update rule. Default <see cref="QOptimizer.Sgd"/> (momentum 0).</summary>
+    public QOptimizer Optimizer { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(Optimizer), value, "Sgd or Adam"); } = QOptimizer.Sgd;
+
+    /// <summary>The step size η. Default 0.001.</summary>
+    public float LearningRate { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(LearningRate), value, "positive"); } = 1e-3f;
+
+    /// <summary>
+    /// Cosine annealing of η (Theta's <see cref="Theta.Optim.CosineAnnealing"/>) from <see cref="LearningRate"/> down to
+    /// <see cref="MinLearningRate"/> over this many learning steps, then constant; late, small steps average out the
+    /// noise of single batches in the Q-values. Default 0: a constant η (the reference).
+    /// </summary>
+    public int AnnealSteps { get; init => field = InRange(value, 0, int.MaxValue, nameof(AnnealSteps)); }
+
+    /// <summary>Where <see cref="AnnealSteps"/> ends (positive: an optimizer's step size must be). Default 10⁻⁵.</summary>
+    public float MinLearningRate { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(MinLearningRate), value, "positive"); } = 1e-5f;
+
+    /// <summary>
+    /// L2 decay λ on the weights (not the biases). Default 0.01. NOTE: as ConvNetJS's trainer, λ·w joins the
+    /// summed batch gradient before the division by the batch size, so each step adds (λ/B)·w to the mean gradient.
+    /// </summary>
+    public float L2 { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(L2), value, "non-negative"); } = 0.01f;
+
+    /// <summary>The loss on the TD error. Default <see cref="TdLoss.Squared"/>.</summary>
+    public TdLoss Loss { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(Loss), value, "Squared or Huber"); } = TdLoss.Squared;
+
+    /// <summary>δ of the Huber loss: TD errors beyond ±δ pass a gradient of ±δ. Default 1.</summary>
+    public float HuberDelta { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(HuberDelta), value, "positive"); } = 1f;
+
+    /// <summary>
+    /// A target network for y: a copy of the Q-network refreshed every this many learning steps. Default 0: none,
+    /// y comes from the network being trained (the reference).
+    /// </summary>
+    public int TargetSync { get; init => field = InRange(value, 0, 10_000_000, nameof(TargetSync)); }
+
+    /// <summary>
+    /// Double DQN (van Hasselt et al. 2016): y = r + γ·Q_target(s′, argmax_a Q(s′, a)), the trained network
+    /// choosing and the target network judging, which curbs max's over-estimation. Needs <see cref="TargetSync"/> &gt; 0. Default off.
+    /// </summary>
+    public bool DoubleDqn { get; init; }
+
+    /// <summary>Learning steps (observed ticks while learning) of pure exploration, ε = 1. Default 3,000.</summary>
+    public int EpsilonBurnIn { get; init => field = InRange(value, 0, int.MaxValue, nameof(EpsilonBurnIn)); } = 3_000;
+
+    /// <summary>The learning step at which ε, falling linearly from 1 after the burn-in, reaches <see cref="EpsilonMin"/>. Default 200,000.</summary>
+    public int EpsilonSteps { get; init => field = InRange(value, 1, int.MaxValue, nameof(EpsilonSteps)); } = 200_000;
+
+    /// <summary>The floor of ε while learning. Default 0.05.</summary>
+    public float EpsilonMin { get; init => field = Probability(value, nameof(EpsilonMin)); } = 0.05f;
+
+    /// <summary>ε when learning is off (testing). Default 0.05.</summary>
+    public float EpsilonTest { get; init => field = Probability(value, nameof(EpsilonTest)); } = 0.05f;
+
+    /// <summary>The network's input size for <paramref name="observation"/> inputs and <paramref name="actions"/> actions: n + W·(n + actions).</summary>
+    public int NetInputs(int observation = Critter.Inputs, int actions = Critter.ActionCount) => observation + TemporalWindow * (observation + actions);
+
+    /// <summary>Checks the combination of options (each value alone is checked when set).</summary>
+    public void Validate()
+    {
+        if (EpsilonSteps <= EpsilonBurnIn) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(EpsilonSteps)} ({EpsilonSteps}) must be above {nameof(EpsilonBurnIn)} ({EpsilonBurnIn})");
+        if (AnnealSteps > 0 && MinLearningRate > LearningRate) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(MinLearningRate)} ({MinLearningRate}) must not exceed {nameof(LearningRate)} ({LearningRate})");
+        if (DoubleDqn && TargetSync == 0) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(DoubleDqn)} needs a target network ({nameof(TargetSync)} > 0)");
+    }
+
+    private static int InRange(int v, int lo, int hi, string field)
+        => v >= lo && v <= hi ? v : throw Bad(field, v, $"in {lo}..{hi}");
+
+    private static float Probability(float v, string field)
+        => v is >= 0 and <= 1 ? v : throw Bad(field, v, "in [0, 1]");
+
+    private static ArgumentException Bad(string field, object v, string what)
+        => new($"{nameof(DqnOptions)}: {field} must be {what}, got {v}", field);
+}

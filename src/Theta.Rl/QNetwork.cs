@@ -1,0 +1,143 @@
+using System.Numerics.Tensors;
+using Theta.Kernels;
+using Theta.Nn;
+
+namespace Theta.Rl;
+
+/// <summary>
+/// The critter's Q-network as a span kernel: forward and backward of a Theta <see cref="Sequential"/> of
+/// <c>Linear (ReLU Linear)*</c> over a batch, reading and writing the layers' own weight and gradient
+/// tensors, with every buffer allocated once.
+/// <para>Shapes (B = batch, n_l = width of layer l): x [B, n_0]; layer l: z_l = a_{l−1}·W_lᵀ + b_l with
+/// W_l [n_l, n_{l−1}], b_l [n_l]; a_l = relu(z_l) except the last, whose z is Q [B, actions].
+/// Backward from dQ [B, actions]: dW_l += dz_lᵀ·a_{l−1}, db_l += Σ_rows dz_l, da_{l−1} = dz_l·W_l,
+/// dz_{l−1} = da_{l−1}·[a_{l−1} &gt; 0].</para>
+/// NOTE: why not the autograd graph. A learning step is three tiny matrix products a layer on 64 rows, so the graph's
+/// bookkeeping (nodes, closures, gradient tensors) is a visible share of it. Measured on this 2-core machine (median of
+/// 7 × 3,000 steps of the reference network): 53 µs a step here, 58 µs through autograd inside a
+/// <see cref="TensorArena"/> scope (docs/benchmarks.md). The gain is small; the kernel is kept because it makes the
+/// per-tick work allocation-free and gives the acting forward (one row) and the page its activations without a graph.
+/// <c>QNetworkTests</c> checks it against autograd on the same <see cref="Sequential"/>.
+/// </summary>
+internal sealed class QNetwork
+{
+    private readonly Linear[] _layers;
+    private readonly float[][] _acts;  // per layer l, its output for up to MaxBatch rows: [MaxBatch, n_l]
+    private readonly float[] _dA, _dB;  // ping-pong gradient buffers [MaxBatch, max n]
+    private ReadOnlyMemory<float> _input;
+    private int _rows;
+
+    public QNetwork(Sequential network, int maxBatch)
+    {
+        _layers = Layers(network);
+        MaxBatch = maxBatch;
+        _acts = [.. _layers.Select(l => new float[maxBatch * l.OutFeatures])];
+        int widest = _layers.Max(l => Math.Max(l.InFeatures, l.OutFeatures));
+        _dA = new float[maxBatch * widest];
+        _dB = new float[maxBatch * widest];
+        foreach (var l in _layers)
+        {
+            l.Weight.Grad ??= Tensor.ZerosLike(l.Weight);
+            if (l.Bias is { } b) b.Grad ??= Tensor.ZerosLike(b);
+        }
+    }
+
+    /// <summary>The Linear layers of a <c>Linear (ReLU Linear)*</c> network; anything else is an <see cref="ArgumentException"/>.</summary>
+    public static Linear[] Layers(Sequential network)
+    {
+        var linears = new List<Linear>();
+        for (int i = 0; i < network.Count; i++)
+        {
+            bool wantLinear = i % 2 == 0;
+            if (wantLinear && network[i] is Linear l)
+            {
+                if (linears.Count > 0 && linears[^1].OutFeatures != l.InFeatures)
+                    throw new ArgumentException($"Q-network: layer {i} takes {l.InFeatures} inputs but the layer before gives {linears[^1].OutFeatures}");
+                linears.Add(l);
+            }
+            else if (wantLinear || network[i] is not ReLU)
+                throw new ArgumentException($"Q-network: layer {i} is a {network[i].TypeName}; the critter's network alternates Linear and ReLU layers, ending in a Linear");
+        }
+        if (network.Count % 2 == 0) throw new ArgumentException("Q-network: the last layer must be a Linear (the Q-values)");
+        return [.. linears];
+    }
+
+    public int MaxBatch { get; }
+    public int Inputs => _layers[0].InFeatures;
+    public int Outputs => _layers[^1].OutFeatures;
+    public IReadOnlyList<Linear> Linears => _layers;
+
+    /// <summary>Layer <paramref name="l"/>'s outputs (after ReLU; the last is Q) for the rows of the last forward.</summary>
+    public ReadOnlySpan<float> Activations(int l) => _acts[l].AsSpan(0, _rows * _layers[l].OutFeatures);
+
+    /// <summary>Q [B, actions] for x [B, inputs], B = x.Length / inputs; keeps what backward needs. The result lives until the next call.</summary>
+    public ReadOnlySpan<float> Forward(ReadOnlyMemory<float> x)
+    {
+        int B = x.Length / Inputs;
+        if (B * Inputs != x.Length || B < 1 || B > MaxBatch) throw new ArgumentException($"Q-network: {x.Length} inputs are not 1..{MaxBatch} rows of {Inputs}");
+        _input = x;
+        _rows = B;
+        ReadOnlySpan<float> a = x.Span;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            var L = _layers[l];
+            int n = L.OutFeatures, k = L.InFeatures;
+            var z = _acts[l].AsSpan(0, B * n);
+            if (L.Bias is { } bias) for (int r = 0; r < B; r++) bias.Data.CopyTo(z.Slice(r * n, n));
+            else z.Clear();
+            Gemm.Sgemm(false, true, B, n, k, 1f, a, k, L.Weight.Data, k, 1f, z, n, threads: 1);
+            if (l < _layers.Length - 1) TensorPrimitives.Max(z, 0f, z);
+            a = z;
+        }
+        return a;
+    }
+
+    /// <summary>Sets every parameter's gradient to 0.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var l in _layers)
+        {
+            l.Weight.Grad!.Data.Clear();
+            l.Bias?.Grad!.Data.Clear();
+        }
+    }
+
+    /// <summary>Adds dL/dθ into every parameter's <see cref="Tensor.Grad"/> for dQ [B, actions] = dL/dQ of the last forward.</summary>
+    public void Backward(ReadOnlySpan<float> dQ)
+    {
+        int B = _rows;
+        if (dQ.Length != B * Outputs) throw new ArgumentException($"Q-network: dQ has {dQ.Length} values for {B} rows of {Outputs}");
+        var dz = _dA.AsSpan(0, dQ.Length);
+        dQ.CopyTo(dz);
+        bool inA = true; // dz lives in _dA; da goes to the other buffer
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            var L = _layers[l];
+            int n = L.OutFeatures, k = L.InFeatures;
+            ReadOnlySpan<float> aPrev = l == 0 ? _input.Span : _acts[l - 1].AsSpan(0, B * k);
+            Gemm.Sgemm(true, false, n, k, B, 1f, dz, n, aPrev, k, 1f, L.Weight.Grad!.Data, k, threads: 1); // dW += dzᵀ·a
+            if (L.Bias is { } bias)
+            {
+                var db = bias.Grad!.Data;
+                for (int r = 0; r < B; r++) TensorPrimitives.Add(db, dz.Slice(r * n, n), db);
+            }
+            if (l == 0) break;
+            var buf = (inA ? _dB : _dA).AsSpan(0, B * k);
+            inA = !inA;
+            Gemm.Sgemm(false, false, B, k, n, 1f, dz, n, L.Weight.Data, k, 0f, buf, k, threads: 1); // da = dz·W
+            var a = _acts[l - 1].AsSpan(0, B * k);
+            for (int i = 0; i < buf.Length; i++) if (a[i] <= 0) buf[i] = 0; // relu: dz = da·[a > 0]
+            dz = buf;
+        }
+    }
+
+    /// <summary>Copies every parameter of <paramref name="from"/> (a network of the same shape) into this one.</summary>
+    public void CopyFrom(QNetwork from)
+    {
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            from._layers[l].Weight.Data.CopyTo(_layers[l].Weight.Data);
+            if (_layers[l].Bias is { } b) from._layers[l].Bias!.Data.CopyTo(b.Data);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace Theta.Cli.Tests;
+
+/// <summary><c>theta critter train</c> and <c>eval</c> as a user runs them, and their one-line errors.</summary>
+public sealed class CritterCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("critter-cli");
+
+    public void Dispose() => _dir.Delete(true);
+
+    [Fact]
+    public void Train_writes_a_brain_that_eval_compares_with_random_and_straight()
+    {
+        var brain = Path.Combine(_dir.FullName, "brain.theta");
+        var train = Cli.Run("critter", "train", "--ticks", "2500", "--seed", "4", "--out", brain, "--json");
+        Assert.True(train.ExitCode == 0, train.Err);
+        var t = JsonDocument.Parse(train.Out).RootElement;
+        Assert.Equal(2500, t.GetProperty("ticks").GetInt64());
+        var curve = t.GetProperty("curve");
+        Assert.Equal(1, curve.GetArrayLength()); // one window: the run is shorter than 10,000 ticks
+        Assert.Equal(2500, curve[0].GetProperty("ticks").GetInt64());
+        Assert.True(t.GetProperty("ticksPerSecond").GetDouble() > 0);
+        Assert.True(File.Exists(brain));
+
+        var eval = Cli.Run("critter", "eval", "--brain", brain, "--ticks", "1500", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Err);
+        var e = JsonDocument.Parse(eval.Out).RootElement;
+        Assert.Equal(0.05, e.GetProperty("epsilon").GetDouble());
+        foreach (var policy in new[] { "brain", "random", "straight" })
+        {
+            var p = e.GetProperty(policy);
+            Assert.True(p.GetProperty("apples").GetInt64() >= 0);
+            Assert.InRange(p.GetProperty("rewardPerTick").GetDouble(), -6, 7);
+        }
+        Assert.True(e.GetProperty("straight").GetProperty("rewardPerTick").GetDouble() < 0.4); // it pins itself to a wall
+
+        var table = Cli.Run("critter", "eval", "--brain", brain, "--ticks", "500", "--epsilon", "0");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("straight", table.Out);
+        Assert.Contains("reward/tick", table.Out);
+    }
+
+    [Theory]
+    [InlineData("--ticks must be positive", "critter", "train", "--ticks", "0")]
+    [InlineData("--ticks must be positive", "critter", "train", "--ticks", "-5")]
+    [InlineData("--preset: 'fast' is not best or reference", "critter", "train", "--preset", "fast")]
+    [InlineData("Gamma must be in [0, 1)", "critter", "train", "--gamma", "1.5")]
+    [InlineData("--ticks must be positive", "critter", "eval", "--brain", "x.theta", "--ticks", "0")]
+    [InlineData("--epsilon must be in [0, 1]", "critter", "eval", "--brain", "x.theta", "--epsilon", "2")]
+    public void Bad_options_are_one_line_and_exit_1(string expected, params string[] args)
+    {
+        var r = Cli.Run(args);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(expected, r.Err);
+        Assert.Single(r.Err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_brain_is_refused_and_a_bad_out_folder_fails_before_training()
+    {
+        var notBrain = Path.Combine(_dir.FullName, "notes.theta");
+        File.WriteAllText(notBrain, "not a model");
+        var r = Cli.Run("critter", "eval", "--brain", notBrain);
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("theta: error: ", r.Err);
+
+        var missing = Path.Combine(_dir.FullName, "no", "such", "folder", "brain.theta");
+        var t = Cli.Run("critter", "train", "--ticks", "100000000", "--out", missing);
+        Assert.Equal(1, t.ExitCode); // at once: a hundred million ticks were never started
+        Assert.Contains("does not exist", t.Err);
+        Assert.False(File.Exists(missing));
+    }
+}
