@@ -10,6 +10,7 @@ public sealed class PageTests(BrowserFixture browser)
         { "index.html", "index", "document.querySelectorAll('.demos a').length > 0" },
         { "digits.html", "digits", "document.getElementById('model-name').textContent.startsWith('model: ')" },
         { "playground.html", "playground", "document.getElementById('epoch').dataset.value === '0'" },
+        { "critter.html", "critter", "Number(document.getElementById('clock').textContent.replace(/,/g, '')) > 0" },
     };
 
     [Theory]

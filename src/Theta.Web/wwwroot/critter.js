@@ -45,6 +45,9 @@ function draw() {
   $('tps').textContent = f.ticksPerSecond.toLocaleString('en');
   $('apples').textContent = f.apples; $('poison').textContent = f.poison;
   $('reward').textContent = f.reward.toFixed(2); $('avg').textContent = f.averageReward.toFixed(3);
+  if ($('brain').textContent !== f.brain && !$('status').classList.contains('error'))
+    status(f.brain === 'trained' ? 'The trained brain (theta critter train, see the README) is driving; learning is off.'
+                                 : 'A fresh critter is learning from scratch.');
   $('brain').textContent = f.brain; $('eps').textContent = f.epsilon.toFixed(3);
   $('memory').textContent = f.memory.toLocaleString('en'); $('steps').textContent = f.learnSteps.toLocaleString('en');
   $('loss').textContent = f.loss === undefined ? '–' : f.loss.toFixed(4);
