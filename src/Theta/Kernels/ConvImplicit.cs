@@ -152,7 +152,11 @@ internal static unsafe class ConvImplicit
         var g = new Grid(C, H, W, O, KH, KW, pH, pW);
         bool wantX = !dx.IsEmpty, wantW = !dw.IsEmpty;
         if (!wantX && !wantW) return;
-        int K = g.K, OR = g.Panels * NR, P = g.OH * g.OW, groups = (N + Conv.Group - 1) / Conv.Group;
+        // NOTE: with at most 8 output channels (the MNIST CNN's first layer) backward-weights uses 12×8 tiles
+        // (TileRows12x8) instead of 6×16 ones, half of whose columns would be zero padding.
+        bool narrow = O <= 8;
+        int pwid = narrow ? 8 : NR, tileRows = narrow ? 12 : MR, panels = narrow ? 1 : g.Panels;
+        int K = g.K, OR = panels * pwid, P = g.OH * g.OW, groups = (N + Conv.Group - 1) / Conv.Group;
         using var partial = wantW ? Scratch.Rent(groups * K * OR) : default;   // dwᵀ [K, OR] per group
         int kPanels = (K + MR - 1) / MR;
         using var packedWt = wantX ? Scratch.Rent(kPanels * O * MR) : default;  // wᵀ [K,O] as MR-row panels, once for all images
@@ -163,13 +167,13 @@ internal static unsafe class ConvImplicit
             Chunks.ForRange(groups, (long)Conv.Group * K * g.Q * O * ((wantX ? 1 : 0) + (wantW ? 1 : 0)), (g0, g1) =>
             {
                 using var xpS = Scratch.Rent(wantW ? g.Padded : 0);
-                using var dyTS = Scratch.Rent(wantW ? g.Panels * g.Q * NR + 16 : 0);   // dyqᵀ as packed B panels
+                using var dyTS = Scratch.Rent(wantW ? panels * g.Q * pwid + 16 : 0);   // dyqᵀ as packed B panels, pwid wide
                 using var dyqS = Scratch.Rent(wantX ? O * g.QR : 0);
                 using var dcolS = Scratch.Rent(wantX ? kPanels * MR * g.QR : 0);
                 using var bpS = Scratch.Rent(wantX ? O * NR + 16 : 0);
                 using var dxpS = Scratch.Rent(wantX ? g.Padded : 0);
                 xpS.Span.Clear(); dyTS.Span.Clear(); dyqS.Span.Clear();
-                float** rows = stackalloc float*[MR];
+                float** rows = stackalloc float*[12];
                 fixed (float* xp = xpS.Span, dyTRaw = dyTS.Span, dyq = dyqS.Span, dcol = dcolS.Span, dxp = dxpS.Span, bpRaw = bpS.Span)
                 {
                     float* dyT = wantW ? Align32(dyTRaw) : null, bp = wantX ? Align32(bpRaw) : null;
@@ -182,19 +186,22 @@ internal static unsafe class ConvImplicit
                                 float* dwT = (float*)ap + (long)gi * K * OR;
                                 bool accumulate = n != gi * Conv.Group;
                                 g.PadImage((float*)ax + (long)n * C * H * W, xp);
-                                for (int o = 0; o < O; o++)   // dyT[panel][q][j] = dy_n[16·panel + j, q]
+                                for (int o = 0; o < O; o++)   // dyT[panel][q][j] = dy_n[pwid·panel + j, q]
                                 {
-                                    float* dst = dyT + (o / NR) * g.Q * NR + o % NR;
+                                    float* dst = dyT + (o / pwid) * g.Q * pwid + o % pwid;
                                     for (int oh = 0; oh < g.OH; oh++)
                                         for (int ow = 0; ow < g.OW; ow++)
-                                            dst[(oh * g.Wp + ow) * NR] = dyn[(o * g.OH + oh) * g.OW + ow];
+                                            dst[(oh * g.Wp + ow) * pwid] = dyn[(o * g.OH + oh) * g.OW + ow];
                                 }
-                                for (int k0 = 0; k0 < K; k0 += MR)
+                                for (int k0 = 0; k0 < K; k0 += tileRows)
                                 {
-                                    int mr = Math.Min(MR, K - k0);
-                                    for (int i = 0; i < MR; i++) rows[i] = xp + g.Off[Math.Min(k0 + i, K - 1)];
-                                    for (int s = 0; s < g.Panels; s++)
-                                        GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, NR, 1f, accumulate ? 1f : 0f);
+                                    int mr = Math.Min(tileRows, K - k0);
+                                    for (int i = 0; i < tileRows; i++) rows[i] = xp + g.Off[Math.Min(k0 + i, K - 1)];
+                                    if (narrow)
+                                        GemmMicroKernel.TileRows12x8(g.Q, rows, dyT, dwT + k0 * OR, OR, mr, accumulate);
+                                    else
+                                        for (int s = 0; s < panels; s++)
+                                            GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, NR, 1f, accumulate ? 1f : 0f);
                                 }
                             }
                             if (wantX)

@@ -149,6 +149,45 @@ internal static unsafe class GemmMicroKernel
         WriteBack(t, c, ldc, mr, nr, alpha, beta);
     }
 
+    /// <summary>
+    /// A 12×8 tile with its A rows read in place: C[i, 0:8] = Σ_p rows[i][p] · b[p, 0:8] (+ C when accumulate)
+    /// for i &lt; mr, b a packed panel kc×8 (32-byte aligned). For products with at most 8 columns, where the
+    /// 6×16 tile would multiply zeros in half its lanes. Per p: one load of b, twelve broadcasts, twelve FMAs;
+    /// one FMA chain per element from zero, like the other tiles. Rows i ≥ mr may point anywhere readable.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TileRows12x8(int kc, float** rows, float* b, float* c, nint ldc, int mr, bool accumulate)
+    {
+        float* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5];
+        float* a6 = rows[6], a7 = rows[7], a8 = rows[8], a9 = rows[9], a10 = rows[10], a11 = rows[11];
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector256<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        for (int p = 0; p < kc; p++, b += 8)
+        {
+            Vector256<float> b0 = Avx.LoadAlignedVector256(b);
+            c0 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a0 + p), b0, c0);
+            c1 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a1 + p), b0, c1);
+            c2 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a2 + p), b0, c2);
+            c3 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a3 + p), b0, c3);
+            c4 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a4 + p), b0, c4);
+            c5 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a5 + p), b0, c5);
+            c6 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a6 + p), b0, c6);
+            c7 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a7 + p), b0, c7);
+            c8 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a8 + p), b0, c8);
+            c9 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a9 + p), b0, c9);
+            c10 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a10 + p), b0, c10);
+            c11 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a11 + p), b0, c11);
+        }
+        Vector256<float>* t = stackalloc Vector256<float>[12];
+        t[0] = c0; t[1] = c1; t[2] = c2; t[3] = c3; t[4] = c4; t[5] = c5;
+        t[6] = c6; t[7] = c7; t[8] = c8; t[9] = c9; t[10] = c10; t[11] = c11;
+        for (int i = 0; i < mr; i++)
+        {
+            float* ci = c + i * ldc;
+            Avx.Store(ci, accumulate ? Avx.Add(Avx.LoadVector256(ci), t[i]) : t[i]);
+        }
+    }
+
     /// <summary>C[0:mr, 0:nr] from the raw sums t (MR×NR) with the vector write-back's arithmetic.</summary>
     private static void WriteBack(float* t, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
