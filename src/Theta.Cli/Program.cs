@@ -27,6 +27,7 @@ internal static class Program
             StimulusCommand.Create(),
             ActivationsCommand.Create(),
             ServeCommand.Create(),
+            SearchCommand.Create(),
         };
         try
         {

@@ -105,9 +105,11 @@ public static class ModelSearch
             int n0 = 0;
             int[] sizes = [];
             double e0 = 0;
+            // At most the rungs that keep E_last = E₀·η^(R−1) within MaxEpochs at E₀ = E_min: more budget then buys more candidates per rung.
+            int rMax = 1 + (int)Math.Floor(Math.Log(Math.Max(1, o.MaxEpochs / eMin)) / Math.Log(o.Eta) + 1e-9);
             for (int c = configs.Length; c >= 1; c--)
             {
-                var s = SearchPlanner.Ladder(c, o.Eta, m);
+                var s = SearchPlanner.Ladder(c, o.Eta, m).Take(rMax).ToArray();
                 var first = Enumerable.Range(0, c);
                 double e = SearchPlanner.FirstEpochs(s, o.Eta, first.Average(i => cvEpoch[i]), first.Average(i => cvEval[i]), FinalPerEpoch(first), work);
                 if (e >= eMin) { n0 = c; sizes = s; e0 = e; break; }

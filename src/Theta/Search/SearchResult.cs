@@ -1,5 +1,6 @@
 using Theta.Data;
 using Theta.Nn;
+using Theta.Training;
 
 namespace Theta.Search;
 
@@ -74,6 +75,24 @@ public sealed class SearchModel
     /// <summary>Regression: the networks predict (y − μ) / σ; these are μ and σ of the training targets.</summary>
     public float TargetMean { get; }
     public float TargetStd { get; }
+
+    /// <summary>
+    /// The classifier as a model file holds it (classification): one <see cref="NetworkClassifier"/>, or a
+    /// <see cref="NetworkEnsemble"/> of the members, with the standardisation, read with <paramref name="csv"/>.
+    /// </summary>
+    public TrainedModel ToTrainedModel(CsvOptions csv)
+    {
+        if (Task != SearchTask.Classification) throw new InvalidOperationException("SearchModel: a regression model saves as a RegressionModel (ToRegressionModel)");
+        var nets = Members.Select(m => new NetworkClassifier(m.Network, m.Config.Activation, m.Config.Hidden, Classes, FeatureNames)).ToList();
+        return new TrainedModel(nets.Count == 1 ? nets[0] : new NetworkEnsemble(nets), Standardizer, csv);
+    }
+
+    /// <summary>The regression model as a model file holds it; <paramref name="target"/> names the predicted column.</summary>
+    public RegressionModel ToRegressionModel(CsvOptions csv, string target)
+    {
+        if (Task != SearchTask.Regression) throw new InvalidOperationException("SearchModel: a classifier saves as a TrainedModel (ToTrainedModel)");
+        return new RegressionModel([.. Members.Select(m => m.Network)], Standardizer, TargetMean, TargetStd, FeatureNames, target, csv);
+    }
 
     /// <summary>P(y = k | x) [rows, classes] averaged over the members, from raw features X [rows, d].</summary>
     public Tensor PredictProba(Tensor x)
