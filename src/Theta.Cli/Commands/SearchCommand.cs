@@ -89,7 +89,7 @@ internal static class SearchCommand
             if (p.GetValue(output) is { } path)
             {
                 if (kind == SearchTask.Classification) ModelFile.Save(result.Model.ToTrainedModel(csv), path);
-                else result.Model.ToRegressionModel(csv, csv.Label ?? "target").Save(path);
+                else result.Model.ToRegressionModel(csv, LabelName(p.GetValue(train)!, csv)).Save(path);
             }
 
             if (asJson)
@@ -127,6 +127,18 @@ internal static class SearchCommand
             return 0;
         });
         return cmd;
+    }
+
+    // The label column's name in the header (for the predictions' header): --label, or the last column.
+    private static string LabelName(string path, CsvOptions csv)
+    {
+        if (!csv.HasHeader) return csv.Label ?? "target";
+        var first = File.ReadLines(path).FirstOrDefault() ?? "";
+        char sep = csv.Separator ?? new[] { ',', ';', '\t' }.MaxBy(c => first.Count(ch => ch == c));
+        var header = first.Split(sep).Select(h => h.Trim().Trim('"')).ToArray();
+        if (csv.Label is null) return header[^1];
+        return header.Contains(csv.Label) ? csv.Label
+            : int.TryParse(csv.Label, out int i) && i >= 1 && i <= header.Length ? header[i - 1] : csv.Label;
     }
 
     /// <summary>90s, 10m, 1.5h, 2min; a bare number is an error (seconds or minutes?).</summary>

@@ -27,7 +27,7 @@ public sealed record SearchProgress(string Stage, int Rung, int Rungs, int Done,
 /// <see cref="CostModel"/>, and the plan is then followed in predicted worker-seconds, never by the clock;
 /// results are gathered by candidate and fold, so the leaderboard does not depend on thread timing or the number of
 /// workers. With <see cref="SearchOptions.Cost"/> given, two runs with the same seed are identical. The clock only
-/// intervenes as a guard (a run more than 5 % over its budget stops at the last finished rung, with a warning).</para>
+/// intervenes as a guard (a run about to overshoot its budget stops at the last finished rung, with a warning).</para>
 /// </summary>
 public static class ModelSearch
 {
@@ -137,10 +137,10 @@ public static class ModelSearch
             var plan = new SearchPlan([.. sizes.Select((s, r) => new PlannedRung(s, epochs[r]))], _cost, measured, P, k,
                 plannedWork / P + (measured ? _clock.Elapsed.TotalSeconds : 0));
 
-            // Guard: the clock stops a run that overshoots its budget by 5 % (a cost model far off).
+            // Guard: the clock stops a run that would overshoot its budget (a cost model far off), leaving time for the final fit.
             double finalWall = epochs[^1] * FinalPerEpoch(Enumerable.Range(0, n0)) / P;
             using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, budget * 1.05 - finalWall - _clock.Elapsed.TotalSeconds)));
+            if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
 
             var runs = new FoldRun?[n0][];
             for (int i = 0; i < n0; i++) runs[i] = new FoldRun?[k];
@@ -150,6 +150,7 @@ public static class ModelSearch
             var alive = Enumerable.Range(0, n0).ToList();
             double done = 0;
             bool stoppedByClock = false;
+            int partialFirst = 0;
             int lastRung = -1;
             for (int r = 0; r < R; r++)
             {
@@ -184,8 +185,15 @@ public static class ModelSearch
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     stoppedByClock = true;
-                    // Drop this rung's partial scores: the standing is the last finished rung's.
-                    for (int i = 0; i < n0; i++) if (scores[i].Count > r) scores[i].RemoveAt(r);
+                    if (r == 0 && scores.Any(sc => sc.Count > 0))
+                    {
+                        // The first rung unfinished: the standing is that of the candidates that finished it.
+                        for (int i = 0; i < n0; i++) if (scores[i].Count > 0) diverged[i] = Enumerable.Range(0, k).Any(f => partial[i, f].Diverged);
+                        partialFirst = scores.Count(sc => sc.Count > 0);
+                        lastRung = 0;
+                    }
+                    // Otherwise drop this rung's partial scores: the standing is the last finished rung's.
+                    else for (int i = 0; i < n0; i++) if (scores[i].Count > r) scores[i].RemoveAt(r);
                     break;
                 }
                 lastRung = r;
@@ -206,7 +214,9 @@ public static class ModelSearch
             }
             if (lastRung < 0)
                 throw new InvalidOperationException($"ModelSearch: the budget of {Show(budget)} ran out before the first rung finished (the machine ran slower than its calibration, {_cost}); give a larger budget");
-            if (stoppedByClock)
+            if (stoppedByClock && partialFirst > 0)
+                _warnings.Add($"the clock stopped the search {Show(_clock.Elapsed.TotalSeconds)} into a budget of {Show(budget)}, in its first rung (the cost model {_cost} underestimated this machine): the standing is that of the {partialFirst} of {n0} candidates that finished it, and may differ between runs");
+            else if (stoppedByClock)
                 _warnings.Add($"the clock stopped the search {Show(_clock.Elapsed.TotalSeconds)} into a budget of {Show(budget)}, in rung {lastRung + 2} (the cost model {_cost} underestimated this machine): the standing is rung {lastRung + 1}'s, and may differ between runs");
 
             var board = Board(scores, diverged, n0, configs)();

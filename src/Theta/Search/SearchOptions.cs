@@ -20,7 +20,7 @@ namespace Theta.Search;
 /// <param name="MinExamples">Each fold model sees at least this many examples in the first rung (and at least one epoch; default 2048),
 /// so that the first ranking is more than noise.</param>
 /// <param name="MaxEpochs">The most epochs any candidate reaches (default 1000): beyond that the budget is left unused, with a warning.</param>
-/// <param name="ClockGuard">Stop a run that overshoots its budget by 5 % at its last finished rung (default true). The plan
+/// <param name="ClockGuard">Stop a run that is about to overshoot its budget at its last finished rung (default true). The plan
 /// is followed in predicted work, so this only happens when the cost model is far off (a machine busy with other work);
 /// false follows the plan to its end whatever the clock says, so that a run with a given <paramref name="Cost"/> is always reproducible.</param>
 /// <param name="Space">What is drawn (default <see cref="SearchSpace"/>'s defaults).</param>

@@ -87,6 +87,16 @@ public sealed class ModelSearchTests
         var p = result.Model.PredictProba(train.Features);
         Assert.Equal(new Shape(240, 3), p.Shape);
         Assert.True(Accuracy(p, train.Labels) > 0.8);
+        // Saved as an "ensemble" model file with its standardisation, it loads and predicts the same from raw features.
+        var path = Path.Combine(Path.GetTempPath(), $"theta-ensemble-{Guid.NewGuid():N}.theta");
+        try
+        {
+            Theta.Io.ModelFile.Save(result.Model.ToTrainedModel(new CsvOptions()), path);
+            var loaded = Theta.Io.ModelFile.Load(path);
+            Assert.Equal("ensemble", loaded.Classifier.Kind);
+            Assert.Equal(p.ToArray(), loaded.PredictProba(train).ToArray());
+        }
+        finally { File.Delete(path); }
     }
 
     [Fact]
