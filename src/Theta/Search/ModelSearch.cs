@@ -45,6 +45,12 @@ public static class ModelSearch
         // NOTE: the workers are the parallelism; kernels run single-threaded inside them (their results do not depend on it).
         if (o.WorkerCount > 1) ThetaRuntime.Threads = 1;
         try { return new Runner(data, o, progress, ct).Run(); }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // A worker's failure, as itself (the first one; the others are usually the same).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
         finally { ThetaRuntime.Threads = saved; }
     }
 

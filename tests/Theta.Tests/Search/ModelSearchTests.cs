@@ -82,6 +82,7 @@ public sealed class ModelSearchTests
     {
         var train = Toy2DData(Toy2DKind.Gaussians3, 240);
         var result = ModelSearch.Run(SearchData.Classification(train), new SearchOptions(TimeSpan.FromSeconds(1.5), Cost: PinnedCost, ClockGuard: false, Ensemble: 3));
+        Assert.True(CostModel.Calibrate(train.Features, 3, 2, probeSeconds: 0.03).SecondsPerMultiplyAdd > 0); // three outputs calibrate too
         Assert.Equal(3, result.Model.Members.Count);
         Assert.Equal(result.Leaderboard.Take(3).Select(c => c.Id), result.Model.Members.Select(m => m.Id));
         var p = result.Model.PredictProba(train.Features);
