@@ -148,6 +148,7 @@ public static class ModelSearch
             using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
 
+            double startRungs = _clock.Elapsed.TotalSeconds;
             var runs = new FoldRun?[n0][];
             for (int i = 0; i < n0; i++) runs[i] = new FoldRun?[k];
             var scores = new List<RungScore>[n0];
@@ -210,6 +211,9 @@ public static class ModelSearch
                 }
                 alive = [.. alive.OrderBy(i => Key(scores[i][^1], diverged[i])).ThenBy(i => i)];
                 if (r == R - 1) break;
+                // Re-arm the guard with the speed this machine actually showed so far (a busy machine's final fit is slower too).
+                double slow = Math.Max(1, (_clock.Elapsed.TotalSeconds - startRungs) / Math.Max(done / P, 1e-3));
+                if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, budget - 1.5 * finalWall * slow - _clock.Elapsed.TotalSeconds)));
                 var survivors = alive.Take(sizes[r + 1]).ToList();
                 foreach (int i in alive.Skip(sizes[r + 1])) runs[i] = new FoldRun?[k]; // free the eliminated
                 alive = survivors;
