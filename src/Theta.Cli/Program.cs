@@ -28,6 +28,7 @@ internal static class Program
             ActivationsCommand.Create(),
             ServeCommand.Create(),
             CritterCommand.Create(),
+            SearchCommand.Create(),
         };
         try
         {

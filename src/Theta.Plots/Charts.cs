@@ -79,6 +79,43 @@ public static class Charts
         Save(plt, path, svg, size + 120, size);
     }
 
+    /// <summary>
+    /// What a search tried: every candidate as a grey line through its cross-validated scores rung by rung (x = epochs
+    /// trained, on a log scale), the chosen ones in colour with their names in the legend.
+    /// </summary>
+    public static void SearchLadder(string path, string title, IReadOnlyList<Curve> candidates, IReadOnlyList<Curve> chosen, string yLabel)
+    {
+        bool svg = Pictures.IsSvg(path);
+        var plt = new Plot();
+        static double[] Log(double[] x) => [.. x.Select(v => Math.Log10(Math.Max(v, 1e-3)))];
+        foreach (var c in candidates)
+        {
+            var s = plt.Add.Scatter(Log(c.X), c.Y);
+            s.Color = Colors.Gray.WithAlpha(0.35);
+            s.LineWidth = 1;
+            s.MarkerSize = 3;
+        }
+        var palette = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4 };
+        for (int i = 0; i < chosen.Count; i++)
+        {
+            var s = plt.Add.Scatter(Log(chosen[i].X), chosen[i].Y);
+            s.LegendText = chosen[i].Name;
+            s.Color = palette[i % palette.Length];
+            s.LineWidth = 2.5f;
+            s.MarkerSize = 7;
+        }
+        var all = candidates.Concat(chosen).SelectMany(c => c.X).DefaultIfEmpty(1).ToArray();
+        int lo = (int)Math.Floor(Math.Log10(Math.Max(all.Min(), 1e-3))), hi = (int)Math.Ceiling(Math.Log10(Math.Max(all.Max(), 1e-3)));
+        if (hi == lo) hi++;
+        var ticks = Enumerable.Range(lo, hi - lo + 1).Select(e => (double)e).ToArray();
+        plt.Axes.Bottom.SetTicks(ticks, [.. ticks.Select(e => Math.Pow(10, e).ToString("G3", System.Globalization.CultureInfo.InvariantCulture))]);
+        plt.Title(title);
+        plt.XLabel("epochs trained (log scale)");
+        plt.YLabel(yLabel);
+        if (chosen.Count > 0) plt.ShowLegend(Edge.Bottom);
+        Save(plt, path, svg, 900, 620);
+    }
+
     private static Plot Panel(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, (double Min, double Max) xRange)
     {
         double pad = Math.Max(0.5, (xRange.Max - xRange.Min) * 0.03);

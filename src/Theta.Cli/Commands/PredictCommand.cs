@@ -22,6 +22,7 @@ internal static class PredictCommand
         data.AddTo(cmd);
         cmd.SetAction(p =>
         {
+            if (Search.RegressionModel.IsRegressionFile(p.GetValue(modelPath)!)) return PredictValues(p.GetValue(modelPath)!, p.GetValue(dataPath)!, p.GetValue(output));
             var model = EvalCommand.LoadModel(p.GetValue(modelPath)!, data, p);
             var ds = model.ReadData(p.GetValue(dataPath)!, requireKnownLabels: false);
             var probs = model.PredictProba(ds);
@@ -41,6 +42,19 @@ internal static class PredictCommand
             return 0;
         });
         return cmd;
+    }
+
+    // A regression model from theta search: one predicted value per row.
+    private static int PredictValues(string modelPath, string dataPath, string? output)
+    {
+        var model = Search.RegressionModel.Load(modelPath);
+        var (x, _) = model.ReadData(dataPath);
+        var y = model.Predict(x);
+        var sb = new StringBuilder($"row,predicted {Csv(model.Target)}\n");
+        for (int r = 0; r < y.Length; r++) sb.Append(r + 1).Append(',').Append(y[r].ToString("G7", CultureInfo.InvariantCulture)).Append('\n');
+        if (output is not null) AtomicFile.WriteText(output, sb.ToString());
+        else Console.Out.Write(sb.ToString());
+        return 0;
     }
 
     private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;

@@ -56,6 +56,12 @@ public static class ModelFile
                 arch["network"] = net.Architecture();
                 tensors.AddRange(net.Network.NamedParameters());
                 break;
+            case NetworkEnsemble ensemble:
+                // Member i's tensors are its network's, prefixed "members.i."; "members" lists their architectures.
+                arch["members"] = new JsonArray([.. ensemble.Members.Select(m => (JsonNode)m.Architecture())]);
+                for (int i = 0; i < ensemble.Members.Count; i++)
+                    tensors.AddRange(ensemble.Members[i].Network.NamedParameters().Select(p => ($"members.{i}.{p.Name}", p.Parameter)));
+                break;
             default:
                 throw new NotSupportedException($"ModelFile: cannot save a {model.Classifier.Kind} model");
         }
@@ -96,7 +102,9 @@ public static class ModelFile
                 To2D(r.Tensor("mean", C, d), C, d, v => (double)v), To2D(r.Tensor("variance", C, d), C, d, v => (double)v), classes, features),
             "logistic" or "softmax" => new LogisticRegression(
                 r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
-            "mlp" => ReadNetwork(r, classes, features),
+            "mlp" => ReadNetwork(r, r.Object("network"), "", classes, features),
+            "ensemble" => new NetworkEnsemble(ReadMembers(r, classes, features)),
+            "regression" => throw r.Error("kind", "is \"regression\": a regression network (theta search on a numeric label), which loads with Theta.Search.RegressionModel.Load, not as a classifier"),
             "network" => throw r.Error("kind", "is \"network\": a network file, which loads with NetworkFile.Load, not as a tabular model"),
             _ => throw r.Error("kind", $"\"{kind}\" is not a model kind this Theta knows"),
         };
@@ -108,9 +116,16 @@ public static class ModelFile
     }
 
     // Rebuilds the layers from the architecture, then fills every parameter from its tensor (shapes checked).
-    private static NetworkClassifier ReadNetwork(ArchReader r, string[] classes, string[] features)
+    private static NetworkClassifier[] ReadMembers(ArchReader r, string[] classes, string[] features)
     {
-        var net = r.Object("network");
+        if (r.Root["members"] is not JsonArray members || members.Count == 0 || members.Count > 1000 || members.Any(m => m is not JsonObject))
+            throw r.Error("members", "must be a non-empty list of network architectures");
+        return [.. members.Select((m, i) => ReadNetwork(r, (JsonObject)m!, $"members.{i}.", classes, features))];
+    }
+
+    // prefix: the tensors' name prefix ("" for a single network, "members.i." in an ensemble).
+    internal static NetworkClassifier ReadNetwork(ArchReader r, JsonObject net, string prefix, string[] classes, string[] features)
+    {
         int[] hidden;
         HiddenActivation activation;
         try
@@ -136,7 +151,7 @@ public static class ModelFile
                 throw r.Error("network", $"does not map {features.Length} features to {outputs} output{(outputs == 1 ? "" : "s")} (a model for another data set)");
         }
         else seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
-        NetworkArchitecture.LoadWeights(seq, r);
+        NetworkArchitecture.LoadWeights(seq, r, prefix);
         seq.Eval();
         return new NetworkClassifier(seq, activation, hidden, classes, features);
     }

@@ -103,12 +103,12 @@ public static class NetworkArchitecture
 
     /// <summary>
     /// Fills every parameter of <paramref name="model"/> from the tensor of the same name, which
-    /// must exist with exactly the parameter's shape (a <see cref="ModelFormatException"/> otherwise).
+    /// (after <paramref name="prefix"/>) must exist with exactly the parameter's shape (a <see cref="ModelFormatException"/> otherwise).
     /// </summary>
-    public static void LoadWeights(Module model, ArchReader reader)
+    public static void LoadWeights(Module model, ArchReader reader, string prefix = "")
     {
         foreach (var (name, p) in model.NamedParameters())
-            reader.Tensor(name, p.Shape.Dims.ToArray()).Data.CopyTo(p.Data);
+            reader.Tensor(prefix + name, p.Shape.Dims.ToArray()).Data.CopyTo(p.Data);
     }
 
     /// <summary>The dotted path of a parameter's layer and the layer's type: <c>"2.weight"</c> → ("2", "Linear").</summary>
