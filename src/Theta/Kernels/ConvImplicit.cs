@@ -186,13 +186,7 @@ internal static unsafe class ConvImplicit
                                 float* dwT = (float*)ap + (long)gi * K * OR;
                                 bool accumulate = n != gi * Conv.Group;
                                 g.PadImage((float*)ax + (long)n * C * H * W, xp);
-                                for (int o = 0; o < O; o++)   // dyT[panel][q][j] = dy_n[pwid·panel + j, q]
-                                {
-                                    float* dst = dyT + (o / pwid) * g.Q * pwid + o % pwid;
-                                    for (int oh = 0; oh < g.OH; oh++)
-                                        for (int ow = 0; ow < g.OW; ow++)
-                                            dst[(oh * g.Wp + ow) * pwid] = dyn[(o * g.OH + oh) * g.OW + ow];
-                                }
+                                SpreadTransposed(g, dyn, dyT, pwid);
                                 for (int k0 = 0; k0 < K; k0 += tileRows)
                                 {
                                     int mr = Math.Min(tileRows, K - k0);
@@ -244,6 +238,38 @@ internal static unsafe class ConvImplicit
                     for (int o = 0; o < O; o++)
                         for (int k = 0; k < K; k++) dw[o * K + k] += pt[k * OR + o];
                 }
+        }
+    }
+
+    /// <summary>
+    /// dyT[panel][q][j] = dy_n[pwid·panel + j, oh, ow] at q = oh·Wp + ow: dy_n [O, OH, OW] transposed onto the
+    /// padded grid as packed B panels pwid wide (junk positions and channels past O are left as they are: zero).
+    /// Eight channels × eight columns at a time through AVX registers when O is a multiple of 8 and OW ≥ 8
+    /// (a row's last eight columns overlap the previous block, writing the same values twice).
+    /// </summary>
+    private static void SpreadTransposed(Grid g, float* dyn, float* dyT, int pwid)
+    {
+        int O = g.O, P = g.OH * g.OW;
+        if (O % 8 == 0 && g.OW >= 8 && Avx.IsSupported)
+        {
+            for (int o0 = 0; o0 < O; o0 += 8)
+            {
+                float* panel = dyT + (o0 / pwid) * g.Q * pwid + o0 % pwid;
+                for (int oh = 0; oh < g.OH; oh++)
+                    for (int ow0 = 0; ow0 < g.OW; ow0 += 8)
+                    {
+                        int ow = Math.Min(ow0, g.OW - 8);
+                        GemmPack.Transpose8x8(dyn + o0 * P + oh * g.OW + ow, P, panel + (oh * g.Wp + ow) * pwid, pwid);
+                    }
+            }
+            return;
+        }
+        for (int o = 0; o < O; o++)
+        {
+            float* dst = dyT + (o / pwid) * g.Q * pwid + o % pwid;
+            for (int oh = 0; oh < g.OH; oh++)
+                for (int ow = 0; ow < g.OW; ow++)
+                    dst[(oh * g.Wp + ow) * pwid] = dyn[(o * g.OH + oh) * g.OW + ow];
         }
     }
 

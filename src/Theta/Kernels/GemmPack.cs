@@ -120,7 +120,7 @@ internal static unsafe class GemmPack
 
     /// <summary>d[q·ldd + i] = s[i·lds + q] for i, q &lt; 8: an 8×8 block transposed through AVX registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* s, nint lds, float* d, nint ldd)
+    internal static void Transpose8x8(float* s, nint lds, float* d, nint ldd)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + lds);
         Vector256<float> r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);
