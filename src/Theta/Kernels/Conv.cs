@@ -185,15 +185,19 @@ internal static class Conv
     }
 
     /// <summary>db [O] += Σ_{n,p} dy [N,O,P]; nothing when db is empty.</summary>
-    internal static void AddBiasGradient(ReadOnlySpan<float> dy, int N, int O, int P, Span<float> db)
+    internal static unsafe void AddBiasGradient(ReadOnlySpan<float> dy, int N, int O, int P, Span<float> db)
     {
         if (db.IsEmpty) return;
-        Debug.Assert(db.Length >= O);
-        for (int o = 0; o < O; o++)
+        Debug.Assert(db.Length >= O && dy.Length >= N * O * P);
+        fixed (float* pdy = dy, pdb = db)
         {
-            double s = 0;   // NOTE: double across images, so a large batch does not lose small terms.
-            for (int n = 0; n < N; n++) s += TensorPrimitives.Sum(dy.Slice((n * O + o) * P, P));
-            db[o] += (float)s;
+            nint ady = (nint)pdy, adb = (nint)pdb;
+            Chunks.For(O, (long)N * P, o =>   // channels in parallel: each sums its own planes, in image order
+            {
+                double s = 0;   // NOTE: double across images, so a large batch does not lose small terms.
+                for (int n = 0; n < N; n++) s += TensorPrimitives.Sum(new ReadOnlySpan<float>((float*)ady + ((long)n * O + o) * P, P));
+                ((float*)adb)[o] += (float)s;
+            });
         }
     }
 }
