@@ -51,8 +51,9 @@ public sealed class InspectedModel
     public IReadOnlyList<string>? Classes => Tabular?.Classifier.Classes ?? NetworkFile!.Metadata.Classes;
 
     /// <summary><see cref="Network"/>, or an error saying why this model has none.</summary>
-    public Sequential RequireNetwork(string verb) => Network ?? throw new ArgumentException(
-        $"{verb}: {Path} is a {Kind} model; its parameters are counts and averages in closed form, not fitted by gradient, so there is no chain rule to follow (use an mlp or logistic model)");
+    public Sequential RequireNetwork(string verb) => Network ?? throw new ArgumentException(Tabular?.Classifier is NetworkEnsemble e
+        ? $"{verb}: {Path} is an ensemble of {e.Members.Count} networks whose probabilities are averaged; {verb} follows one network (save the search's best alone: theta search without --ensemble)"
+        : $"{verb}: {Path} is a {Kind} model; its parameters are counts and averages in closed form, not fitted by gradient, so there is no chain rule to follow (use an mlp or logistic model)");
 
     /// <summary>
     /// Reads a labelled CSV as the model was trained on it; with <paramref name="group"/>, that column
@@ -93,6 +94,11 @@ public sealed class InspectedModel
                 return Tables(nb.FeatureNames.Count, ("P(y)", [nb.Classes.Count]), ("P(xᵢ = 1 | y)", [nb.Classes.Count, nb.FeatureNames.Count]));
             case GaussianNaiveBayes g:
                 return Tables(g.FeatureNames.Count, ("P(y)", [g.Classes.Count]), ("mean μ", [g.Classes.Count, g.FeatureNames.Count]), ("variance σ²", [g.Classes.Count, g.FeatureNames.Count]));
+            case NetworkEnsemble e:   // each member's layers in turn, named "member i: layer"
+                var parts = e.Members.Select(m => m.Network.Summary(1, e.FeatureNames.Count)).ToList();
+                return new ModelSummary(parts[0].InputShape,
+                    [.. parts.SelectMany((sum, i) => sum.Rows.Select(r => r with { Name = $"member {i + 1}: {r.Name}" }))],
+                    parts.Sum(sum => sum.TotalParameters));
             case IClassifier c:
                 return Network!.Summary(1, c.FeatureNames.Count);
         }

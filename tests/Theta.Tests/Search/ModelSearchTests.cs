@@ -83,6 +83,13 @@ public sealed class ModelSearchTests
             var loaded = Theta.Io.ModelFile.Load(path);
             Assert.Equal("ensemble", loaded.Classifier.Kind);
             Assert.Equal(p.ToArray(), loaded.PredictProba(train).ToArray());
+            // theta summary lists every member's layers; explain says why it needs one network.
+            var inspected = Theta.Explain.InspectedModel.Load(path);
+            var summary = inspected.Summary();
+            Assert.Equal(result.Model.Members.Sum(m => m.Network.ParameterCount), summary.TotalParameters);
+            Assert.Contains(summary.Rows, r => r.Name.StartsWith("member 3: "));
+            var e = Assert.Throws<ArgumentException>(() => inspected.RequireNetwork("explain"));
+            Assert.Contains("an ensemble of 3 networks", e.Message);
         }
         finally { File.Delete(path); }
     }
