@@ -34,8 +34,10 @@ public sealed record DqnOptions
     /// <summary>
     /// Theta's best settings found for the critter (docs/benchmarks.md has the runs behind them): the reference network
     /// and memory, with two past (observation, action) pairs, a longer horizon (γ = 0.9) and 3-step returns, Adam at
-    /// η = 5·10⁻⁴ annealed by a cosine to 5·10⁻⁵ over 200,000 steps with no L2, the Huber loss, a target network
-    /// synchronised every 500 steps with Double DQN, and ε at its floor after 100,000 steps instead of 200,000.
+    /// η = 5·10⁻⁴ annealed by a cosine to 5·10⁻⁵ over 200,000 steps with no L2, the Huber loss with δ = 5 (an apple's
+    /// +5 and a poison's −6 pass nearly whole instead of clipped to ±1: half the poison), a target network
+    /// synchronised every 500 steps with Double DQN, ε at its floor after 100,000 steps instead of 200,000, and the
+    /// brain chosen by validation every 10,000 ticks from 100,000 on (<see cref="SelectEvery"/>).
     /// </summary>
     public static DqnOptions Best { get; } = new()
     {
@@ -48,9 +50,11 @@ public sealed record DqnOptions
         MinLearningRate = 5e-5f,
         L2 = 0f,
         Loss = TdLoss.Huber,
+        HuberDelta = 5f,
         TargetSync = 500,
         DoubleDqn = true,
         EpsilonSteps = 100_000,
+        SelectEvery = 10_000,
     };
 
     /// <summary>
