@@ -19,8 +19,11 @@ public static class CritterTraining
     /// Trains a fresh agent with <paramref name="options"/> for <paramref name="ticks"/> ticks. Every
     /// <paramref name="window"/> ticks (and at the end) a <see cref="CurvePoint"/> joins the curve and goes to
     /// <paramref name="progress"/>; <paramref name="tick"/>, when given, hears every tick's count (for a progress bar).
+    /// With <see cref="DqnOptions.SelectEvery"/> on, the agent ends with the weights that did best in validation
+    /// (<c>SelectedTick</c> says when they were; the replay memory and optimizer state stay the last ones), and the
+    /// validation tests' time is left out of the curve's ticks per second.
     /// </summary>
-    public static (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve) Train(DqnOptions options, ulong seed, long ticks, int window = 10_000,
+    public static (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve, long SelectedTick) Train(DqnOptions options, ulong seed, long ticks, int window = 10_000,
         Action<CurvePoint>? progress = null, Action<long, Simulation>? tick = null, CancellationToken ct = default)
     {
         if (ticks <= 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, $"the number of training ticks must be positive, got {ticks}");
@@ -30,15 +33,29 @@ public static class CritterTraining
         var curve = new List<CurvePoint>();
         var clock = Stopwatch.StartNew();
         var last = sim.Totals;
-        double lastSeconds = 0;
+        double lastSeconds = 0, validating = 0;
+        float[][]? best = null;
+        double bestReward = double.NegativeInfinity;
+        long selected = ticks;
         for (long t = 1; t <= ticks; t++)
         {
             sim.Tick();
             tick?.Invoke(t, sim);
+            if (options.SelectEvery > 0 && t >= options.SelectFrom && (t - options.SelectFrom) % options.SelectEvery == 0)
+            {
+                double start = clock.Elapsed.TotalSeconds;
+                double reward = Validate(agent, seed);
+                if (reward > bestReward)
+                {
+                    (bestReward, selected) = (reward, t);
+                    best = [.. agent.Network.Parameters().Select(p => p.Data.ToArray())];
+                }
+                validating += clock.Elapsed.TotalSeconds - start;
+            }
             if (t % window == 0 || t == ticks)
             {
                 ct.ThrowIfCancellationRequested();
-                double now = clock.Elapsed.TotalSeconds;
+                double now = clock.Elapsed.TotalSeconds - validating;
                 var w = sim.Totals - last;
                 var point = new CurvePoint(t, w, agent.Epsilon, w.Ticks / Math.Max(1e-9, now - lastSeconds));
                 curve.Add(point);
@@ -46,7 +63,17 @@ public static class CritterTraining
                 (last, lastSeconds) = (sim.Totals, now);
             }
         }
-        return (agent, curve);
+        if (best is not null && selected != ticks)
+            foreach (var (p, w) in agent.Network.Parameters().Zip(best)) w.CopyTo(p.Data);
+        return (agent, curve, best is null ? ticks : selected);
+    }
+
+    /// <summary>The reward of <see cref="DqnOptions.SelectTicks"/> test ticks of <paramref name="agent"/>'s network in the validation world of <paramref name="seed"/> (seed + 1,000).</summary>
+    public static double Validate(DqnAgent agent, ulong seed)
+    {
+        var o = agent.Options;
+        var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, seed + 2_000) { Learning = false, TestEpsilon = o.EpsilonTest };
+        return Simulation.Run(tested, seed + 1_000, o.SelectTicks).Reward;
     }
 
     /// <summary>

@@ -40,7 +40,8 @@ public sealed class DqnAgent : ICritterBrain
     private readonly float _gammaN;
     // batch buffers
     private readonly float[] _bS, _bNext, _bR, _y, _dQ, _qNext;
-    private readonly int[] _bA;
+    private readonly int[] _bA, _bRows;
+    private readonly float[] _bW;
     private readonly float[] _lastQ, _actIn;
 
     /// <summary>A fresh agent with a new network drawn from <paramref name="seed"/> (which also drives exploration and replay).</summary>
@@ -78,7 +79,7 @@ public sealed class DqnAgent : ICritterBrain
             _ => new Sgd(Network.Parameters(), new SgdOptions(options.LearningRate)),
         };
         if (options.AnnealSteps > 0) _schedule = new CosineAnnealing(options.LearningRate, options.AnnealSteps, options.MinLearningRate);
-        _memory = new ReplayMemory(options.ReplaySize, _width);
+        _memory = new ReplayMemory(options.ReplaySize, _width, options.PriorityAlpha);
         _state = new float[_width];
         _next = new float[_width];
         _history = new float[_width - _n];
@@ -86,6 +87,8 @@ public sealed class DqnAgent : ICritterBrain
         _bNext = new float[B * _width];
         _bR = new float[B];
         _bA = new int[B];
+        _bRows = new int[B];
+        _bW = new float[B];
         _y = new float[B];
         _dQ = new float[B * _actions];
         _qNext = new float[B * _actions];
@@ -194,7 +197,7 @@ public sealed class DqnAgent : ICritterBrain
             {
                 next.CopyTo(_next);
                 _history.CopyTo(_next.AsSpan(_n));
-                Remember((float)reward);
+                Remember((float)(reward * Options.RewardScale));
             }
         }
         else _pendingCount = 0; // a gap in learning breaks the chain of n-step returns
@@ -221,9 +224,18 @@ public sealed class DqnAgent : ICritterBrain
     public double Learn()
     {
         if (!Learning || _memory.Count <= Options.LearnStart) return double.NaN;
+        double loss = 0;
+        for (int k = 0; k < Options.UpdatesPerTick; k++) loss += LearnStep();
+        return loss / Options.UpdatesPerTick;
+    }
+
+    // One optimizer step on one sampled batch: the mean loss.
+    private double LearnStep()
+    {
         var o = Options;
         int B = o.BatchSize, A = _actions;
-        _memory.Sample(_rng, _bS, _bNext, _bA, _bR);
+        double beta = o.PriorityBeta + (1 - o.PriorityBeta) * Math.Min(1.0, (double)LearnSteps / o.PriorityBetaSteps);
+        _memory.Sample(_rng, _bS, _bNext, _bA, _bR, _bRows, _bW, beta);
 
         // Targets y = r + γ·Q̂(s′, ·) at the chosen a′; no gradient flows through y.
         if (o.DoubleDqn)
@@ -247,6 +259,11 @@ public sealed class DqnAgent : ICritterBrain
             int i = b * A + _bA[b];
             float d = q[i] - _y[b];
             (double l, float g) = TdLossAndGradient(o.Loss, d, o.HuberDelta);
+            if (_memory.Prioritized)
+            {
+                _memory.UpdatePriority(_bRows[b], d);
+                (l, g) = (l * _bW[b], g * _bW[b]);
+            }
             loss += l;
             _dQ[i] = g / B;
         }

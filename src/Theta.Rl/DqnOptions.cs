@@ -34,8 +34,10 @@ public sealed record DqnOptions
     /// <summary>
     /// Theta's best settings found for the critter (docs/benchmarks.md has the runs behind them): the reference network
     /// and memory, with two past (observation, action) pairs, a longer horizon (γ = 0.9) and 3-step returns, Adam at
-    /// η = 5·10⁻⁴ annealed by a cosine to 5·10⁻⁵ over 200,000 steps with no L2, the Huber loss, a target network
-    /// synchronised every 500 steps with Double DQN, and ε at its floor after 100,000 steps instead of 200,000.
+    /// η = 5·10⁻⁴ annealed by a cosine to 5·10⁻⁵ over 200,000 steps with no L2, the Huber loss with δ = 5 (an apple's
+    /// +5 and a poison's −6 pass nearly whole instead of clipped to ±1: half the poison), a target network
+    /// synchronised every 500 steps with Double DQN, ε at its floor after 100,000 steps instead of 200,000, and the
+    /// brain chosen by validation every 10,000 ticks from 100,000 on (<see cref="SelectEvery"/>).
     /// </summary>
     public static DqnOptions Best { get; } = new()
     {
@@ -48,9 +50,11 @@ public sealed record DqnOptions
         MinLearningRate = 5e-5f,
         L2 = 0f,
         Loss = TdLoss.Huber,
+        HuberDelta = 5f,
         TargetSync = 500,
         DoubleDqn = true,
         EpsilonSteps = 100_000,
+        SelectEvery = 10_000,
     };
 
     /// <summary>
@@ -76,6 +80,31 @@ public sealed record DqnOptions
 
     /// <summary>Experiences sampled (uniformly, with replacement) for each learning step; the step follows their mean loss. Default 64.</summary>
     public int BatchSize { get; init => field = InRange(value, 1, 4096, nameof(BatchSize)); } = 64;
+
+    /// <summary>
+    /// Learning steps (each on its own sampled batch) per observed tick: more reuse of each experience for more time a
+    /// tick. <see cref="AnnealSteps"/> and <see cref="TargetSync"/> count learning steps, ε counts ticks. Default 1.
+    /// </summary>
+    public int UpdatesPerTick { get; init => field = InRange(value, 1, 64, nameof(UpdatesPerTick)); } = 1;
+
+    /// <summary>
+    /// The factor on every reward the learner stores (the world's reward is unchanged): Q-values come out scaled by it,
+    /// the greedy policy would be the same for an exact Q, but TD errors meet the Huber δ and the step size at another scale. Default 1.
+    /// </summary>
+    public float RewardScale { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(RewardScale), value, "positive"); } = 1f;
+
+    /// <summary>
+    /// Prioritised replay (Schaul et al. 2016): experience i is sampled with probability ∝ (|δ_i| + 0.01)^α, δ_i its
+    /// last TD error, and its loss weighted by (N·P(i))^−β over the batch's largest weight. Rare, surprising
+    /// experiences (an apple, a poison) come back more often. Default 0: uniform sampling (the reference).
+    /// </summary>
+    public float PriorityAlpha { get; init => field = value is >= 0 and <= 1 ? value : throw Bad(nameof(PriorityAlpha), value, "in [0, 1]"); }
+
+    /// <summary>β of prioritised replay's importance weights at the first learning step, rising linearly to 1 at <see cref="PriorityBetaSteps"/>. Default 0.4.</summary>
+    public float PriorityBeta { get; init => field = value is >= 0 and <= 1 ? value : throw Bad(nameof(PriorityBeta), value, "in [0, 1]"); } = 0.4f;
+
+    /// <summary>The learning step at which β reaches 1. Default 200,000.</summary>
+    public int PriorityBetaSteps { get; init => field = InRange(value, 1, int.MaxValue, nameof(PriorityBetaSteps)); } = 200_000;
 
     /// <summary>The discount γ in y = r + γ·max Q(s′): how far ahead the critter plans (about 1/(1 − γ) ticks). Default 0.7.</summary>
     public float Gamma { get; init => field = value is >= 0 and < 1 ? value : throw Bad(nameof(Gamma), value, "in [0, 1)"); } = 0.7f;
@@ -138,6 +167,22 @@ public sealed record DqnOptions
 
     /// <summary>ε when learning is off (testing). Default 0.05.</summary>
     public float EpsilonTest { get; init => field = Probability(value, nameof(EpsilonTest)); } = 0.05f;
+
+    /// <summary>
+    /// Choosing the brain by validation (<see cref="CritterTraining.Train"/>): every this many training ticks from
+    /// <see cref="SelectFrom"/> on (and at the last tick, when it falls on one), the network is tested for
+    /// <see cref="SelectTicks"/> ticks at ε = <see cref="EpsilonTest"/> in a validation world of its own (seed + 1,000;
+    /// never the training world or test worlds 1–3 for seeds below 1,000), and training ends with the weights of the best
+    /// test's reward. Q-learning's greedy policy drifts from checkpoint to checkpoint (a window of 10,000 ticks can
+    /// differ by 20 apples), so the last weights are one draw among them. Default 0: off, the last weights.
+    /// </summary>
+    public int SelectEvery { get; init => field = InRange(value, 0, int.MaxValue, nameof(SelectEvery)); }
+
+    /// <summary>The first training tick at which <see cref="SelectEvery"/> validates. Default 100,000.</summary>
+    public int SelectFrom { get; init => field = InRange(value, 0, int.MaxValue, nameof(SelectFrom)); } = 100_000;
+
+    /// <summary>Ticks of each validation test of <see cref="SelectEvery"/>. Default 10,000.</summary>
+    public int SelectTicks { get; init => field = InRange(value, 1, int.MaxValue, nameof(SelectTicks)); } = 10_000;
 
     /// <summary>The network's input size for <paramref name="observation"/> inputs and <paramref name="actions"/> actions: n + W·(n + actions).</summary>
     public int NetInputs(int observation = Critter.Inputs, int actions = Critter.ActionCount) => observation + TemporalWindow * (observation + actions);

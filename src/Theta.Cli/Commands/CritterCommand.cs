@@ -65,7 +65,7 @@ internal static class CritterCommand
             ulong s = p.GetValue(seed);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve)? result = null;
+            (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve, long SelectedTick)? result = null;
             if (asJson) result = CritterTraining.Train(o, s, n);
             else if (!AnsiConsole.Profile.Capabilities.Interactive)
                 result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n)));
@@ -91,7 +91,7 @@ internal static class CritterCommand
                     });
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            var (trained, curve) = result!.Value;
+            var (trained, curve, selectedTick) = result!.Value;
             if (outPath is not null) BrainFile.Save(trained, outPath, n);
 
             if (asJson)
@@ -103,6 +103,7 @@ internal static class CritterCommand
                     ["seed"] = s,
                     ["seconds"] = seconds,
                     ["ticksPerSecond"] = n / seconds,
+                    ["selectedTick"] = selectedTick,
                     ["curve"] = new JsonArray([.. curve.Select(pt => (JsonNode)new JsonObject
                     {
                         ["ticks"] = pt.Ticks, ["epsilon"] = pt.Epsilon, ["rewardPerTick"] = pt.Window.RewardPerTick,
@@ -118,7 +119,8 @@ internal static class CritterCommand
             foreach (var pt in curve)
                 t.AddRow($"{pt.Ticks:N0}", Report.F(pt.Epsilon, "0.000"), Report.F(pt.Window.RewardPerTick, "0.000"), $"{pt.Window.Apples}", $"{pt.Window.Poison}", $"{pt.TicksPerSecond:N0}");
             AnsiConsole.Write(t);
-            AnsiConsole.MarkupLine($"{n:N0} ticks in {seconds:0.0} s ([bold]{n / seconds:N0} ticks/s[/])" + (outPath is not null ? $"; brain saved to [bold]{Markup.Escape(outPath)}[/]" : ""));
+            if (o.SelectEvery > 0) AnsiConsole.MarkupLine($"kept the weights of tick {selectedTick:N0} (the best validation reward)");
+            AnsiConsole.MarkupLine($"{n:N0} ticks in {seconds:0.0} s ([bold]{n / seconds:N0} ticks/s[/], validation included)" + (outPath is not null ? $"; brain saved to [bold]{Markup.Escape(outPath)}[/]" : ""));
             return 0;
         });
         return cmd;

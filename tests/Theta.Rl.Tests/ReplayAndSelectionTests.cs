@@ -1,0 +1,59 @@
+namespace Theta.Rl.Tests;
+
+public class ReplayAndSelectionTests
+{
+    // Four rows; row 3 gets TD error 2.99 and the others their entry priority 1: with α = 1, p = (|δ| + 0.01) = 3 for
+    // row 3, so P(3) = 3/6 and P(others) = 1/6 each. Importance weights (N·P)^−β, β = 1: 1/2 for row 3, 3/2 for the
+    // others, divided by the batch's largest: 1/3 and 1.
+    [Fact]
+    public void Prioritised_replay_samples_in_proportion_to_the_priorities_and_weights_by_their_inverse()
+    {
+        var memory = new ReplayMemory(4, 1, alpha: 1f);
+        var rng = new Rng(5);
+        for (int i = 0; i < 4; i++) memory.Add([i], 0, i, [i], rng);
+        memory.UpdatePriority(3, -2.99f);
+        int B = 64, draws = 0, threes = 0;
+        float[] s = new float[B], n = new float[B], r = new float[B], w = new float[B];
+        int[] a = new int[B], rows = new int[B];
+        for (int k = 0; k < 200; k++)
+        {
+            memory.Sample(rng, s, n, a, r, rows, w, beta: 1);
+            for (int b = 0; b < B; b++)
+            {
+                draws++;
+                Assert.Equal(rows[b], (int)r[b]); // the row's own reward came with it
+                if (rows[b] == 3) { threes++; Assert.Equal(1f / 3, w[b], 5); }
+                else Assert.Equal(1f, w[b], 5);
+            }
+        }
+        Assert.InRange((double)threes / draws, 0.48, 0.52); // stratified draws: close to 1/2
+    }
+
+    [Fact]
+    public void Prioritised_replay_keeps_the_critter_deterministic()
+    {
+        var o = DqnOptions.Best with { LearnStart = 100, EpsilonBurnIn = 200, EpsilonSteps = 1000, TargetSync = 50, PriorityAlpha = 0.6f, UpdatesPerTick = 2 };
+        float[] Run()
+        {
+            var agent = new DqnAgent(o, 9);
+            Simulation.Run(agent, 3, 1500);
+            return [.. agent.Network.Parameters().SelectMany(p => p.ToArray())];
+        }
+        Assert.Equal(Run(), Run());
+    }
+
+    // The last tick is one of the candidates, so the kept weights validate at least as well as the last ones.
+    [Fact]
+    public void Selection_keeps_the_weights_with_the_best_validation_reward()
+    {
+        var o = DqnOptions.Best with { LearnStart = 200, EpsilonBurnIn = 200, EpsilonSteps = 2_000, TargetSync = 100, SelectFrom = 1_000, SelectEvery = 1_000, SelectTicks = 1_000 };
+        var (selected, _, at) = CritterTraining.Train(o, 4, 6_000);
+        var (again, _, at2) = CritterTraining.Train(o, 4, 6_000);
+        var (last, _, lastAt) = CritterTraining.Train(o with { SelectEvery = 0 }, 4, 6_000);
+        Assert.Equal(at, at2);
+        Assert.Equal(selected.Network.Parameters().SelectMany(p => p.ToArray()), again.Network.Parameters().SelectMany(p => p.ToArray()));
+        Assert.Contains(at, new long[] { 1_000, 2_000, 3_000, 4_000, 5_000, 6_000 });
+        Assert.Equal(6_000, lastAt);
+        Assert.True(CritterTraining.Validate(selected, 4) >= CritterTraining.Validate(last, 4));
+    }
+}
