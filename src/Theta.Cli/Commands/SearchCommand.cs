@@ -219,7 +219,7 @@ internal static class SearchCommand
     }
 
     private static string PlanLine(SearchResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Leaderboard.Count} candidates, rungs {string.Join(" → ", r.Plan.Rungs.Select(g => $"{g.Candidates}×{g.Epochs:0.#}"))} (candidates × epochs as planned), " +
+        $"{r.Leaderboard.Count} candidates, rungs {string.Join(" → ", r.Plan.Rungs.Select(g => $"{g.Candidates}×{g.Epochs:0.#}"))} (candidates × epochs; later rungs re-planned between rungs), " +
         $"{r.Plan.Folds} folds, {r.Plan.Workers} workers; {r.Seconds:0.0} s (planned {r.PredictedSeconds:0.0} s, cost {(r.Plan.CostMeasured ? "measured" : "given")}: --cost {r.Plan.Cost})");
 
     private static JsonNode Json(CandidateResult c) => new JsonObject

@@ -231,14 +231,15 @@ public static class ModelSearch
                 double slow = Math.Max(1, (_clock.Elapsed.TotalSeconds - startRungs) / Math.Max(done / P, 1e-3));
                 if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, budget - 1.5 * finalWall * slow - _clock.Elapsed.TotalSeconds)));
                 var survivors = alive.Take(sizes[r + 1]).ToList();
-                foreach (int i in alive.Skip(sizes[r + 1])) runs[i] = new FoldRun?[k]; // free the eliminated
-                alive = survivors;
                 // What is left, in predicted worker-seconds: unpaced, the plan's work less what was done; paced, the wall
                 // time left (as the recorded paces count it) at the latest rung's pace.
                 double left = paced ? Math.Max(0, (budget - spent) * P * ReplanFraction / pace) : work - done;
-                var next = SearchPlanner.Replan(sizes, r, target, survivors.Average(i => cvEpoch[i]), survivors.Average(i => cvEval[i]),
+                var (next, wider) = SearchPlanner.Replan(sizes, r, target, survivors.Average(i => cvEpoch[i]), survivors.Average(i => cvEval[i]),
                     FinalPerEpoch(survivors), left, o.MaxEpochs);
                 for (int j = r + 1; j < R; j++) epochs[j] = next[j];
+                sizes = wider;
+                foreach (int i in alive.Skip(sizes[r + 1])) runs[i] = new FoldRun?[k]; // free the eliminated
+                alive = [.. alive.Take(sizes[r + 1])];
                 if (epochs[r + 1] <= target * 1.0001) break; // nothing left to buy: the standing is final
             }
             if (lastRung < 0)
@@ -251,6 +252,7 @@ public static class ModelSearch
             var board = Board(scores, diverged, n0, configs)();
             var model = FinalFit(board.Where(c => !c.Diverged).Take(m).ToList(), configs);
             Report("done", lastRung, R, 0, 0, 0, () => board);
+            plan = plan with { Rungs = [.. sizes.Select((s, r) => new PlannedRung(s, epochs[r]))] };
             if (paced) plan = plan with { Cost = _cost with { Start = start, Paces = paces } };
             return new SearchResult(data.Task, board, plan, model, _warnings, _clock.Elapsed.TotalSeconds, plan.PredictedSeconds, stoppedByClock);
         }

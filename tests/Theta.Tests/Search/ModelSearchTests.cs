@@ -58,7 +58,7 @@ public sealed class ModelSearchTests
     public void TheCostFiguresAMeasuredRunReportsRepeatItExactly()
     {
         var data = SearchData.Classification(Xor(200, 5));
-        var o = new SearchOptions(TimeSpan.FromSeconds(2), ClockGuard: false, Seed: 4, MaxCandidates: 27, Workers: 2);
+        var o = new SearchOptions(TimeSpan.FromSeconds(3), ClockGuard: false, Seed: 4, MaxCandidates: 27, MinExamples: 256, Workers: 2);
         var measured = ModelSearch.Run(data, o);
         var figures = measured.Plan.Cost;
         Assert.NotNull(figures.Start);
