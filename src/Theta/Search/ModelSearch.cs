@@ -37,6 +37,9 @@ public static class ModelSearch
     /// <summary>The fraction of the wall time left that a re-plan between rungs spends (the pace of the next rung is the last one's, a guess).</summary>
     public const double ReplanFraction = 0.96;
 
+    /// <summary>The clock guard stops a rung that would leave the final fit ending past this multiple of the budget.</summary>
+    public const double GuardSlack = 1.03;
+
     /// <summary>Searches for the best network for <paramref name="data"/> within <see cref="SearchOptions.Budget"/>.</summary>
     /// <exception cref="ArgumentException">Too few rows, a budget that cannot fit one candidate, one class.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
@@ -137,13 +140,7 @@ public static class ModelSearch
             }
             int R = sizes.Length;
             double eMax = o.MaxEpochs / Math.Pow(o.Eta, R - 1);
-            if (e0 > eMax)
-            {
-                e0 = eMax;
-                if (n0 == configs.Length)
-                    _warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"the budget is more than this search can use ({n0} candidates, at most {o.MaxEpochs} epochs): it will end early"));
-            }
+            e0 = Math.Min(e0, eMax);
             if (n0 < o.Eta * 2 && n0 < configs.Length)
                 _warnings.Add($"the budget fits only {n0} candidate{(n0 == 1 ? "" : "s")} at {eMin:0.#} epoch{(eMin == 1 ? "" : "s")} each; a larger budget searches more");
             var epochs = Enumerable.Range(0, R).Select(r => e0 * Math.Pow(o.Eta, r)).ToArray();
@@ -154,7 +151,7 @@ public static class ModelSearch
             // Guard: the clock stops a run that would overshoot its budget (a cost model far off), leaving time for the final fit.
             double finalWall = epochs[^1] * FinalPerEpoch(Enumerable.Range(0, n0)) / P;
             using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
+            if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, GuardSlack * budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
 
             double startRungs = _clock.Elapsed.TotalSeconds;
             var runs = new FoldRun?[n0][];
@@ -227,9 +224,7 @@ public static class ModelSearch
                 spent += rungWork * pace / P;
                 alive = [.. alive.OrderBy(i => Key(scores[i][^1], diverged[i])).ThenBy(i => i)];
                 if (r == R - 1) break;
-                // Re-arm the guard with the speed this machine actually showed so far (a busy machine's final fit is slower too).
                 double slow = Math.Max(1, (_clock.Elapsed.TotalSeconds - startRungs) / Math.Max(done / P, 1e-3));
-                if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, budget - 1.5 * finalWall * slow - _clock.Elapsed.TotalSeconds)));
                 var survivors = alive.Take(sizes[r + 1]).ToList();
                 // What is left, in predicted worker-seconds: unpaced, the plan's work less what was done; paced, the wall
                 // time left (as the recorded paces count it) at the latest rung's pace.
@@ -240,6 +235,9 @@ public static class ModelSearch
                 sizes = wider;
                 foreach (int i in alive.Skip(sizes[r + 1])) runs[i] = new FoldRun?[k]; // free the eliminated
                 alive = [.. alive.Take(sizes[r + 1])];
+                // Re-arm the guard for the re-planned final fit at the speed this machine showed (a busy machine's final fit is slower too).
+                finalWall = epochs[^1] * FinalPerEpoch(alive) / P * (paced ? pace : slow);
+                if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, GuardSlack * budget - 1.25 * finalWall - _clock.Elapsed.TotalSeconds)));
                 if (epochs[r + 1] <= target * 1.0001) break; // nothing left to buy: the standing is final
             }
             if (lastRung < 0)
@@ -251,6 +249,8 @@ public static class ModelSearch
 
             var board = Board(scores, diverged, n0, configs)();
             var model = FinalFit(board.Where(c => !c.Diverged).Take(m).ToList(), configs);
+            if (!stoppedByClock && epochs[lastRung] >= o.MaxEpochs * 0.999 && _clock.Elapsed.TotalSeconds < 0.9 * budget)
+                _warnings.Add($"the budget was more than this search could use ({n0} candidates, at most {o.MaxEpochs} epochs): it ended after {Show(_clock.Elapsed.TotalSeconds)} of {Show(budget)}");
             Report("done", lastRung, R, 0, 0, 0, () => board);
             plan = plan with { Rungs = [.. sizes.Select((s, r) => new PlannedRung(s, epochs[r]))] };
             if (paced) plan = plan with { Cost = _cost with { Start = start, Paces = paces } };
