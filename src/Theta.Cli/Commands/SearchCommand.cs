@@ -27,7 +27,7 @@ internal static class SearchCommand
         var ensemble = new Option<int>("--ensemble") { Description = "Average the probabilities (or predictions) of the top K candidates (default 1: the best alone).", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "Candidates trained at once (default: one per core).", DefaultValueFactory = _ => 0 };
         var task = new Option<string>("--task") { Description = "auto, classification or regression (auto: regression when the label is a number with non-integers or over 20 distinct values).", DefaultValueFactory = _ => "auto" };
-        var cost = new Option<string?>("--cost") { Description = "The cost model a,b,u a search reports, to repeat it exactly (skips the calibration)." };
+        var cost = new Option<string?>("--cost") { Description = "The cost figures a,b,u/start/pace,… a search reports, to repeat it exactly (skips the calibration and the clock); a,b,u alone plans in predicted work only." };
         var output = new Option<string?>("--out") { Description = "Where to save the chosen model (e.g. model.theta)." };
         var report = new Option<string?>("--report") { Description = "Write NAME.csv (every candidate's config and score per rung) and NAME.png (the successive-halving ladder)." };
         var top = new Option<int>("--top") { Description = "Rows of the leaderboard shown (default 10).", DefaultValueFactory = _ => 10 };
@@ -219,7 +219,7 @@ internal static class SearchCommand
     }
 
     private static string PlanLine(SearchResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Leaderboard.Count} candidates, rungs {string.Join(" → ", r.Plan.Rungs.Select(g => $"{g.Candidates}×{g.Epochs:0.#}"))} (candidates × epochs as planned), " +
+        $"{r.Leaderboard.Count} candidates, rungs {string.Join(" → ", r.Plan.Rungs.Select(g => $"{g.Candidates}×{g.Epochs:0.#}"))} (candidates × epochs; later rungs re-planned between rungs), " +
         $"{r.Plan.Folds} folds, {r.Plan.Workers} workers; {r.Seconds:0.0} s (planned {r.PredictedSeconds:0.0} s, cost {(r.Plan.CostMeasured ? "measured" : "given")}: --cost {r.Plan.Cost})");
 
     private static JsonNode Json(CandidateResult c) => new JsonObject

@@ -20,6 +20,26 @@ public sealed record CostModel(double SecondsPerMultiplyAdd, double SecondsPerLa
     public double SecondsPerLayerStep { get; init; } = Positive(SecondsPerLayerStep, nameof(SecondsPerLayerStep));
     public double SecondsPerUnit { get; init; } = Positive(SecondsPerUnit, nameof(SecondsPerUnit));
 
+    /// <summary>
+    /// Seconds the search spent before its first rung (data, folds, calibration) as the plan counted them, or null
+    /// when the plan does not follow the clock (a cost given as <c>a,b,u</c> alone: the plan is then in predicted work only).
+    /// </summary>
+    public double? Start { get; init; }
+
+    /// <summary>
+    /// The pace of each finished rung: its wall time × workers ÷ its predicted work (rounded to two digits), with which
+    /// the rungs after it were re-planned. Measured during a run (null before); given, a run re-plans with these figures
+    /// instead of the clock, so that <c>--cost</c> with them repeats a run exactly.
+    /// </summary>
+    public IReadOnlyList<double>? Paces { get; init; }
+
+    /// <summary>Rounds a pace to two significant digits (so that the figures a run reports repeat it exactly).</summary>
+    public static double RoundPace(double pace)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return double.Parse(Math.Clamp(pace, 0.01, 100).ToString("G2", inv), inv);
+    }
+
     private static double Positive(double v, string field) => v > 0 && double.IsFinite(v) ? v
         : throw new ArgumentException($"CostModel: {field} must be positive, got {v}", field);
 
@@ -40,17 +60,34 @@ public sealed record CostModel(double SecondsPerMultiplyAdd, double SecondsPerLa
         => (SecondsPerMultiplyAdd * rows * (config.MultiplyAdds(d, outputs) + d) + SecondsPerUnit * rows * config.Units(outputs)
             + SecondsPerLayerStep * Math.Ceiling(rows / 1000.0) * config.LayerCount) / 3;
 
-    /// <summary>As text, the form <c>--cost</c> takes: <c>a,b,u</c>, e.g. <c>7e-11,1.9e-5,3e-9</c>.</summary>
-    public override string ToString() => FormattableString.Invariant($"{SecondsPerMultiplyAdd:0.###e0},{SecondsPerLayerStep:0.###e0},{SecondsPerUnit:0.###e0}");
+    /// <summary>
+    /// As text, the form <c>--cost</c> takes: <c>a,b,u</c>, e.g. <c>7e-11,1.9e-5,3e-9</c>, followed, once a run has measured them,
+    /// by <c>/start/pace,pace,…</c> (<see cref="Start"/> and <see cref="Paces"/>), e.g. <c>7e-11,1.9e-5,3e-9/1.2/0.31,0.45</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var abu = FormattableString.Invariant($"{SecondsPerMultiplyAdd:0.###e0},{SecondsPerLayerStep:0.###e0},{SecondsPerUnit:0.###e0}");
+        if (Start is not { } start) return abu;
+        return FormattableString.Invariant($"{abu}/{start:0.##}/{string.Join(",", (Paces ?? []).Select(p => p.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}");
+    }
 
-    /// <summary>Parses <c>a,b,u</c> (seconds per multiply-add, per module step, per unit and example).</summary>
+    /// <summary>Parses <c>a,b,u</c> (seconds per multiply-add, per module step, per unit and example), optionally followed by <c>/start/pace,…</c>.</summary>
     public static CostModel Parse(string text)
     {
-        var parts = text.Split(',');
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var fl = System.Globalization.NumberStyles.Float;
+        var sections = text.Split('/');
+        var parts = sections[0].Split(',');
         var v = new double[3];
-        if (parts.Length == 3 && parts.Select((p, i) => double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out v[i]) && v[i] > 0).All(ok => ok))
-            return new CostModel(v[0], v[1], v[2]);
-        throw new ArgumentException($"cost \"{text}\" must be three positive numbers a,b,u: seconds per multiply-add, per module step and per unit and example (as a search reports them), e.g. 7e-11,1.9e-5,3e-9");
+        if (sections.Length is 1 or 3 && parts.Length == 3 && parts.Select((p, i) => double.TryParse(p, fl, inv, out v[i]) && v[i] > 0).All(ok => ok))
+        {
+            var cost = new CostModel(v[0], v[1], v[2]);
+            if (sections.Length == 1) return cost;
+            var paces = sections[2].Length == 0 ? [] : sections[2].Split(',').Select(p => double.TryParse(p, fl, inv, out double x) && x > 0 ? x : double.NaN).ToArray();
+            if (double.TryParse(sections[1], fl, inv, out double start) && start >= 0 && paces.All(double.IsFinite))
+                return cost with { Start = start, Paces = paces };
+        }
+        throw new ArgumentException($"cost \"{text}\" must be three positive numbers a,b,u: seconds per multiply-add, per module step and per unit and example, optionally followed by /start/pace,pace,… (as a search reports them), e.g. 7e-11,1.9e-5,3e-9 or 7e-11,1.9e-5,3e-9/1.2/0.31,0.45");
     }
 
     /// <summary>
@@ -76,7 +113,8 @@ public sealed record CostModel(double SecondsPerMultiplyAdd, double SecondsPerLa
         }).ToArray();
         var coef = LeastSquares(rowsA, [.. probes.Select(_ => 1.0)]);
         // Noise can push a term to or below zero: floor each at a tiny positive value.
-        return new CostModel(Math.Max(coef[0], 1e-14), Math.Max(coef[1], 1e-8), Math.Max(coef[2], 1e-12));
+        // Rounded to the digits the text form keeps, so that the figures a run reports are exactly those it planned with.
+        return Parse(new CostModel(Math.Max(coef[0], 1e-14), Math.Max(coef[1], 1e-8), Math.Max(coef[2], 1e-12)).ToString());
 
         double Time(CandidateConfig c)
         {

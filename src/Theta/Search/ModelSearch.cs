@@ -34,6 +34,12 @@ public static class ModelSearch
     /// <summary>The fraction of budget × workers the plan spends, leaving room for data preparation and scheduling gaps.</summary>
     public const double PlanFraction = 0.92;
 
+    /// <summary>The fraction of the wall time left that a re-plan between rungs spends (the pace of the next rung is the last one's, a guess).</summary>
+    public const double ReplanFraction = 0.96;
+
+    /// <summary>The clock guard stops a rung that would leave the final fit ending past this multiple of the budget.</summary>
+    public const double GuardSlack = 1.03;
+
     /// <summary>Searches for the best network for <paramref name="data"/> within <see cref="SearchOptions.Budget"/>.</summary>
     /// <exception cref="ArgumentException">Too few rows, a budget that cannot fit one candidate, one class.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
@@ -95,7 +101,12 @@ public static class ModelSearch
             if (measured) Report("calibrating", 0, 0, 0, 0, 0, null);
             _cost = o.Cost ?? CostModel.Calibrate(_folds[0].TrainX, _outputs, P);
             double budget = o.BudgetTime.TotalSeconds;
-            double work = (budget - (measured ? _clock.Elapsed.TotalSeconds : 0)) * P * PlanFraction;
+            // Paced: the rungs after the first are re-planned with the pace the machine showed (measured, or given to repeat a run).
+            bool paced = measured || _cost.Start is not null;
+            double start = measured ? Math.Round(_clock.Elapsed.TotalSeconds, 2) : _cost.Start ?? 0;
+            var givenPaces = measured ? null : _cost.Paces;
+            var paces = new List<double>();
+            double work = (budget - start) * P * PlanFraction;
 
             int d = data.FeatureCount, n = data.Rows, m = o.Ensemble;
             double CvEpoch(int i) => _folds.Sum(f => _cost.Train(configs[i], d, _outputs, f.TrainRows, f.TrainRows));
@@ -123,30 +134,24 @@ public static class ModelSearch
             if (n0 == 0)
             {
                 double need = eMin * (cvEpoch[0] + FinalPerEpoch([0])) + cvEval[0];
-                double seconds = need / (P * PlanFraction) + (measured ? _clock.Elapsed.TotalSeconds : 0);
+                double seconds = need / (P * PlanFraction) + start;
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"ModelSearch: a budget of {Show(budget)} cannot fit one candidate: {k}-fold cross-validation of the first ({configs[0].Shape}) for {eMin:0.#} epoch{(eMin == 1 ? "" : "s")} and its final fit take about {Show(seconds)} on {P} worker{(P == 1 ? "" : "s")} here; give a budget of at least {Show(Math.Ceiling(seconds * 1.1))}"));
             }
             int R = sizes.Length;
             double eMax = o.MaxEpochs / Math.Pow(o.Eta, R - 1);
-            if (e0 > eMax)
-            {
-                e0 = eMax;
-                if (n0 == configs.Length)
-                    _warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"the budget is more than this search can use ({n0} candidates, at most {o.MaxEpochs} epochs): it will end early"));
-            }
+            e0 = Math.Min(e0, eMax);
             if (n0 < o.Eta * 2 && n0 < configs.Length)
                 _warnings.Add($"the budget fits only {n0} candidate{(n0 == 1 ? "" : "s")} at {eMin:0.#} epoch{(eMin == 1 ? "" : "s")} each; a larger budget searches more");
             var epochs = Enumerable.Range(0, R).Select(r => e0 * Math.Pow(o.Eta, r)).ToArray();
             double plannedWork = PlannedWork(sizes, epochs, Enumerable.Range(0, n0), cvEpoch, cvEval, FinalPerEpoch(Enumerable.Range(0, n0)));
             var plan = new SearchPlan([.. sizes.Select((s, r) => new PlannedRung(s, epochs[r]))], _cost, measured, P, k,
-                plannedWork / P + (measured ? _clock.Elapsed.TotalSeconds : 0));
+                plannedWork / P + start);
 
             // Guard: the clock stops a run that would overshoot its budget (a cost model far off), leaving time for the final fit.
             double finalWall = epochs[^1] * FinalPerEpoch(Enumerable.Range(0, n0)) / P;
             using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
+            if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, GuardSlack * budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
 
             double startRungs = _clock.Elapsed.TotalSeconds;
             var runs = new FoldRun?[n0][];
@@ -155,7 +160,7 @@ public static class ModelSearch
             for (int i = 0; i < n0; i++) scores[i] = [];
             var diverged = new bool[n0];
             var alive = Enumerable.Range(0, n0).ToList();
-            double done = 0;
+            double done = 0, spent = start;
             bool stoppedByClock = false;
             int partialFirst = 0;
             int lastRung = -1;
@@ -167,6 +172,7 @@ public static class ModelSearch
                 var jobs = alive.SelectMany(i => Enumerable.Range(0, k).Select(f => (I: i, F: f)))
                     .OrderByDescending(j => cvEpoch[j.I]).ThenBy(j => j.I).ThenBy(j => j.F).ToArray(); // longest first: less idle at the end
                 int jobsDone = 0;
+                double rungStart = _clock.Elapsed.TotalSeconds;
                 try
                 {
                     Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(jobs, EnumerablePartitionerOptions.NoBuffering),
@@ -204,22 +210,34 @@ public static class ModelSearch
                     break;
                 }
                 lastRung = r;
+                double rungWork = 0;
                 foreach (int i in alive)
                 {
                     diverged[i] = Enumerable.Range(0, k).Any(f => partial[i, f].Diverged);
-                    done += cvEval[i] + cvEpoch[i] * (target - before);
+                    rungWork += cvEval[i] + cvEpoch[i] * (target - before);
                 }
+                done += rungWork;
+                // The rung's pace: wall seconds × workers per predicted worker-second (a figure of the run, so that it can be repeated).
+                double pace = measured ? CostModel.RoundPace((_clock.Elapsed.TotalSeconds - rungStart) * P / Math.Max(rungWork, 1e-9))
+                    : givenPaces is { Count: > 0 } g ? g[Math.Min(r, g.Count - 1)] : 1;
+                paces.Add(pace);
+                spent += rungWork * pace / P;
                 alive = [.. alive.OrderBy(i => Key(scores[i][^1], diverged[i])).ThenBy(i => i)];
                 if (r == R - 1) break;
-                // Re-arm the guard with the speed this machine actually showed so far (a busy machine's final fit is slower too).
                 double slow = Math.Max(1, (_clock.Elapsed.TotalSeconds - startRungs) / Math.Max(done / P, 1e-3));
-                if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, budget - 1.5 * finalWall * slow - _clock.Elapsed.TotalSeconds)));
                 var survivors = alive.Take(sizes[r + 1]).ToList();
-                foreach (int i in alive.Skip(sizes[r + 1])) runs[i] = new FoldRun?[k]; // free the eliminated
-                alive = survivors;
-                var next = SearchPlanner.Replan(sizes, r, target, survivors.Average(i => cvEpoch[i]), survivors.Average(i => cvEval[i]),
-                    FinalPerEpoch(survivors), work - done, o.MaxEpochs);
+                // What is left, in predicted worker-seconds: unpaced, the plan's work less what was done; paced, the wall
+                // time left (as the recorded paces count it) at the latest rung's pace.
+                double left = paced ? Math.Max(0, (budget - spent) * P * ReplanFraction / pace) : work - done;
+                var (next, wider) = SearchPlanner.Replan(sizes, r, target, survivors.Average(i => cvEpoch[i]), survivors.Average(i => cvEval[i]),
+                    FinalPerEpoch(survivors), left, o.MaxEpochs);
                 for (int j = r + 1; j < R; j++) epochs[j] = next[j];
+                sizes = wider;
+                foreach (int i in alive.Skip(sizes[r + 1])) runs[i] = new FoldRun?[k]; // free the eliminated
+                alive = [.. alive.Take(sizes[r + 1])];
+                // Re-arm the guard for the re-planned final fit at the speed this machine showed (a busy machine's final fit is slower too).
+                finalWall = epochs[^1] * FinalPerEpoch(alive) / P * (paced ? pace : slow);
+                if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, GuardSlack * budget - 1.25 * finalWall - _clock.Elapsed.TotalSeconds)));
                 if (epochs[r + 1] <= target * 1.0001) break; // nothing left to buy: the standing is final
             }
             if (lastRung < 0)
@@ -231,7 +249,11 @@ public static class ModelSearch
 
             var board = Board(scores, diverged, n0, configs)();
             var model = FinalFit(board.Where(c => !c.Diverged).Take(m).ToList(), configs);
+            if (!stoppedByClock && epochs[lastRung] >= o.MaxEpochs * 0.999 && _clock.Elapsed.TotalSeconds < 0.9 * budget)
+                _warnings.Add($"the budget was more than this search could use ({n0} candidates, at most {o.MaxEpochs} epochs): it ended after {Show(_clock.Elapsed.TotalSeconds)} of {Show(budget)}");
             Report("done", lastRung, R, 0, 0, 0, () => board);
+            plan = plan with { Rungs = [.. sizes.Select((s, r) => new PlannedRung(s, epochs[r]))] };
+            if (paced) plan = plan with { Cost = _cost with { Start = start, Paces = paces } };
             return new SearchResult(data.Task, board, plan, model, _warnings, _clock.Elapsed.TotalSeconds, plan.PredictedSeconds, stoppedByClock);
         }
 

@@ -4,7 +4,8 @@ namespace Theta.Search;
 /// How <see cref="ModelSearch"/> runs. Checked when made and when varied with <c>with</c>.
 /// </summary>
 /// <param name="Budget">Wall-clock time for the whole search, the final fit included (default 10 minutes).
-/// It decides the plan (how many candidates, how many epochs per rung) once, up front; the plan then runs in
+/// It decides the first rung (how many candidates, how many epochs) up front; the later rungs are re-planned after each
+/// rung at the pace the machine showed, a figure recorded in <see cref="SearchPlan.Cost"/>; the rungs run in
 /// deterministic units of work, so the leaderboard does not depend on thread timing.</param>
 /// <param name="Folds">k of the k-fold cross-validation on the training data (≥ 2; default 5).</param>
 /// <param name="Seed">Seeds the candidates, the folds, every initialisation and shuffle (default 1).</param>
@@ -12,9 +13,11 @@ namespace Theta.Search;
 /// each refitted on all the training data (default 1: the best candidate alone).</param>
 /// <param name="Workers">Candidates trained at once, one per core (default 0: <see cref="Environment.ProcessorCount"/>).
 /// Results do not depend on it.</param>
-/// <param name="Cost">The cost model the plan assumes (default null: measured by a calibration of about a second).
-/// Given, the whole search is a pure function of the seed, the data and the budget: two runs with the same seed and
-/// cost give the same leaderboard, whatever the thread timing (the result reports the measured cost, to repeat a run exactly).</param>
+/// <param name="Cost">The cost figures the plan assumes (default null: a, b, u measured by a calibration of about a second and
+/// each rung's pace by the clock). Given, the whole search is a pure function of the seed, the data, the budget and the figures:
+/// two runs with the same seed and cost give the same leaderboard, whatever the thread timing. Given with
+/// <see cref="CostModel.Start"/> and <see cref="CostModel.Paces"/> (as <see cref="SearchPlan.Cost"/> reports them), it repeats a
+/// measured run exactly; given as a, b, u alone, the rungs are re-planned in predicted work only.</param>
 /// <param name="Eta">Successive halving keeps the best 1/η of each rung and trains them η times longer (≥ 2; default 3).</param>
 /// <param name="MaxCandidates">The most candidates the first rung may hold (default 729).</param>
 /// <param name="MinExamples">Each fold model sees at least this many examples in the first rung (and at least one epoch; default 2048),

@@ -38,30 +38,46 @@ internal static class SearchPlanner
     /// <summary>
     /// Re-plans the rungs after <paramref name="from"/>: E_j = E_from·γ^(j − from), γ ∈ [1, γmax] by bisection so that
     /// the remaining rungs and the final fit cost <paramref name="work"/> (γ = 1 when even no training does not fit).
+    /// When γmax (<paramref name="maxEpochs"/> in the last rung) still leaves work unspent, the later rungs keep more
+    /// candidates: s_j' = min(s_(j−1)', ⌈ψ·s_j⌉), the largest ψ whose cost fits. Returns the epochs and the sizes.
     /// </summary>
-    public static double[] Replan(int[] sizes, int from, double epochsFrom, double meanCvEpoch, double meanCvEval, double finalPerEpoch, double work, double maxEpochs)
+    public static (double[] Epochs, int[] Sizes) Replan(int[] sizes, int from, double epochsFrom, double meanCvEpoch, double meanCvEval, double finalPerEpoch, double work, double maxEpochs)
     {
         int left = sizes.Length - 1 - from;
-        double Cost(double g)
+        double Cost(double g, int[] s)
         {
             double c = 0, prev = epochsFrom;
-            for (int j = from + 1; j < sizes.Length; j++)
+            for (int j = from + 1; j < s.Length; j++)
             {
                 double e = epochsFrom * Math.Pow(g, j - from);
-                c += sizes[j] * (meanCvEpoch * (e - prev) + meanCvEval);
+                c += s[j] * (meanCvEpoch * (e - prev) + meanCvEval);
                 prev = e;
             }
             return c + finalPerEpoch * prev;
         }
+        int[] Widen(double psi)
+        {
+            var s = sizes.ToArray();
+            for (int j = from + 1; j < s.Length; j++) s[j] = Math.Min(s[j - 1], (int)Math.Ceiling(sizes[j] * psi - 1e-9));
+            return s;
+        }
         double lo = 1, hi = Math.Max(1, Math.Pow(maxEpochs / epochsFrom, 1.0 / Math.Max(left, 1)));
         double gamma;
-        if (Cost(lo) >= work) gamma = 1;
-        else if (Cost(hi) <= work) gamma = hi;
+        var widened = sizes;
+        if (Cost(lo, sizes) >= work) gamma = 1;
+        else if (Cost(hi, sizes) <= work)
+        {
+            gamma = hi;
+            double pl = 1, ph = (double)sizes[from] / Math.Max(1, sizes[Math.Min(from + 1, sizes.Length - 1)]);
+            if (left > 0 && Cost(hi, Widen(ph)) <= work) pl = ph;
+            else for (int i = 0; i < 40; i++) { double mid = (pl + ph) / 2; if (Cost(hi, Widen(mid)) > work) ph = mid; else pl = mid; }
+            widened = Widen(pl);
+        }
         else
         {
-            for (int i = 0; i < 60; i++) { double mid = (lo + hi) / 2; if (Cost(mid) > work) hi = mid; else lo = mid; }
+            for (int i = 0; i < 60; i++) { double mid = (lo + hi) / 2; if (Cost(mid, sizes) > work) hi = mid; else lo = mid; }
             gamma = lo;
         }
-        return [.. Enumerable.Range(0, sizes.Length).Select(j => j <= from ? double.NaN : epochsFrom * Math.Pow(gamma, j - from))];
+        return ([.. Enumerable.Range(0, sizes.Length).Select(j => j <= from ? double.NaN : epochsFrom * Math.Pow(gamma, j - from))], widened);
     }
 }

@@ -28,9 +28,9 @@ public sealed record CandidateResult(int Id, CandidateConfig Config, IReadOnlyLi
 public sealed record PlannedRung(int Candidates, double Epochs);
 
 /// <summary>
-/// What the budget bought, decided before training: the rungs as planned (later rungs' epochs are re-planned
-/// from the survivors' own costs, in the same deterministic units), the cost model, the workers and the
-/// predicted seconds.
+/// What the budget bought: the rungs as run (the first decided before training; the later ones' epochs, and when the
+/// epoch cap binds their sizes, re-planned after each rung from the survivors' own costs and the recorded pace), the cost
+/// figures (with the start and paces that make <c>--cost</c> repeat the run), the workers and the seconds predicted up front.
 /// </summary>
 public sealed record SearchPlan(IReadOnlyList<PlannedRung> Rungs, CostModel Cost, bool CostMeasured, int Workers, int Folds, double PredictedSeconds);
 

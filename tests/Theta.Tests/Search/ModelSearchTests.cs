@@ -52,10 +52,39 @@ public sealed class ModelSearchTests
         Assert.Equal(Describe(a), Describe(b));
         var c = ModelSearch.Run(data, o with { Seed = 12, Workers = 2 });
         Assert.NotEqual(Describe(a), Describe(c));
-
-        static string Describe(SearchResult r) => string.Join("\n", r.Leaderboard.Select(c =>
-            $"{c.Id} {c.Config} " + string.Join(" ", c.Scores.Select(s => $"{s.Rung}:{s.Epochs:R}:{s.Loss:R}:{s.Accuracy:R}"))));
     }
+
+    [Fact]
+    public void TheCostFiguresAMeasuredRunReportsRepeatItExactly()
+    {
+        var data = SearchData.Classification(Xor(200, 5));
+        var o = new SearchOptions(TimeSpan.FromSeconds(3), ClockGuard: false, Seed: 4, MaxCandidates: 27, MinExamples: 256, Workers: 2);
+        var measured = ModelSearch.Run(data, o);
+        var figures = measured.Plan.Cost;
+        Assert.NotNull(figures.Start);
+        Assert.NotEmpty(figures.Paces!);
+        var parsed = CostModel.Parse(figures.ToString());
+        Assert.Equal(figures.ToString(), parsed.ToString());
+        var again = ModelSearch.Run(data, o with { Cost = parsed });
+        Assert.Equal(Describe(measured), Describe(again));
+        Assert.Equal(figures.ToString(), again.Plan.Cost.ToString());
+    }
+
+    [Theory]
+    [InlineData("1e-10,3e-5,2.5e-8")]
+    [InlineData("1e-10,3e-5,2.5e-8/1.25/0.52,0.2")]
+    [InlineData("1e-10,3e-5,2.5e-8/0/")]
+    public void CostFiguresRoundTripAsText(string text) => Assert.Equal(text, CostModel.Parse(text).ToString());
+
+    [Theory]
+    [InlineData("1e-10,3e-5")]
+    [InlineData("1e-10,3e-5,2.5e-8/1.2")]
+    [InlineData("1e-10,3e-5,2.5e-8/-1/0.5")]
+    [InlineData("1e-10,3e-5,2.5e-8/1.2/0.5,x")]
+    public void MalformedCostFiguresAreAClearError(string text) => Assert.Contains("must be three positive numbers", Assert.Throws<ArgumentException>(() => CostModel.Parse(text)).Message);
+
+    private static string Describe(SearchResult r) => string.Join("\n", r.Leaderboard.Select(c =>
+        $"{c.Id} {c.Config} " + string.Join(" ", c.Scores.Select(s => $"{s.Rung}:{s.Epochs:R}:{s.Loss:R}:{s.Accuracy:R}"))));
 
     internal static Dataset Toy2DData(Toy2DKind kind, int n)
     {
@@ -163,7 +192,7 @@ public sealed class ModelSearchBudgetTests
         var clock = Stopwatch.StartNew();
         var result = ModelSearch.Run(data, new SearchOptions(budget, Seed: 2));
         double t = clock.Elapsed.TotalSeconds;
-        Assert.DoesNotContain(result.Warnings, w => w.Contains("more than this search can use"));
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("more than this search could use"));
         Assert.InRange(t, 0.9 * budget.TotalSeconds, 1.1 * budget.TotalSeconds);
         Assert.True(result.Plan.Rungs.Count >= 2, $"a plan of {result.Plan.Rungs.Count} rung(s)");
     }
