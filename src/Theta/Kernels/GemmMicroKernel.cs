@@ -79,20 +79,28 @@ internal static unsafe class GemmMicroKernel
             ai = Avx.BroadcastScalarToVector256(a + 5);
             c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
         }
+        WriteTile(c, ldc, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    /// <summary>C[0:MR, 0:NR] = alpha·acc (beta = 0, C never read) or fma(alpha, acc, beta·C), from the 12 accumulators of a whole tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteTile(float* c, nint ldc, float alpha, float beta,
+        Vector256<float> c00, Vector256<float> c01, Vector256<float> c10, Vector256<float> c11,
+        Vector256<float> c20, Vector256<float> c21, Vector256<float> c30, Vector256<float> c31,
+        Vector256<float> c40, Vector256<float> c41, Vector256<float> c50, Vector256<float> c51)
+    {
         Vector256<float> va = Vector256.Create(alpha);
         if (beta == 0f)
         {
             Store(c, c00 * va, c01 * va); Store(c + ldc, c10 * va, c11 * va);
             Store(c + 2 * ldc, c20 * va, c21 * va); Store(c + 3 * ldc, c30 * va, c31 * va);
             Store(c + 4 * ldc, c40 * va, c41 * va); Store(c + 5 * ldc, c50 * va, c51 * va);
+            return;
         }
-        else
-        {
-            Vector256<float> vb = Vector256.Create(beta);
-            Update(c, c00, c01, va, vb); Update(c + ldc, c10, c11, va, vb);
-            Update(c + 2 * ldc, c20, c21, va, vb); Update(c + 3 * ldc, c30, c31, va, vb);
-            Update(c + 4 * ldc, c40, c41, va, vb); Update(c + 5 * ldc, c50, c51, va, vb);
-        }
+        Vector256<float> vb = Vector256.Create(beta);
+        Update(c, c00, c01, va, vb); Update(c + ldc, c10, c11, va, vb);
+        Update(c + 2 * ldc, c20, c21, va, vb); Update(c + 3 * ldc, c30, c31, va, vb);
+        Update(c + 4 * ldc, c40, c41, va, vb); Update(c + 5 * ldc, c50, c51, va, vb);
     }
 
     /// <summary>
@@ -125,22 +133,9 @@ internal static unsafe class GemmMicroKernel
             ai = Avx.BroadcastScalarToVector256(a5 + p);
             c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
         }
-        Vector256<float> va = Vector256.Create(alpha);
         if (mr == MR && nr == NR)
         {
-            if (beta == 0f)
-            {
-                Store(c, c00 * va, c01 * va); Store(c + ldc, c10 * va, c11 * va);
-                Store(c + 2 * ldc, c20 * va, c21 * va); Store(c + 3 * ldc, c30 * va, c31 * va);
-                Store(c + 4 * ldc, c40 * va, c41 * va); Store(c + 5 * ldc, c50 * va, c51 * va);
-            }
-            else
-            {
-                Vector256<float> vb = Vector256.Create(beta);
-                Update(c, c00, c01, va, vb); Update(c + ldc, c10, c11, va, vb);
-                Update(c + 2 * ldc, c20, c21, va, vb); Update(c + 3 * ldc, c30, c31, va, vb);
-                Update(c + 4 * ldc, c40, c41, va, vb); Update(c + 5 * ldc, c50, c51, va, vb);
-            }
+            WriteTile(c, ldc, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
             return;
         }
         float* t = stackalloc float[MR * NR];
