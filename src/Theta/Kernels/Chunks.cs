@@ -12,18 +12,7 @@ internal static class Chunks
     public const long ParallelThreshold = 1 << 16;
 
     public static void For(int count, long workPerItem, Action<int> body)
-    {
-        int t = Math.Min(ThetaRuntime.Threads, count);
-        if (t <= 1 || workPerItem * count < ParallelThreshold)
-        {
-            for (int i = 0; i < count; i++) body(i);
-            return;
-        }
-        Workers.Run(t, w =>
-        {
-            for (int i = (int)((long)w * count / t), end = (int)((long)(w + 1) * count / t); i < end; i++) body(i);
-        });
-    }
+        => ForRange(count, workPerItem, (from, to) => { for (int i = from; i < to; i++) body(i); });
 
     /// <summary>
     /// As <see cref="For"/>, handing each thread its whole contiguous range [from, to) at once, so it can
