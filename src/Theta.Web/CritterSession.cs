@@ -122,14 +122,11 @@ internal sealed class CritterSession
     /// <summary>Answers one message: a reply to send, or null.</summary>
     public byte[]? Handle(WsMessage m)
     {
-        if (m.Type != WebSocketMessageType.Text) throw new ArgumentException("the critter page takes JSON text messages only");
-        using var doc = JsonDocument.Parse(m.Data);
+        using var doc = m.ParseTypedJson("the critter page", out string type);
         var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
-            throw new ArgumentException("a message must be a JSON object with a \"type\"");
         lock (_gate)
         {
-            switch (t.GetString())
+            switch (type)
             {
                 case "speed":
                     {
@@ -159,7 +156,7 @@ internal sealed class CritterSession
                     Load();
                     return Frame();
                 default:
-                    throw new ArgumentException($"unknown message type \"{t.GetString()}\" (speed, learning, epsilon, reset, load)");
+                    throw new ArgumentException($"unknown message type \"{type}\" (speed, learning, epsilon, reset, load)");
             }
         }
     }

@@ -63,14 +63,11 @@ internal sealed class PlaygroundSession
     /// <summary>Answers one message: the replies to send (JSON texts and binary frames).</summary>
     public List<(byte[], bool)> Handle(WsMessage m)
     {
-        if (m.Type != WebSocketMessageType.Text) throw new ArgumentException("the playground takes JSON text messages only");
-        using var doc = JsonDocument.Parse(m.Data);
+        using var doc = m.ParseTypedJson("the playground", out string type);
         var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
-            throw new ArgumentException("a message must be a JSON object with a \"type\"");
         lock (_gate)
         {
-            switch (t.GetString())
+            switch (type)
             {
                 case "config":
                     {
