@@ -31,11 +31,12 @@ public sealed class Adadelta : Optimizer
         _u = AddStateForAll("acc_delta");
     }
 
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
+    protected override void Update(Piece p)
     {
-        Span<float> s = _s[index], u = _u[index], delta = Temp(g.Length);
+        Span<float> s = p.Of(_s), u = p.Of(_u), delta = p.Temp;
+        ReadOnlySpan<float> g = p.G;
         Vec.EmaSquare(s, _rho, g, delta);                 // s ← ρ·s + (1−ρ)·g²
-        var den = Temp2(g.Length);
+        var den = p.Temp2;
         TensorPrimitives.Add(s, _eps, den);
         TensorPrimitives.Sqrt(den, den);                  // √(s + ε)
         TensorPrimitives.Add(u, _eps, delta);
@@ -43,6 +44,6 @@ public sealed class Adadelta : Optimizer
         TensorPrimitives.Divide(delta, den, delta);
         TensorPrimitives.Multiply(delta, g, delta);       // Δ
         Vec.EmaSquare(u, _rho, delta, den);               // u ← ρ·u + (1−ρ)·Δ²
-        TensorPrimitives.MultiplyAdd(delta, -LearningRate, theta, theta); // θ ← θ − η·Δ
+        TensorPrimitives.MultiplyAdd(delta, -LearningRate, p.Theta, p.Theta); // θ ← θ − η·Δ
     }
 }

@@ -25,10 +25,10 @@ public sealed class Adagrad : Optimizer
         _s = AddStateForAll("sum_sq");
     }
 
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
+    protected override void Update(Piece p)
     {
-        var s = _s[index].AsSpan();
-        TensorPrimitives.MultiplyAdd(g, g, s, s); // s ← s + g²
-        Vec.ScaledStep(theta, LearningRate, g, s, _eps, Temp(g.Length));
+        var s = p.Of(_s);
+        TensorPrimitives.MultiplyAdd(p.G, p.G, s, s); // s ← s + g²
+        Vec.ScaledStep(p.Theta, LearningRate, p.G, s, _eps, p.Temp);
     }
 }

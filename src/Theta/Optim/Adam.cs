@@ -36,8 +36,8 @@ public sealed class Adam : Optimizer
         _v = AddStateForAll("v");
     }
 
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
-        => AdamStep(theta, g, _m[index], _v[index], LearningRate, _beta1, _beta2, _eps, StepCount, Temp(g.Length));
+    protected override void Update(Piece p)
+        => AdamStep(p.Theta, p.G, p.Of(_m), p.Of(_v), LearningRate, _beta1, _beta2, _eps, StepCount, p.Temp);
 
     /// <summary>The Adam update above, shared with <see cref="AdamW"/>.</summary>
     internal static void AdamStep(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v,

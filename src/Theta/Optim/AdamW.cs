@@ -34,9 +34,9 @@ public sealed class AdamW : Optimizer
         _v = AddStateForAll("v");
     }
 
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
+    protected override void Update(Piece p)
     {
-        if (_lambda != 0f) TensorPrimitives.Multiply(theta, 1f - LearningRate * _lambda, theta); // θ ← θ·(1 − ηλ)
-        Adam.AdamStep(theta, g, _m[index], _v[index], LearningRate, _beta1, _beta2, _eps, StepCount, Temp(g.Length));
+        if (_lambda != 0f) TensorPrimitives.Multiply(p.Theta, 1f - LearningRate * _lambda, p.Theta); // θ ← θ·(1 − ηλ)
+        Adam.AdamStep(p.Theta, p.G, p.Of(_m), p.Of(_v), LearningRate, _beta1, _beta2, _eps, StepCount, p.Temp);
     }
 }

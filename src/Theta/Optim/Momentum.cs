@@ -25,10 +25,10 @@ public sealed class Momentum : Optimizer
         _b = AddStateForAll("velocity");
     }
 
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
+    protected override void Update(Piece p)
     {
-        var b = _b[index].AsSpan();
-        TensorPrimitives.MultiplyAdd(b, _mu, g, b);              // b ← μ·b + g
-        TensorPrimitives.MultiplyAdd(b, -LearningRate, theta, theta); // θ ← θ − η·b
+        var b = p.Of(_b);
+        TensorPrimitives.MultiplyAdd(b, _mu, p.G, b);                    // b ← μ·b + g
+        TensorPrimitives.MultiplyAdd(b, -LearningRate, p.Theta, p.Theta); // θ ← θ − η·b
     }
 }

@@ -25,12 +25,12 @@ public sealed class Nesterov : Optimizer
         _b = AddStateForAll("velocity");
     }
 
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
+    protected override void Update(Piece p)
     {
-        var b = _b[index].AsSpan();
-        var look = Temp(g.Length);
-        TensorPrimitives.MultiplyAdd(b, _mu, g, b);                  // b ← μ·b + g
-        TensorPrimitives.MultiplyAdd(b, _mu, g, look);               // g + μ·b
-        TensorPrimitives.MultiplyAdd(look, -LearningRate, theta, theta); // θ ← θ − η·(g + μ·b)
+        var b = p.Of(_b);
+        var look = p.Temp;
+        TensorPrimitives.MultiplyAdd(b, _mu, p.G, b);                        // b ← μ·b + g
+        TensorPrimitives.MultiplyAdd(b, _mu, p.G, look);                     // g + μ·b
+        TensorPrimitives.MultiplyAdd(look, -LearningRate, p.Theta, p.Theta); // θ ← θ − η·(g + μ·b)
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Theta.Kernels;
 
 namespace Theta.Optim;
 
@@ -16,7 +17,9 @@ public abstract class Optimizer
 {
     private readonly Tensor[] _params;
     private readonly Dictionary<string, float[]> _state = [];
-    private readonly float[] _grad, _temp, _temp2; // the decayed gradient and two scratch vectors, sized for the largest parameter
+    private readonly List<(int Index, int Offset, int Length)> _pieces = [];
+    private readonly Action<int, int> _runPieces;
+    [ThreadStatic] private static float[]? t_scratch;   // the decayed gradient and two scratch vectors of one piece
     private readonly float _l2, _l1;
     private float _lr;
 
@@ -26,10 +29,7 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(options);
         _params = [.. parameters];
         if (_params.Length == 0) throw new ArgumentException($"{GetType().Name}: no parameters to optimise", nameof(parameters));
-        int max = _params.Max(p => p.Size);
-        _grad = new float[max];
-        _temp = new float[max];
-        _temp2 = new float[max];
+        _runPieces = RunPieces;
         _lr = options.LearningRate;
         _l2 = coupledWeightDecay ? options.WeightDecay : 0f;
         _l1 = options.L1Decay;
@@ -62,31 +62,48 @@ public abstract class Optimizer
     /// <summary>Creates buffer <paramref name="name"/> for every parameter.</summary>
     protected float[][] AddStateForAll(string name) => [.. Enumerable.Range(0, _params.Length).Select(i => AddState(i, name))];
 
-    /// <summary>A scratch vector of length <paramref name="n"/> (not preserved between calls).</summary>
-    protected Span<float> Temp(int n) => _temp.AsSpan(0, n);
+    /// <summary>
+    /// Elements of one parameter updated together (<see cref="Piece"/>): θ, g, the rule's state and scratch for
+    /// one piece stay in L1/L2 across the rule's several passes (Adam makes eight), where a whole 100,000-weight
+    /// matrix would stream from L3 on each. A parameter of n elements is cut at multiples of PieceLength, the
+    /// last piece taking the remainder (so every piece but a short parameter's only one has at least PieceLength
+    /// elements); the cuts depend on n alone, so results do not depend on the thread count.
+    /// </summary>
+    public const int PieceLength = 2048;
 
-    /// <summary>A second scratch vector, distinct from <see cref="Temp"/>.</summary>
-    protected Span<float> Temp2(int n) => _temp2.AsSpan(0, n);
-
-    /// <summary>Applies one update to every parameter that has a gradient.</summary>
+    /// <summary>Applies one update to every parameter that has a gradient, pieces in parallel when there are enough.</summary>
     public void Step()
     {
         using var _ = Autograd.NoGrad();
         StepCount++;
+        _pieces.Clear();
         for (int i = 0; i < _params.Length; i++)
         {
+            if (_params[i].Grad is null) continue;
+            int n = _params[i].Size, count = Math.Max(1, n / PieceLength);
+            for (int k = 0; k < count; k++)
+                _pieces.Add((i, k * PieceLength, k == count - 1 ? n - k * PieceLength : PieceLength));
+        }
+        Chunks.ForRange(_pieces.Count, 3L * PieceLength, _runPieces);
+    }
+
+    private void RunPieces(int from, int to)
+    {
+        var scratch = t_scratch ??= new float[3 * 2 * PieceLength];
+        for (int k = from; k < to; k++)
+        {
+            var (i, offset, length) = _pieces[k];
             var p = _params[i];
-            if (p.Grad is null) continue;
-            ReadOnlySpan<float> g = p.Grad.Data;
-            if (_l2 != 0f || _l1 != 0f) g = Decayed(p.Data, g);
-            Update(i, p.Data, g);
+            Span<float> theta = p.Data.Slice(offset, length);
+            ReadOnlySpan<float> g = p.Grad!.Data.Slice(offset, length);
+            if (_l2 != 0f || _l1 != 0f) g = Decayed(theta, g, scratch.AsSpan(0, length));
+            Update(new Piece(i, offset, theta, g, scratch.AsSpan(2 * PieceLength, length), scratch.AsSpan(4 * PieceLength, length)));
         }
     }
 
-    // g + λ₂·θ + λ₁·sign(θ): the gradients of the L2 and L1 penalties ½λ₂‖θ‖² and λ₁‖θ‖₁.
-    private ReadOnlySpan<float> Decayed(ReadOnlySpan<float> theta, ReadOnlySpan<float> g)
+    // g + λ₂·θ + λ₁·sign(θ): the gradients of the L2 and L1 penalties ½λ₂‖θ‖² and λ₁‖θ‖₁, into d.
+    private ReadOnlySpan<float> Decayed(ReadOnlySpan<float> theta, ReadOnlySpan<float> g, Span<float> d)
     {
-        var d = _grad.AsSpan(0, g.Length);
         g.CopyTo(d);
         if (_l2 != 0f) TensorPrimitives.MultiplyAdd(theta, _l2, d, d);
         if (_l1 != 0f)
@@ -94,8 +111,38 @@ public abstract class Optimizer
         return d;
     }
 
-    /// <summary>The update rule for parameter <paramref name="index"/>: change <paramref name="theta"/> in place given gradient <paramref name="g"/> (decay already added).</summary>
-    protected abstract void Update(int index, Span<float> theta, ReadOnlySpan<float> g);
+    /// <summary>
+    /// The update rule on one piece of parameter <see cref="Piece.Index"/>: change <see cref="Piece.Theta"/> in
+    /// place given <see cref="Piece.G"/> (decay already added). Pieces of one step may run on different
+    /// threads at once: touch only this piece's slices (<see cref="Piece.Of"/>) and scratch.
+    /// </summary>
+    protected abstract void Update(Piece p);
+
+    /// <summary>
+    /// Elements [Offset, Offset + Theta.Length) of parameter Index: its values θ and gradient g there, and two
+    /// scratch vectors of the same length (not preserved between calls).
+    /// </summary>
+    protected readonly ref struct Piece
+    {
+        internal Piece(int index, int offset, Span<float> theta, ReadOnlySpan<float> g, Span<float> temp, Span<float> temp2)
+        {
+            (Index, Offset) = (index, offset);
+            Theta = theta;
+            G = g;
+            Temp = temp;
+            Temp2 = temp2;
+        }
+
+        public int Index { get; }
+        public int Offset { get; }
+        public Span<float> Theta { get; }
+        public ReadOnlySpan<float> G { get; }
+        public Span<float> Temp { get; }
+        public Span<float> Temp2 { get; }
+
+        /// <summary>This piece's slice of a per-parameter state buffer (one made by <see cref="AddStateForAll"/>).</summary>
+        public Span<float> Of(float[][] state) => state[Index].AsSpan(Offset, Theta.Length);
+    }
 
     /// <summary>Clears every parameter's gradient.</summary>
     public void ZeroGrad()

@@ -26,10 +26,10 @@ public sealed class RmsProp : Optimizer
         _s = AddStateForAll("square_avg");
     }
 
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
+    protected override void Update(Piece p)
     {
-        var temp = Temp(g.Length);
-        Vec.EmaSquare(_s[index], _alpha, g, temp); // s ← α·s + (1−α)·g²
-        Vec.ScaledStep(theta, LearningRate, g, _s[index], _eps, temp);
+        var s = p.Of(_s);
+        Vec.EmaSquare(s, _alpha, p.G, p.Temp); // s ← α·s + (1−α)·g²
+        Vec.ScaledStep(p.Theta, LearningRate, p.G, s, _eps, p.Temp);
     }
 }

@@ -13,6 +13,6 @@ public sealed record SgdOptions(float LearningRate = 0.01f, float WeightDecay = 
 public sealed class Sgd(IEnumerable<Tensor> parameters, SgdOptions? options = null)
     : Optimizer(parameters, options ?? new SgdOptions())
 {
-    protected override void Update(int index, Span<float> theta, ReadOnlySpan<float> g)
-        => TensorPrimitives.MultiplyAdd(g, -LearningRate, theta, theta);
+    protected override void Update(Piece p)
+        => TensorPrimitives.MultiplyAdd(p.G, -LearningRate, p.Theta, p.Theta);
 }
