@@ -21,9 +21,10 @@ internal sealed class TrainWorkload
 
     private readonly float[] _x;
     private readonly int[] _y;
-    private readonly Tensor _xb, _xi, _x1;
+    private readonly Tensor _x1;
     private readonly Sgd _opt;
     private readonly TensorArena _arena = new();
+    private readonly bool _image;
     private int _k;
 
     public TrainWorkload(string network, ulong seed = 0)
@@ -36,16 +37,16 @@ internal sealed class TrainWorkload
         for (int i = 0; i < Samples; i++) _y[i] = rng.NextInt(Classes);
         Model = Build(network, rng);
         _opt = new Sgd(Model.Parameters(), new SgdOptions(LearningRate));
-        bool image = network == "cnn";
-        // The batch tensors are filled in place from the data set each step (PyTorch slices a view;
-        // the 200 KB copy here costs ≈ 10 µs a batch and is timed).
-        _xb = image ? Tensor.Zeros(Batch, 1, 28, 28) : Tensor.Zeros(Batch, Features);
-        _xi = image ? Tensor.Zeros(InferBatch, 1, 28, 28) : Tensor.Zeros(InferBatch, Features);
-        _x1 = image ? Tensor.Zeros(1, 1, 28, 28) : Tensor.Zeros(1, Features);
-        _x.AsSpan(0, Features).CopyTo(_x1.Data);
+        _image = network == "cnn";
+        _x1 = Rows(0, 1);
     }
 
     public string Network { get; }
+
+    // Samples [first, first + n) as a [n, 784] or [n, 1, 28, 28] tensor over the data set's array: no copy, as
+    // the peers' scripts slice x[i:i+64] (a view) from theirs.
+    private Tensor Rows(int first, int n)
+        => _image ? Tensor.View(_x, first * Features, n, 1, 28, 28) : Tensor.View(_x, first * Features, n, Features);
     public Module Model { get; }
 
     /// <summary>Batches per timed training pass and warm-up batches, as bench_train_torch.py's TRAIN_CFG.</summary>
@@ -73,10 +74,9 @@ internal sealed class TrainWorkload
     {
         int nb = Samples / Batch, i = _k % nb * Batch;
         _k++;
-        _x.AsSpan(i * Features, Batch * Features).CopyTo(_xb.Data);
         using var _ = _arena.Use();   // the step's temporaries are reused by the next step
         _opt.ZeroGrad();
-        var loss = Loss.CrossEntropy(Model.Forward(_xb), _y.AsSpan(i, Batch));
+        var loss = Loss.CrossEntropy(Model.Forward(Rows(i, Batch)), _y.AsSpan(i, Batch));
         loss.Backward();
         _opt.Step();
         return loss.Item();
@@ -86,10 +86,9 @@ internal sealed class TrainWorkload
     public void Infer(int j)
     {
         int nb = Samples / InferBatch, i = j % nb * InferBatch;
-        _x.AsSpan(i * Features, InferBatch * Features).CopyTo(_xi.Data);
         using var _ = Autograd.NoGrad();
         using var __ = _arena.Use();
-        Model.Forward(_xi);
+        Model.Forward(Rows(i, InferBatch));
     }
 
     /// <summary>Forward of one sample under NoGrad (the latency measurement).</summary>

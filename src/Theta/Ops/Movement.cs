@@ -38,7 +38,7 @@ public sealed partial class Tensor
         var s = new Shape(dims);
         if (s.Size != Size)
             throw ShapeException.Mismatch("Reshape", Shape, s, null, $"element counts {Size} != {s.Size}", "->");
-        var y = new Tensor(s, Buffer);
+        var y = new Tensor(s, Buffer, Start);
         return Record(y, "reshape", g => AccumulateGrad(g.Data), this);
     }
 

@@ -12,8 +12,10 @@ namespace Theta;
 /// </summary>
 public sealed partial class Tensor
 {
-    // The storage; may be longer than Size and may be shared by Reshape views.
+    // The storage: elements [Start, Start + Size) of Buffer, which may be longer and may be shared by Reshape
+    // and by a View of the caller's array.
     internal readonly float[] Buffer;
+    internal readonly int Start;
 
     /// <summary>The dimensions of this tensor.</summary>
     public Shape Shape { get; }
@@ -25,14 +27,15 @@ public sealed partial class Tensor
     public int Rank => Shape.Rank;
 
     /// <summary>The elements in row-major order. Writing here bypasses autodiff (use for initialisation and optimizer steps).</summary>
-    public Span<float> Data => Buffer.AsSpan(0, Shape.Size);
+    public Span<float> Data => Buffer.AsSpan(Start, Shape.Size);
 
-    internal Tensor(Shape shape, float[] buffer)
+    internal Tensor(Shape shape, float[] buffer, int start = 0)
     {
-        if (buffer.Length < shape.Size)
-            throw new ArgumentException($"Tensor: a buffer of {buffer.Length} elements is too small for shape {shape}");
+        if (start < 0 || buffer.Length - start < shape.Size)
+            throw new ArgumentException($"Tensor: a buffer of {buffer.Length} elements from element {start} is too small for shape {shape}");
         Shape = shape;
         Buffer = buffer;
+        Start = start;
     }
 
     // An op's output or an intermediate gradient: zeroed, from the open TensorArena if any.
@@ -58,6 +61,21 @@ public sealed partial class Tensor
         var t = Fresh(s);
         values.CopyTo(t.Buffer);
         return t;
+    }
+
+    /// <summary>
+    /// A tensor over elements [<paramref name="offset"/>, offset + size) of <paramref name="array"/>, without a copy:
+    /// a mini-batch of a data set held in one array, as a slice <c>x[i:i+64]</c> is in PyTorch. Writes through
+    /// either are seen by both; the view is a leaf like any tensor the caller creates.
+    /// </summary>
+    public static Tensor View(float[] array, int offset, params ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        var s = new Shape(shape);
+        if (offset < 0 || offset > array.Length || array.Length - offset < s.Size)
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"View: shape {s} ({s.Size} elements) from element {offset} does not fit in an array of {array.Length} elements");
+        return new Tensor(s, array, offset);
     }
 
     /// <summary>A 1-d tensor holding a copy of <paramref name="values"/>.</summary>
@@ -120,8 +138,8 @@ public sealed partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[params ReadOnlySpan<int> index]
     {
-        get => Buffer[Offset(index)];
-        set => Buffer[Offset(index)] = value;
+        get => Buffer[Start + Offset(index)];
+        set => Buffer[Start + Offset(index)] = value;
     }
 
     private int Offset(ReadOnlySpan<int> index)
@@ -143,7 +161,7 @@ public sealed partial class Tensor
     public float Item()
     {
         if (Size != 1) throw new InvalidOperationException($"Item: the tensor has shape {Shape}, not one element");
-        return Buffer[0];
+        return Buffer[Start];
     }
 
     /// <summary>A copy of the elements.</summary>
@@ -161,7 +179,7 @@ public sealed partial class Tensor
         sb.Append("Tensor ").Append(Shape);
         if (RequiresGrad) sb.Append(Node is { } n ? $" (grad_fn={n.Op})" : " (requires_grad)");
         sb.Append(' ');
-        if (Rank == 0) sb.Append(Fmt(Buffer[0]));
+        if (Rank == 0) sb.Append(Fmt(Buffer[Start]));
         else Preview(sb, 0, 0);
         return sb.ToString();
     }
@@ -174,7 +192,7 @@ public sealed partial class Tensor
         for (int i = 0; i < n; i++)
         {
             if (n > 6 && i == 3) { sb.Append("…, "); i = n - 3; }
-            if (dim == Rank - 1) sb.Append(Fmt(Buffer[offset + i]));
+            if (dim == Rank - 1) sb.Append(Fmt(Buffer[Start + offset + i]));
             else Preview(sb, dim + 1, offset + i * stride);
             if (i < n - 1) sb.Append(", ");
         }
