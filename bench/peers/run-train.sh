@@ -15,16 +15,8 @@ cd "$(dirname "$0")/../.."
 passes=${1:-7}
 dotnet build -c Release src/Theta.Cli >/dev/null
 theta=src/Theta.Cli/bin/Release/net10.0/theta
-torch=../shared/peers/py/bench_train_torch.py
 uptime
 "$theta" bench train --threads 1,2 --passes "$passes"
-/usr/bin/python3 "$torch" --threads 1 --passes "$passes"
-/usr/bin/python3 "$torch" --threads 2 --blas-threads 1 --passes "$passes"
-/usr/bin/python3 "$torch" --threads 2 --blas-threads 2 --passes "$passes"
-if [ -n "${TSBENCH:-}" ]; then
-  for t in 1 2; do
-    LD_PRELOAD="$TSBENCH/shim/libglibcxx_shim.so" dotnet "$TSBENCH/bin/Release/net10.0/TsBench.dll" "$t" mlp_relu,mlp_sigmoid,cnn "$passes"
-  done
-fi
+bash bench/peers/peers.sh "$passes"
 "$theta" bench train --threads 1,2 --passes "$passes" --json
 uptime
