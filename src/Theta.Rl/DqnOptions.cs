@@ -72,6 +72,17 @@ public sealed record DqnOptions
             ? [.. value] : throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(Hidden)} must hold 1 to 8 widths in 1..4096", nameof(Hidden));
     } = [50, 50];
 
+    /// <summary>
+    /// A dueling head (Wang et al. 2016) while learning: the last layer gives the state's value V and one advantage per
+    /// action, Q_a = V + A_a − mean_j A_j, so every TD error moves V and with it the values of all actions, not just the one
+    /// taken. The network itself (what acts, is saved and is shown) stays a plain Linear–ReLU stack: its last Linear is the
+    /// head folded (Q is linear in the head's weights), refreshed after every learning step. The head starts as the unfolded
+    /// plain layer (V the mean row), so the first Q-values are the same with or without it. Default off (the reference).
+    /// NOTE: <see cref="CritterTraining.Train"/>'s choice by validation restores the plain network, not the head; training
+    /// that went on afterwards would fold the last head back in.
+    /// </summary>
+    public bool Dueling { get; init; }
+
     /// <summary>Replay memory size: experiences kept; once full, a random old one is replaced by each new one. Default 30,000.</summary>
     public int ReplaySize { get; init => field = InRange(value, 1, 10_000_000, nameof(ReplaySize)); } = 30_000;
 
@@ -92,6 +103,20 @@ public sealed record DqnOptions
     /// the greedy policy would be the same for an exact Q, but TD errors meet the Huber δ and the step size at another scale. Default 1.
     /// </summary>
     public float RewardScale { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(RewardScale), value, "positive"); } = 1f;
+
+    /// <summary>
+    /// Potential-based reward shaping (Ng, Harada &amp; Russell 1999) for the learner only: each stored reward gains
+    /// F = γ·Φ(x′) − Φ(x), with Φ(x) = <see cref="ShapeApple"/>·(1 − nearest red reading) − <see cref="ShapePoison"/>·(1 − nearest
+    /// green reading) over the nine eyes (<see cref="DqnAgent.Potential"/>; a reading is distance/85, 1 when unseen, so each
+    /// term is 0 with nothing in sight and near the coefficient at touching distance). Such an F changes every policy's
+    /// discounted return by −Φ(s₀) only, so the optimal policy is the same; what changes is how soon the apple's +5 is
+    /// felt: each step towards a visible apple pays at once. The world's reward (and every test figure) is unchanged.
+    /// Default 0: no shaping (the reference).
+    /// </summary>
+    public float ShapeApple { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(ShapeApple), value, "non-negative"); }
+
+    /// <summary>The poison term's coefficient in <see cref="ShapeApple"/>'s potential Φ (a visible poison lowers Φ). Default 0.</summary>
+    public float ShapePoison { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(ShapePoison), value, "non-negative"); }
 
     /// <summary>
     /// Prioritised replay (Schaul et al. 2016): experience i is sampled with probability ∝ (|δ_i| + 0.01)^α, δ_i its
