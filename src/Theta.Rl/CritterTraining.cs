@@ -35,7 +35,7 @@ public static class CritterTraining
         var last = sim.Totals;
         double lastSeconds = 0, validating = 0;
         float[][]? best = null;
-        double bestReward = double.NegativeInfinity;
+        double bestScore = double.NegativeInfinity;
         long selected = ticks;
         for (long t = 1; t <= ticks; t++)
         {
@@ -44,10 +44,10 @@ public static class CritterTraining
             if (options.SelectEvery > 0 && t >= options.SelectFrom && (t - options.SelectFrom) % options.SelectEvery == 0)
             {
                 double start = clock.Elapsed.TotalSeconds;
-                double reward = Validate(agent, seed);
-                if (reward > bestReward)
+                double score = Validate(agent, seed);
+                if (score > bestScore)
                 {
-                    (bestReward, selected) = (reward, t);
+                    (bestScore, selected) = (score, t);
                     best = [.. agent.Network.Parameters().Select(p => p.Data.ToArray())];
                 }
                 validating += clock.Elapsed.TotalSeconds - start;
@@ -68,12 +68,16 @@ public static class CritterTraining
         return (agent, curve, best is null ? ticks : selected);
     }
 
-    /// <summary>The reward of <see cref="DqnOptions.SelectTicks"/> test ticks of <paramref name="agent"/>'s network in the validation world of <paramref name="seed"/> (seed + 1,000).</summary>
+    /// <summary>
+    /// The score (<see cref="DqnOptions.SelectBy"/>) of <see cref="DqnOptions.SelectTicks"/> test ticks of <paramref name="agent"/>'s
+    /// network in the validation world of <paramref name="seed"/> (seed + 1,000).
+    /// </summary>
     public static double Validate(DqnAgent agent, ulong seed)
     {
         var o = agent.Options;
         var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, seed + 2_000) { Learning = false, TestEpsilon = o.EpsilonTest };
-        return Simulation.Run(tested, seed + 1_000, o.SelectTicks).Reward;
+        var totals = Simulation.Run(tested, seed + 1_000, o.SelectTicks);
+        return o.SelectBy == SelectionScore.Reward ? totals.Reward : World.AppleReward * totals.Apples + World.PoisonReward * totals.Poison;
     }
 
     /// <summary>

@@ -9,6 +9,15 @@ public enum TdLoss
     Huber,
 }
 
+/// <summary>What choosing the brain by validation (<see cref="DqnOptions.SelectEvery"/>) maximises.</summary>
+public enum SelectionScore
+{
+    /// <summary>The world's reward: proximity to the walls and the items together.</summary>
+    Reward,
+    /// <summary>The items' part of the reward only, 5 per apple − 6 per poison: the proximity part (about 1 a tick, ±0.01 between checkpoints, as much as ±20 apples over 10,000 ticks) left out.</summary>
+    Items,
+}
+
 /// <summary>The update rule of the Q-network.</summary>
 public enum QOptimizer
 {
@@ -198,10 +207,13 @@ public sealed record DqnOptions
     /// <see cref="SelectFrom"/> on (and at the last tick, when it falls on one), the network is tested for
     /// <see cref="SelectTicks"/> ticks at ε = <see cref="EpsilonTest"/> in a validation world of its own (seed + 1,000;
     /// never the training world or test worlds 1–3 for seeds below 1,000), and training ends with the weights of the best
-    /// test's reward. Q-learning's greedy policy drifts from checkpoint to checkpoint (a window of 10,000 ticks can
+    /// test's score (<see cref="SelectBy"/>). Q-learning's greedy policy drifts from checkpoint to checkpoint (a window of 10,000 ticks can
     /// differ by 20 apples), so the last weights are one draw among them. Default 0: off, the last weights.
     /// </summary>
     public int SelectEvery { get; init => field = InRange(value, 0, int.MaxValue, nameof(SelectEvery)); }
+
+    /// <summary>What <see cref="SelectEvery"/> maximises. Default <see cref="SelectionScore.Reward"/>.</summary>
+    public SelectionScore SelectBy { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(SelectBy), value, "Reward or Items"); }
 
     /// <summary>The first training tick at which <see cref="SelectEvery"/> validates. Default 100,000.</summary>
     public int SelectFrom { get; init => field = InRange(value, 0, int.MaxValue, nameof(SelectFrom)); } = 100_000;

@@ -56,4 +56,18 @@ public class ReplayAndSelectionTests
         Assert.Equal(6_000, lastAt);
         Assert.True(CritterTraining.Validate(selected, 4) >= CritterTraining.Validate(last, 4));
     }
+
+    // The validation score is the world's reward, or with SelectBy = Items only 5 per apple − 6 per poison, of the same run.
+    [Fact]
+    public void Validation_scores_the_reward_or_the_items_alone()
+    {
+        var o = DqnOptions.Best with { SelectTicks = 3_000 };
+        var agent = new DqnAgent(o, 6);
+        var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, 6 + 2_000) { Learning = false };
+        var totals = Simulation.Run(tested, 6 + 1_000, 3_000);
+        Assert.True(totals.Apples + totals.Poison > 0); // the two scores differ
+        Assert.Equal(totals.Reward, CritterTraining.Validate(agent, 6), 9);
+        var items = new DqnAgent(o with { SelectBy = SelectionScore.Items }, agent.Network, 6);
+        Assert.Equal(5.0 * totals.Apples - 6.0 * totals.Poison, CritterTraining.Validate(items, 6), 9);
+    }
 }
