@@ -27,7 +27,8 @@ public sealed class DqnAgent : ICritterBrain
     private readonly int _n, _actions, _width;          // observation size, action count, net input size
     private readonly QNetwork _q, _acting;              // the same weights: learning batches, and one row for acting
     private readonly QNetwork? _target;
-    private readonly Linear? _head, _qOut;              // dueling: the trained [V, A] head, and the Network's last Linear it folds into
+    private readonly Linear? _head, _qOut;
+    private readonly (Tensor Live, Tensor Mean)[] _averaged = [];  // AverageWeights: each parameter of Network and of AveragedNetwork              // dueling: the trained [V, A] head, and the Network's last Linear it folds into
     private readonly Optimizer _opt;
     private readonly CosineAnnealing? _schedule;
     private readonly ReplayMemory _memory;
@@ -82,6 +83,11 @@ public sealed class DqnAgent : ICritterBrain
             TargetNetwork = Clone(Network);
             _target = new QNetwork(TargetNetwork, B);
         }
+        if (options.AverageWeights > 0)
+        {
+            AveragedNetwork = Clone(Network);
+            _averaged = [.. Network.Parameters().Zip(AveragedNetwork.Parameters())];
+        }
         _opt = options.Optimizer switch
         {
             QOptimizer.Adam => new Adam(trained.Parameters(), new AdamOptions(options.LearningRate)),
@@ -118,6 +124,9 @@ public sealed class DqnAgent : ICritterBrain
 
     /// <summary>The target network, or null without one.</summary>
     public Sequential? TargetNetwork { get; }
+
+    /// <summary>The running average of <see cref="Network"/>'s weights (<see cref="DqnOptions.AverageWeights"/>), or null without one.</summary>
+    public Sequential? AveragedNetwork { get; }
 
     /// <summary>Whether <see cref="Observe"/> remembers and <see cref="Learn"/> trains; off, ε is <see cref="DqnOptions.EpsilonTest"/>.</summary>
     public bool Learning { get; set; } = true;
@@ -297,6 +306,8 @@ public sealed class DqnAgent : ICritterBrain
         _schedule?.Apply(_opt, (int)Math.Min(LearnSteps, int.MaxValue));
         _opt.Step();
         if (_head is not null) QNetwork.FoldDueling(_head, _qOut!);
+        foreach (var (live, mean) in _averaged) // m ← m + τ·(θ − m) = (1 − τ)·m + τ·θ
+            System.Numerics.Tensors.TensorPrimitives.Lerp(mean.Data, live.Data, o.AverageWeights, mean.Data);
         LearnSteps++;
         if (_target is not null && LearnSteps % o.TargetSync == 0) _target.CopyFrom(_acting);
         return loss / B;

@@ -215,6 +215,14 @@ public sealed record DqnOptions
     /// <summary>What <see cref="SelectEvery"/> maximises. Default <see cref="SelectionScore.Reward"/>.</summary>
     public SelectionScore SelectBy { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(SelectBy), value, "Reward or Items"); }
 
+    /// <summary>
+    /// A running average of the weights (Polyak averaging; Nikishin et al. 2018 for DQN): after every learning step
+    /// m ← m + τ·(θ − m) with this τ (<see cref="DqnAgent.AveragedNetwork"/>), an average over about 1/τ steps. Training
+    /// (<see cref="CritterTraining.Train"/>) then validates and ends with the averaged weights: the greedy policy of single
+    /// checkpoints drifts, their average less. Acting while learning uses the live weights. Default 0: off.
+    /// </summary>
+    public float AverageWeights { get; init => field = value is >= 0 and <= 1 ? value : throw Bad(nameof(AverageWeights), value, "in [0, 1]"); }
+
     /// <summary>The first training tick at which <see cref="SelectEvery"/> validates. Default 100,000.</summary>
     public int SelectFrom { get; init => field = InRange(value, 0, int.MaxValue, nameof(SelectFrom)); } = 100_000;
 
