@@ -84,7 +84,8 @@ public static class CritterTraining
 
     /// <summary>
     /// <paramref name="ticks"/> test ticks each for <paramref name="brain"/> (learning off, ε = <paramref name="epsilon"/>),
-    /// the uniformly random policy and the always-straight policy, each in a fresh world of <paramref name="worldSeed"/>.
+    /// the uniformly random policy and the always-straight policy, each in a fresh world of <paramref name="worldSeed"/>, and
+    /// the ceiling of <see cref="AppleOracle"/> there.
     /// </summary>
     public static IReadOnlyList<EvaluationResult> Evaluate(DqnAgent brain, long ticks, double epsilon, ulong worldSeed)
     {
@@ -96,6 +97,7 @@ public static class CritterTraining
             new("brain", Simulation.Run(tested, worldSeed, ticks)),
             new("random", Simulation.Run(new RandomBrain(worldSeed + 11), worldSeed, ticks)),
             new("straight", Simulation.Run(new StraightBrain(), worldSeed, ticks)),
+            new("oracle", AppleOracle.Run(worldSeed, ticks)),
         ];
     }
 }
