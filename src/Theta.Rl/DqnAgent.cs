@@ -27,8 +27,8 @@ public sealed class DqnAgent : ICritterBrain
     private readonly int _n, _actions, _width;          // observation size, action count, net input size
     private readonly QNetwork _q, _acting;              // the same weights: learning batches, and one row for acting
     private readonly QNetwork? _target;
-    private readonly Linear? _head, _qOut;
-    private readonly (Tensor Live, Tensor Mean)[] _averaged = [];  // AverageWeights: each parameter of Network and of AveragedNetwork              // dueling: the trained [V, A] head, and the Network's last Linear it folds into
+    private readonly Linear? _head, _qOut;              // dueling: the trained [V, A] head, and the Network's last Linear it folds into
+    private readonly (Tensor Live, Tensor Mean)[] _averaged = []; // AverageWeights: each parameter of Network and of AveragedNetwork
     private readonly Optimizer _opt;
     private readonly CosineAnnealing? _schedule;
     private readonly ReplayMemory _memory;
