@@ -70,9 +70,9 @@ public static class BrainFile
     public static string Describe(DqnOptions o) => string.Join(", ",
         $"TemporalWindow={o.TemporalWindow}", $"Hidden=[{string.Join(",", o.Hidden)}]", $"ReplaySize={o.ReplaySize}", $"LearnStart={o.LearnStart}",
         $"BatchSize={o.BatchSize}", F("Gamma", o.Gamma), $"NSteps={o.NSteps}", $"Optimizer={o.Optimizer}", F("LearningRate", o.LearningRate), $"AnnealSteps={o.AnnealSteps}", F("MinLearningRate", o.MinLearningRate), F("L2", o.L2),
-        $"Loss={o.Loss}", F("HuberDelta", o.HuberDelta), $"TargetSync={o.TargetSync}", $"DoubleDqn={o.DoubleDqn}",
-        F("RewardScale", o.RewardScale), $"UpdatesPerTick={o.UpdatesPerTick}", F("PriorityAlpha", o.PriorityAlpha), F("PriorityBeta", o.PriorityBeta), $"PriorityBetaSteps={o.PriorityBetaSteps}",
-        $"SelectEvery={o.SelectEvery}", $"SelectFrom={o.SelectFrom}", $"SelectTicks={o.SelectTicks}",
+        $"Loss={o.Loss}", F("HuberDelta", o.HuberDelta), $"TargetSync={o.TargetSync}", $"DoubleDqn={o.DoubleDqn}", $"Dueling={o.Dueling}",
+        F("RewardScale", o.RewardScale), F("ShapeApple", o.ShapeApple), F("ShapePoison", o.ShapePoison), $"UpdatesPerTick={o.UpdatesPerTick}", F("PriorityAlpha", o.PriorityAlpha), F("PriorityBeta", o.PriorityBeta), $"PriorityBetaSteps={o.PriorityBetaSteps}",
+        $"SelectEvery={o.SelectEvery}", $"SelectFrom={o.SelectFrom}", $"SelectTicks={o.SelectTicks}", $"SelectBy={o.SelectBy}", F("AverageWeights", o.AverageWeights),
         $"EpsilonBurnIn={o.EpsilonBurnIn}", $"EpsilonSteps={o.EpsilonSteps}", F("EpsilonMin", o.EpsilonMin), F("EpsilonTest", o.EpsilonTest));
 
     private static string F(string name, float v) => $"{name}={v.ToString("R", CultureInfo.InvariantCulture)}";

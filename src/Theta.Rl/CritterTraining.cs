@@ -21,7 +21,8 @@ public static class CritterTraining
     /// <paramref name="progress"/>; <paramref name="tick"/>, when given, hears every tick's count (for a progress bar).
     /// With <see cref="DqnOptions.SelectEvery"/> on, the agent ends with the weights that did best in validation
     /// (<c>SelectedTick</c> says when they were; the replay memory and optimizer state stay the last ones), and the
-    /// validation tests' time is left out of the curve's ticks per second.
+    /// validation tests' time is left out of the curve's ticks per second. With <see cref="DqnOptions.AverageWeights"/>, the
+    /// weights validated and kept are the averaged ones.
     /// </summary>
     public static (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve, long SelectedTick) Train(DqnOptions options, ulong seed, long ticks, int window = 10_000,
         Action<CurvePoint>? progress = null, Action<long, Simulation>? tick = null, CancellationToken ct = default)
@@ -35,7 +36,7 @@ public static class CritterTraining
         var last = sim.Totals;
         double lastSeconds = 0, validating = 0;
         float[][]? best = null;
-        double bestReward = double.NegativeInfinity;
+        double bestScore = double.NegativeInfinity;
         long selected = ticks;
         for (long t = 1; t <= ticks; t++)
         {
@@ -44,11 +45,11 @@ public static class CritterTraining
             if (options.SelectEvery > 0 && t >= options.SelectFrom && (t - options.SelectFrom) % options.SelectEvery == 0)
             {
                 double start = clock.Elapsed.TotalSeconds;
-                double reward = Validate(agent, seed);
-                if (reward > bestReward)
+                double score = Validate(agent, seed);
+                if (score > bestScore)
                 {
-                    (bestReward, selected) = (reward, t);
-                    best = [.. agent.Network.Parameters().Select(p => p.Data.ToArray())];
+                    (bestScore, selected) = (score, t);
+                    best = [.. (agent.AveragedNetwork ?? agent.Network).Parameters().Select(p => p.Data.ToArray())];
                 }
                 validating += clock.Elapsed.TotalSeconds - start;
             }
@@ -63,22 +64,28 @@ public static class CritterTraining
                 (last, lastSeconds) = (sim.Totals, now);
             }
         }
-        if (best is not null && selected != ticks)
+        if (best is null && agent.AveragedNetwork is { } averaged) best = [.. averaged.Parameters().Select(p => p.Data.ToArray())];
+        if (best is not null && (selected != ticks || agent.AveragedNetwork is not null))
             foreach (var (p, w) in agent.Network.Parameters().Zip(best)) w.CopyTo(p.Data);
         return (agent, curve, best is null ? ticks : selected);
     }
 
-    /// <summary>The reward of <see cref="DqnOptions.SelectTicks"/> test ticks of <paramref name="agent"/>'s network in the validation world of <paramref name="seed"/> (seed + 1,000).</summary>
+    /// <summary>
+    /// The score (<see cref="DqnOptions.SelectBy"/>) of <see cref="DqnOptions.SelectTicks"/> test ticks of <paramref name="agent"/>'s
+    /// network (the averaged one with <see cref="DqnOptions.AverageWeights"/>) in the validation world of <paramref name="seed"/> (seed + 1,000).
+    /// </summary>
     public static double Validate(DqnAgent agent, ulong seed)
     {
         var o = agent.Options;
-        var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, seed + 2_000) { Learning = false, TestEpsilon = o.EpsilonTest };
-        return Simulation.Run(tested, seed + 1_000, o.SelectTicks).Reward;
+        var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.AveragedNetwork ?? agent.Network, seed + 2_000) { Learning = false, TestEpsilon = o.EpsilonTest };
+        var totals = Simulation.Run(tested, seed + 1_000, o.SelectTicks);
+        return o.SelectBy == SelectionScore.Reward ? totals.Reward : World.AppleReward * totals.Apples + World.PoisonReward * totals.Poison;
     }
 
     /// <summary>
     /// <paramref name="ticks"/> test ticks each for <paramref name="brain"/> (learning off, ε = <paramref name="epsilon"/>),
-    /// the uniformly random policy and the always-straight policy, each in a fresh world of <paramref name="worldSeed"/>.
+    /// the uniformly random policy and the always-straight policy, each in a fresh world of <paramref name="worldSeed"/>, and
+    /// the ceiling of <see cref="AppleOracle"/> there.
     /// </summary>
     public static IReadOnlyList<EvaluationResult> Evaluate(DqnAgent brain, long ticks, double epsilon, ulong worldSeed)
     {
@@ -90,6 +97,7 @@ public static class CritterTraining
             new("brain", Simulation.Run(tested, worldSeed, ticks)),
             new("random", Simulation.Run(new RandomBrain(worldSeed + 11), worldSeed, ticks)),
             new("straight", Simulation.Run(new StraightBrain(), worldSeed, ticks)),
+            new("oracle", AppleOracle.Run(worldSeed, ticks)),
         ];
     }
 }

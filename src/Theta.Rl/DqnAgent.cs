@@ -27,6 +27,8 @@ public sealed class DqnAgent : ICritterBrain
     private readonly int _n, _actions, _width;          // observation size, action count, net input size
     private readonly QNetwork _q, _acting;              // the same weights: learning batches, and one row for acting
     private readonly QNetwork? _target;
+    private readonly Linear? _head, _qOut;              // dueling: the trained [V, A] head, and the Network's last Linear it folds into
+    private readonly (Tensor Live, Tensor Mean)[] _averaged = []; // AverageWeights: each parameter of Network and of AveragedNetwork
     private readonly Optimizer _opt;
     private readonly CosineAnnealing? _schedule;
     private readonly ReplayMemory _memory;
@@ -66,17 +68,30 @@ public sealed class DqnAgent : ICritterBrain
         if (linears[0].InFeatures != _width || linears[^1].OutFeatures != _actions)
             throw new ArgumentException($"DqnAgent: the network maps {linears[0].InFeatures} inputs to {linears[^1].OutFeatures} values, but a critter with temporal window {options.TemporalWindow} gives {_width} inputs and has {_actions} actions");
         int B = options.BatchSize;
-        _q = new QNetwork(Network, B);
+        var trained = Network;
+        if (options.Dueling)
+        {
+            // Learning runs on the hidden layers and a [V, A] head; the Network's last Linear is the head folded after every step.
+            _qOut = linears[^1];
+            _head = QNetwork.UnfoldDueling(_qOut);
+            trained = new Sequential([.. Enumerable.Range(0, Network.Count - 1).Select(i => Network[i]), _head]);
+        }
+        _q = new QNetwork(trained, B, options.Dueling);
         _acting = new QNetwork(Network, 1);
         if (options.TargetSync > 0)
         {
             TargetNetwork = Clone(Network);
             _target = new QNetwork(TargetNetwork, B);
         }
+        if (options.AverageWeights > 0)
+        {
+            AveragedNetwork = Clone(Network);
+            _averaged = [.. Network.Parameters().Zip(AveragedNetwork.Parameters())];
+        }
         _opt = options.Optimizer switch
         {
-            QOptimizer.Adam => new Adam(Network.Parameters(), new AdamOptions(options.LearningRate)),
-            _ => new Sgd(Network.Parameters(), new SgdOptions(options.LearningRate)),
+            QOptimizer.Adam => new Adam(trained.Parameters(), new AdamOptions(options.LearningRate)),
+            _ => new Sgd(trained.Parameters(), new SgdOptions(options.LearningRate)),
         };
         if (options.AnnealSteps > 0) _schedule = new CosineAnnealing(options.LearningRate, options.AnnealSteps, options.MinLearningRate);
         _memory = new ReplayMemory(options.ReplaySize, _width, options.PriorityAlpha);
@@ -110,6 +125,9 @@ public sealed class DqnAgent : ICritterBrain
     /// <summary>The target network, or null without one.</summary>
     public Sequential? TargetNetwork { get; }
 
+    /// <summary>The running average of <see cref="Network"/>'s weights (<see cref="DqnOptions.AverageWeights"/>), or null without one.</summary>
+    public Sequential? AveragedNetwork { get; }
+
     /// <summary>Whether <see cref="Observe"/> remembers and <see cref="Learn"/> trains; off, ε is <see cref="DqnOptions.EpsilonTest"/>.</summary>
     public bool Learning { get; set; } = true;
 
@@ -118,6 +136,9 @@ public sealed class DqnAgent : ICritterBrain
 
     /// <summary>Optimizer steps taken.</summary>
     public long LearnSteps { get; private set; }
+
+    /// <summary>The replay memory (for tests).</summary>
+    internal ReplayMemory Memory => _memory;
 
     /// <summary>Experiences in the replay memory.</summary>
     public int MemoryCount => _memory.Count;
@@ -171,6 +192,14 @@ public sealed class DqnAgent : ICritterBrain
         return ArgMax(q);
     }
 
+    /// <summary>Q(s, ·) from the learning stack (the dueling head when on) for one net input, for tests: it must equal <see cref="Greedy"/>'s.</summary>
+    internal float[] DuelingQ(ReadOnlySpan<float> netInput)
+    {
+        var x = new float[Options.BatchSize * _width];
+        netInput.CopyTo(x);
+        return _q.Forward(x)[.._actions].ToArray();
+    }
+
     /// <summary>The activations of every layer (after each ReLU, then Q) for the last <see cref="Greedy"/> evaluation.</summary>
     public IReadOnlyList<float[]> LastActivations() => [.. Enumerable.Range(0, _acting.Linears.Count).Select(l => _acting.Activations(l).ToArray())];
 
@@ -197,7 +226,9 @@ public sealed class DqnAgent : ICritterBrain
             {
                 next.CopyTo(_next);
                 _history.CopyTo(_next.AsSpan(_n));
-                Remember((float)(reward * Options.RewardScale));
+                float shaping = Options.ShapeApple > 0 || Options.ShapePoison > 0
+                    ? Options.Gamma * Potential(next, Options) - Potential(_state.AsSpan(0, _n), Options) : 0f;
+                Remember((float)(reward * Options.RewardScale) + shaping);
             }
         }
         else _pendingCount = 0; // a gap in learning breaks the chain of n-step returns
@@ -274,9 +305,28 @@ public sealed class DqnAgent : ICritterBrain
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(lin.Weight.Data, o.L2 / B, lin.Weight.Grad!.Data, lin.Weight.Grad!.Data);
         _schedule?.Apply(_opt, (int)Math.Min(LearnSteps, int.MaxValue));
         _opt.Step();
+        if (_head is not null) QNetwork.FoldDueling(_head, _qOut!);
+        foreach (var (live, mean) in _averaged) // m ← m + τ·(θ − m) = (1 − τ)·m + τ·θ
+            System.Numerics.Tensors.TensorPrimitives.Lerp(mean.Data, live.Data, o.AverageWeights, mean.Data);
         LearnSteps++;
-        if (_target is not null && LearnSteps % o.TargetSync == 0) _target.CopyFrom(_q);
+        if (_target is not null && LearnSteps % o.TargetSync == 0) _target.CopyFrom(_acting);
         return loss / B;
+    }
+
+    /// <summary>
+    /// The shaping potential of observation <paramref name="x"/> (27 eye inputs [wall, red, green] per eye):
+    /// Φ = c_apple·(1 − min_k red_k) − c_poison·(1 − min_k green_k), <see cref="DqnOptions.ShapeApple"/> and <see cref="DqnOptions.ShapePoison"/>.
+    /// </summary>
+    public static float Potential(ReadOnlySpan<float> x, DqnOptions options)
+    {
+        if (x.Length != Critter.Inputs) throw new ArgumentException($"DqnAgent.Potential: {x.Length} observations, {Critter.Inputs} expected");
+        float red = 1f, green = 1f;
+        for (int k = 0; k < Critter.Eyes; k++)
+        {
+            red = MathF.Min(red, x[k * Critter.InputsPerEye + (int)Sensed.Apple]);
+            green = MathF.Min(green, x[k * Critter.InputsPerEye + (int)Sensed.Poison]);
+        }
+        return options.ShapeApple * (1f - red) - options.ShapePoison * (1f - green);
     }
 
     /// <summary>The loss of TD error d and its derivative: ½d² and d, or Huber(δ): ½d² and d for |d| ≤ δ, δ(|d| − ½δ) and δ·sign(d) beyond.</summary>

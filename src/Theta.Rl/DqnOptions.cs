@@ -9,6 +9,15 @@ public enum TdLoss
     Huber,
 }
 
+/// <summary>What choosing the brain by validation (<see cref="DqnOptions.SelectEvery"/>) maximises.</summary>
+public enum SelectionScore
+{
+    /// <summary>The world's reward: proximity to the walls and the items together.</summary>
+    Reward,
+    /// <summary>The items' part of the reward only, 5 per apple − 6 per poison: the proximity part (about 1 a tick, ±0.01 between checkpoints, as much as ±20 apples over 10,000 ticks) left out.</summary>
+    Items,
+}
+
 /// <summary>The update rule of the Q-network.</summary>
 public enum QOptimizer
 {
@@ -72,6 +81,17 @@ public sealed record DqnOptions
             ? [.. value] : throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(Hidden)} must hold 1 to 8 widths in 1..4096", nameof(Hidden));
     } = [50, 50];
 
+    /// <summary>
+    /// A dueling head (Wang et al. 2016) while learning: the last layer gives the state's value V and one advantage per
+    /// action, Q_a = V + A_a − mean_j A_j, so every TD error moves V and with it the values of all actions, not just the one
+    /// taken. The network itself (what acts, is saved and is shown) stays a plain Linear–ReLU stack: its last Linear is the
+    /// head folded (Q is linear in the head's weights), refreshed after every learning step. The head starts as the unfolded
+    /// plain layer (V the mean row), so the first Q-values are the same with or without it. Default off (the reference).
+    /// NOTE: <see cref="CritterTraining.Train"/>'s choice by validation restores the plain network, not the head; training
+    /// that went on afterwards would fold the last head back in.
+    /// </summary>
+    public bool Dueling { get; init; }
+
     /// <summary>Replay memory size: experiences kept; once full, a random old one is replaced by each new one. Default 30,000.</summary>
     public int ReplaySize { get; init => field = InRange(value, 1, 10_000_000, nameof(ReplaySize)); } = 30_000;
 
@@ -92,6 +112,20 @@ public sealed record DqnOptions
     /// the greedy policy would be the same for an exact Q, but TD errors meet the Huber δ and the step size at another scale. Default 1.
     /// </summary>
     public float RewardScale { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(RewardScale), value, "positive"); } = 1f;
+
+    /// <summary>
+    /// Potential-based reward shaping (Ng, Harada &amp; Russell 1999) for the learner only: each stored reward gains
+    /// F = γ·Φ(x′) − Φ(x), with Φ(x) = <see cref="ShapeApple"/>·(1 − nearest red reading) − <see cref="ShapePoison"/>·(1 − nearest
+    /// green reading) over the nine eyes (<see cref="DqnAgent.Potential"/>; a reading is distance/85, 1 when unseen, so each
+    /// term is 0 with nothing in sight and near the coefficient at touching distance). Such an F changes every policy's
+    /// discounted return by −Φ(s₀) only, so the optimal policy is the same; what changes is how soon the apple's +5 is
+    /// felt: each step towards a visible apple pays at once. The world's reward (and every test figure) is unchanged.
+    /// Default 0: no shaping (the reference).
+    /// </summary>
+    public float ShapeApple { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(ShapeApple), value, "non-negative"); }
+
+    /// <summary>The poison term's coefficient in <see cref="ShapeApple"/>'s potential Φ (a visible poison lowers Φ). Default 0.</summary>
+    public float ShapePoison { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(ShapePoison), value, "non-negative"); }
 
     /// <summary>
     /// Prioritised replay (Schaul et al. 2016): experience i is sampled with probability ∝ (|δ_i| + 0.01)^α, δ_i its
@@ -173,10 +207,21 @@ public sealed record DqnOptions
     /// <see cref="SelectFrom"/> on (and at the last tick, when it falls on one), the network is tested for
     /// <see cref="SelectTicks"/> ticks at ε = <see cref="EpsilonTest"/> in a validation world of its own (seed + 1,000;
     /// never the training world or test worlds 1–3 for seeds below 1,000), and training ends with the weights of the best
-    /// test's reward. Q-learning's greedy policy drifts from checkpoint to checkpoint (a window of 10,000 ticks can
+    /// test's score (<see cref="SelectBy"/>). Q-learning's greedy policy drifts from checkpoint to checkpoint (a window of 10,000 ticks can
     /// differ by 20 apples), so the last weights are one draw among them. Default 0: off, the last weights.
     /// </summary>
     public int SelectEvery { get; init => field = InRange(value, 0, int.MaxValue, nameof(SelectEvery)); }
+
+    /// <summary>What <see cref="SelectEvery"/> maximises. Default <see cref="SelectionScore.Reward"/>.</summary>
+    public SelectionScore SelectBy { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(SelectBy), value, "Reward or Items"); }
+
+    /// <summary>
+    /// A running average of the weights (Polyak averaging; Nikishin et al. 2018 for DQN): after every learning step
+    /// m ← m + τ·(θ − m) with this τ (<see cref="DqnAgent.AveragedNetwork"/>), an average over about 1/τ steps. Training
+    /// (<see cref="CritterTraining.Train"/>) then validates and ends with the averaged weights: the greedy policy of single
+    /// checkpoints drifts, their average less. Acting while learning uses the live weights. Default 0: off.
+    /// </summary>
+    public float AverageWeights { get; init => field = value is >= 0 and <= 1 ? value : throw Bad(nameof(AverageWeights), value, "in [0, 1]"); }
 
     /// <summary>The first training tick at which <see cref="SelectEvery"/> validates. Default 100,000.</summary>
     public int SelectFrom { get; init => field = InRange(value, 0, int.MaxValue, nameof(SelectFrom)); } = 100_000;

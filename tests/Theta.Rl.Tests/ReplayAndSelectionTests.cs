@@ -56,4 +56,47 @@ public class ReplayAndSelectionTests
         Assert.Equal(6_000, lastAt);
         Assert.True(CritterTraining.Validate(selected, 4) >= CritterTraining.Validate(last, 4));
     }
+
+    // The validation score is the world's reward, or with SelectBy = Items only 5 per apple − 6 per poison, of the same run.
+    [Fact]
+    public void Validation_scores_the_reward_or_the_items_alone()
+    {
+        var o = DqnOptions.Best with { SelectTicks = 3_000 };
+        var agent = new DqnAgent(o, 6);
+        var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, 6 + 2_000) { Learning = false };
+        var totals = Simulation.Run(tested, 6 + 1_000, 3_000);
+        Assert.True(totals.Apples + totals.Poison > 0); // the two scores differ
+        Assert.Equal(totals.Reward, CritterTraining.Validate(agent, 6), 9);
+        var items = new DqnAgent(o with { SelectBy = SelectionScore.Items }, agent.Network, 6);
+        Assert.Equal(5.0 * totals.Apples - 6.0 * totals.Poison, CritterTraining.Validate(items, 6), 9);
+    }
+
+    // m ← m + τ·(θ − m) after each step: after one step from m = θ₀, m = (1 − τ)·θ₀ + τ·θ₁.
+    [Fact]
+    public void Averaged_weights_follow_the_live_ones_by_tau_a_step()
+    {
+        var o = new DqnOptions { TemporalWindow = 0, LearnStart = 0, BatchSize = 4, AverageWeights = 0.25f, Optimizer = QOptimizer.Adam, LearningRate = 0.01f };
+        var agent = new DqnAgent(o, 3);
+        var theta0 = agent.Network.Parameters().SelectMany(p => p.ToArray()).ToArray();
+        Assert.Equal(theta0, agent.AveragedNetwork!.Parameters().SelectMany(p => p.ToArray()));
+        var x = Enumerable.Range(0, 27).Select(i => i / 27f).ToArray();
+        agent.Act(x);
+        agent.Observe(5, x.Reverse().ToArray());
+        agent.Learn();
+        Assert.Equal(1, agent.LearnSteps);
+        var theta1 = agent.Network.Parameters().SelectMany(p => p.ToArray()).ToArray();
+        var m = agent.AveragedNetwork.Parameters().SelectMany(p => p.ToArray()).ToArray();
+        Assert.Contains(Enumerable.Range(0, m.Length), i => theta1[i] != theta0[i]);
+        for (int i = 0; i < m.Length; i++) Assert.True(Math.Abs(0.75 * theta0[i] + 0.25 * theta1[i] - m[i]) <= 1e-6 * Math.Max(1, Math.Abs(m[i])), $"m[{i}] = {m[i]}");
+        Assert.Null(new DqnAgent(DqnOptions.Best, 3).AveragedNetwork); // off by default
+    }
+
+    // Training with averaging (and no selection) ends with the averaged weights.
+    [Fact]
+    public void Training_with_averaging_ends_with_the_averaged_weights()
+    {
+        var o = DqnOptions.Best with { LearnStart = 100, EpsilonBurnIn = 200, EpsilonSteps = 1_000, TargetSync = 50, SelectEvery = 0, AverageWeights = 0.01f };
+        var (agent, _, _) = CritterTraining.Train(o, 5, 2_000);
+        Assert.Equal(agent.AveragedNetwork!.Parameters().SelectMany(p => p.ToArray()), agent.Network.Parameters().SelectMany(p => p.ToArray()));
+    }
 }

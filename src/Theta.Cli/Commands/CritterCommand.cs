@@ -34,10 +34,15 @@ internal static class CritterCommand
         var window = new Option<int?>("--window") { Description = "Override the temporal window (past observation-action pairs in the input)." };
         var nsteps = new Option<int?>("--nsteps") { Description = "Override the n of n-step returns." };
         var epsSteps = new Option<int?>("--epsilon-steps") { Description = "Override the tick at which ε reaches its floor." };
+        var shapeApple = new Option<float?>("--shape-apple") { Description = "Reward shaping for the learner: the apple coefficient of the potential (0 = off)." };
+        var shapePoison = new Option<float?>("--shape-poison") { Description = "Reward shaping for the learner: the poison coefficient of the potential (0 = off)." };
+        var dueling = new Option<bool?>("--dueling") { Description = "Learn through a dueling head, Q = V + A − mean A (true or false)." };
+        var average = new Option<float?>("--average-weights") { Description = "τ of a running average of the weights that training validates and ends with (0 = off)." };
+        var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: the options, the learning curve and the time taken." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, json,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, json,
         };
         cmd.SetAction(p =>
         {
@@ -54,6 +59,11 @@ internal static class CritterCommand
             if (p.GetValue(window) is int w) o = o with { TemporalWindow = w };
             if (p.GetValue(nsteps) is int ns) o = o with { NSteps = ns };
             if (p.GetValue(epsSteps) is int es) o = o with { EpsilonSteps = es };
+            if (p.GetValue(shapeApple) is float sa) o = o with { ShapeApple = sa };
+            if (p.GetValue(shapePoison) is float sp) o = o with { ShapePoison = sp };
+            if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
+            if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
+            if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };
             o.Validate();
             string? outPath = p.GetValue(output);
             if (outPath is not null)
@@ -133,7 +143,7 @@ internal static class CritterCommand
         var epsilon = new Option<double>("--epsilon") { Description = "The brain's random-action probability while tested.", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the test world (the same for every policy) and the random choices.", DefaultValueFactory = _ => 1UL };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var cmd = new Command("eval", "Test a trained brain against a uniformly random and an always-straight policy: apples, poison, reward per tick.")
+        var cmd = new Command("eval", "Test a trained brain against a uniformly random and an always-straight policy: apples, poison, reward per tick; and the apples an oracle without poison gets in the same world (the ceiling).")
         {
             brain, ticks, epsilon, seed, json,
         };
