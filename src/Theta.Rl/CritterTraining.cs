@@ -66,7 +66,10 @@ public static class CritterTraining
         }
         if (best is null && agent.AveragedNetwork is { } averaged) best = [.. averaged.Parameters().Select(p => p.Data.ToArray())];
         if (best is not null && (selected != ticks || agent.AveragedNetwork is not null))
+        {
             foreach (var (p, w) in agent.Network.Parameters().Zip(best)) w.CopyTo(p.Data);
+            agent.NetworkReplaced();
+        }
         return (agent, curve, best is null ? ticks : selected);
     }
 

@@ -137,6 +137,18 @@ public sealed class DqnAgent : ICritterBrain
     /// <summary>Optimizer steps taken.</summary>
     public long LearnSteps { get; private set; }
 
+    /// <summary>
+    /// Call after writing new weights into <see cref="Network"/>: a dueling head is unfolded from its last layer again, so
+    /// that further learning starts from these weights and not from the head's last ones (its Adam moments stay).
+    /// </summary>
+    public void NetworkReplaced()
+    {
+        if (_head is null) return;
+        var fresh = QNetwork.UnfoldDueling(_qOut!);
+        fresh.Weight.Data.CopyTo(_head.Weight.Data);
+        if (fresh.Bias is { } b) b.Data.CopyTo(_head.Bias!.Data);
+    }
+
     /// <summary>The replay memory (for tests).</summary>
     internal ReplayMemory Memory => _memory;
 

@@ -87,8 +87,7 @@ public sealed record DqnOptions
     /// taken. The network itself (what acts, is saved and is shown) stays a plain Linear–ReLU stack: its last Linear is the
     /// head folded (Q is linear in the head's weights), refreshed after every learning step. The head starts as the unfolded
     /// plain layer (V the mean row), so the first Q-values are the same with or without it. Default off (the reference).
-    /// NOTE: <see cref="CritterTraining.Train"/>'s choice by validation restores the plain network, not the head; training
-    /// that went on afterwards would fold the last head back in.
+    /// When the network's weights are replaced (the brain chosen by validation), the head is unfolded from them again.
     /// </summary>
     public bool Dueling { get; init; }
 

@@ -140,6 +140,27 @@ public class ShapingAndDuelingTests
         AssertClose(trained, acting, "Q");
     }
 
+    // The brain chosen by validation is written into the network at the end of training; the head must follow it, or
+    // learning that went on would fold the head's last weights back in.
+    [Fact]
+    public void Replacing_the_weights_unfolds_the_head_from_them()
+    {
+        var o = DqnOptions.Best with { LearnStart = 100, EpsilonBurnIn = 200, EpsilonSteps = 1000, TargetSync = 50, Dueling = true };
+        var agent = new DqnAgent(o, 9);
+        Simulation.Run(agent, 3, 600);
+        var other = new DqnAgent(o with { Dueling = false }, 10);
+        Simulation.Run(other, 4, 600);
+        foreach (var (p, q) in agent.Network.Parameters().Zip(other.Network.Parameters())) q.Data.CopyTo(p.Data);
+        var rng = new Rng(5);
+        var s = new float[o.NetInputs()];
+        for (int i = 0; i < s.Length; i++) s[i] = rng.NextFloat();
+        agent.Greedy(s);
+        var acting = agent.LastQ.ToArray();
+        Assert.True(acting.Zip(agent.DuelingQ(s)).Any(v => MathF.Abs(v.First - v.Second) > 1e-3f), "the stale head should differ");
+        agent.NetworkReplaced();
+        AssertClose(acting, agent.DuelingQ(s), "Q after NetworkReplaced");
+    }
+
     private static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
