@@ -42,12 +42,12 @@ internal sealed class TrainWorkload
     }
 
     public string Network { get; }
+    public Module Model { get; }
 
     // Samples [first, first + n) as a [n, 784] or [n, 1, 28, 28] tensor over the data set's array: no copy, as
     // the peers' scripts slice x[i:i+64] (a view) from theirs.
     private Tensor Rows(int first, int n)
         => _image ? Tensor.View(_x, first * Features, n, 1, 28, 28) : Tensor.View(_x, first * Features, n, Features);
-    public Module Model { get; }
 
     /// <summary>Batches per timed training pass and warm-up batches, as bench_train_torch.py's TRAIN_CFG.</summary>
     public (int Pass, int Warmup) TrainBatches => Network == "cnn" ? (40, 10) : (156, 20);

@@ -143,10 +143,7 @@ public sealed class DqnAgent : ICritterBrain
     /// </summary>
     public void NetworkReplaced()
     {
-        if (_head is null) return;
-        var fresh = QNetwork.UnfoldDueling(_qOut!);
-        fresh.Weight.Data.CopyTo(_head.Weight.Data);
-        if (fresh.Bias is { } b) b.Data.CopyTo(_head.Bias!.Data);
+        if (_head is not null) QNetwork.UnfoldDueling(_qOut!, _head);
     }
 
     /// <summary>The replay memory (for tests).</summary>

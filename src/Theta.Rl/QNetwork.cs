@@ -192,11 +192,18 @@ internal sealed class QNetwork
     /// </summary>
     public static Linear UnfoldDueling(Linear q)
     {
+        var head = new Linear(q.InFeatures, q.OutFeatures + 1, new Rng(0), bias: q.Bias is not null); // every value is overwritten
+        UnfoldDueling(q, head);
+        return head;
+    }
+
+    /// <summary>As above, into an existing head of [A + 1, k] (the inverse of <see cref="FoldDueling"/>).</summary>
+    public static void UnfoldDueling(Linear q, Linear head)
+    {
         int A = q.OutFeatures, k = q.InFeatures;
-        var head = new Linear(k, A + 1, new Rng(0), bias: q.Bias is not null); // every value is overwritten
+        if (head.OutFeatures != A + 1 || head.InFeatures != k) throw new ArgumentException($"Q-network: a {A}×{k} layer does not unfold into a dueling head of {head.OutFeatures}×{head.InFeatures}");
         Unfold(q.Weight.Data, head.Weight.Data, A, k);
         if (q.Bias is { } qb) Unfold(qb.Data, head.Bias!.Data, A, 1);
-        return head;
 
         static void Unfold(ReadOnlySpan<float> w, Span<float> va, int A, int k)
         {

@@ -72,7 +72,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(array);
         var s = new Shape(shape);
-        if (offset < 0 || offset > array.Length || array.Length - offset < s.Size)
+        if (offset < 0 || array.Length - offset < s.Size)
             throw new ArgumentOutOfRangeException(nameof(offset),
                 $"View: shape {s} ({s.Size} elements) from element {offset} does not fit in an array of {array.Length} elements");
         return new Tensor(s, array, offset);
@@ -138,8 +138,8 @@ public sealed partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[params ReadOnlySpan<int> index]
     {
-        get => Buffer[Start + Offset(index)];
-        set => Buffer[Start + Offset(index)] = value;
+        get => Data[Offset(index)];
+        set => Data[Offset(index)] = value;
     }
 
     private int Offset(ReadOnlySpan<int> index)
@@ -161,7 +161,7 @@ public sealed partial class Tensor
     public float Item()
     {
         if (Size != 1) throw new InvalidOperationException($"Item: the tensor has shape {Shape}, not one element");
-        return Buffer[Start];
+        return Data[0];
     }
 
     /// <summary>A copy of the elements.</summary>
@@ -179,7 +179,7 @@ public sealed partial class Tensor
         sb.Append("Tensor ").Append(Shape);
         if (RequiresGrad) sb.Append(Node is { } n ? $" (grad_fn={n.Op})" : " (requires_grad)");
         sb.Append(' ');
-        if (Rank == 0) sb.Append(Fmt(Buffer[Start]));
+        if (Rank == 0) sb.Append(Fmt(Data[0]));
         else Preview(sb, 0, 0);
         return sb.ToString();
     }
@@ -192,7 +192,7 @@ public sealed partial class Tensor
         for (int i = 0; i < n; i++)
         {
             if (n > 6 && i == 3) { sb.Append("…, "); i = n - 3; }
-            if (dim == Rank - 1) sb.Append(Fmt(Buffer[Start + offset + i]));
+            if (dim == Rank - 1) sb.Append(Fmt(Data[offset + i]));
             else Preview(sb, dim + 1, offset + i * stride);
             if (i < n - 1) sb.Append(", ");
         }
