@@ -172,8 +172,9 @@ public sealed class ModelSearchTests
 }
 
 /// <summary>
-/// The wall-clock budget test, alone: xunit runs a collection that disables parallelisation after every
-/// other test of the assembly, so no other test's threads compete with the search for the 2 cores.
+/// Tests that need the machine to themselves (the search's wall-clock budget, the workers' wake-up): xunit
+/// runs a collection that disables parallelisation after every other test of the assembly, so no other
+/// test's threads compete for the 2 cores or hold the kernels' workers.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class WallClockCollection
