@@ -88,7 +88,7 @@ public static class CritterTraining
     /// <summary>
     /// <paramref name="ticks"/> test ticks each for <paramref name="brain"/> (learning off, ε = <paramref name="epsilon"/>),
     /// the uniformly random policy and the always-straight policy, each in a fresh world of <paramref name="worldSeed"/>, and
-    /// the ceiling of <see cref="AppleOracle"/> there.
+    /// the ceilings of <see cref="AppleOracle"/> there: without poison ("oracle") and with one poison allowed per 8 apples ("oracle-8").
     /// </summary>
     public static IReadOnlyList<EvaluationResult> Evaluate(DqnAgent brain, long ticks, double epsilon, ulong worldSeed)
     {
@@ -101,6 +101,7 @@ public static class CritterTraining
             new("random", Simulation.Run(new RandomBrain(worldSeed + 11), worldSeed, ticks)),
             new("straight", Simulation.Run(new StraightBrain(), worldSeed, ticks)),
             new("oracle", AppleOracle.Run(worldSeed, ticks)),
+            new("oracle-8", AppleOracle.Run(worldSeed, ticks, applesPerPoison: 8)),
         ];
     }
 }

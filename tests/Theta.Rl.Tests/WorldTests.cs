@@ -270,4 +270,19 @@ public class WorldTests
         Assert.True(run.Apples > Simulation.Run(new RandomBrain(12), 1, 20_000).Apples);
         Assert.Throws<ArgumentOutOfRangeException>(() => AppleOracle.Run(1, 0));
     }
+
+    // Allowed one poison per 8 apples, the oracle eats poison (a freed place refills) and never more than that allows:
+    // at every length of run, poison × 8 ≤ apples.
+    [Fact]
+    public void The_apple_oracle_with_a_poison_budget_keeps_to_it()
+    {
+        foreach (long ticks in new long[] { 100, 1_000, 5_000, 20_000 })
+        {
+            var run = AppleOracle.Run(2, ticks, applesPerPoison: 8);
+            Assert.True(run.Poison * 8 <= run.Apples, $"{ticks} ticks: {run.Apples} apples, {run.Poison} poison");
+            if (ticks == 20_000) Assert.InRange(run.Poison, run.Apples / 8 - 1, run.Apples / 8);   // it uses the budget
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => AppleOracle.Run(1, 10, applesPerPoison: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AppleOracle.Run(1, 10, applesPerPoison: double.NaN));
+    }
 }

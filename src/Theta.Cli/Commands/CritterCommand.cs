@@ -143,7 +143,7 @@ internal static class CritterCommand
         var epsilon = new Option<double>("--epsilon") { Description = "The brain's random-action probability while tested.", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the test world (the same for every policy) and the random choices.", DefaultValueFactory = _ => 1UL };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var cmd = new Command("eval", "Test a trained brain against a uniformly random and an always-straight policy: apples, poison, reward per tick; and the apples an oracle without poison gets in the same world (the ceiling).")
+        var cmd = new Command("eval", "Test a trained brain against a uniformly random and an always-straight policy: apples, poison, reward per tick; and the apples an oracle gets in the same world (the ceiling), without poison (oracle) and allowed one poison per 8 apples (oracle-8).")
         {
             brain, ticks, epsilon, seed, json,
         };
