@@ -215,7 +215,7 @@ internal static unsafe class ConvImplicit
                                     int mr = Math.Min(tileRows, K - k0);
                                     for (int i = 0; i < tileRows; i++) rows[i] = xp + g.Off[Math.Min(k0 + i, K - 1)];
                                     if (narrow)
-                                        GemmMicroKernel.TileRows12x8(g.Q, rows, dyT, dwT + k0 * OR, OR, mr, accumulate);
+                                        GemmMicroKernel.TileRows12x8(g.Q, rows, dyT, 8, dwT + k0 * OR, OR, mr, 8, 1f, accumulate ? 1f : 0f);
                                     else
                                         for (int s = 0; s < panels; s++)
                                             GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, NR, 1f, accumulate ? 1f : 0f);

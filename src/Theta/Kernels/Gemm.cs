@@ -105,6 +105,9 @@ internal static unsafe class Gemm
         return byM < byN;
     }
 
+    /// <summary>A 12×8 tile's columns and rows: <see cref="Job.MacroRows"/> computes a last panel of ≤ 8 columns with them.</summary>
+    private const int NarrowColumns = 8, NarrowRows = 12;
+
     /// <summary>C[M×N] = beta·C (beta = 0 writes zeros, never reads C).</summary>
     private static void ScaleC(int M, int N, float beta, Span<float> C, int ldc)
     {
@@ -172,11 +175,21 @@ internal static unsafe class Gemm
         /// </summary>
         private void MacroRows(int kc, int m0, int m1, int nc, float* aSlice, float* bp, float* cCols, float betaK)
         {
-            float** rows = stackalloc float*[MR];
+            float** rows = stackalloc float*[NarrowRows];
             for (int jr = 0; jr < nc; jr += NR)
             {
                 int nr = Math.Min(NR, nc - jr);
                 float* bPanel = bp + jr * kc;
+                if (nr <= NarrowColumns)   // a last panel of ≤ 8 columns: 12×8 tiles over its left half
+                {
+                    for (int ir = m0; ir < m1; ir += NarrowRows)
+                    {
+                        int mr = Math.Min(NarrowRows, m1 - ir);
+                        for (int i = 0; i < NarrowRows; i++) rows[i] = aSlice + Math.Min(ir + i, m1 - 1) * lda;
+                        GemmMicroKernel.TileRows12x8(kc, rows, bPanel, NR, cCols + ir * ldc + jr, ldc, mr, nr, alpha, betaK);
+                    }
+                    continue;
+                }
                 for (int ir = m0; ir < m1; ir += MR)
                 {
                     int mr = Math.Min(MR, m1 - ir);

@@ -45,7 +45,7 @@ internal static unsafe class GemmMicroKernel
         }
         float* t = stackalloc float[MR * NR];
         Full(path, kc, a, b, t, NR, 1f, 0f); // t = the raw sums, exactly
-        WriteBack(t, c, ldc, mr, nr, alpha, beta);
+        WriteBack(t, NR, c, ldc, mr, nr, alpha, beta);
     }
 
     private static void Full(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
@@ -141,23 +141,26 @@ internal static unsafe class GemmMicroKernel
         float* t = stackalloc float[MR * NR];
         Store(t, c00, c01); Store(t + NR, c10, c11); Store(t + 2 * NR, c20, c21);
         Store(t + 3 * NR, c30, c31); Store(t + 4 * NR, c40, c41); Store(t + 5 * NR, c50, c51);
-        WriteBack(t, c, ldc, mr, nr, alpha, beta);
+        WriteBack(t, NR, c, ldc, mr, nr, alpha, beta);
     }
 
     /// <summary>
-    /// A 12×8 tile with its A rows read in place: C[i, 0:8] = Σ_p rows[i][p] · b[p, 0:8] (+ C when accumulate)
-    /// for i &lt; mr, b a packed panel kc×8 (32-byte aligned). For products with at most 8 columns, where the
-    /// 6×16 tile would multiply zeros in half its lanes. Per p: one load of b, twelve broadcasts, twelve FMAs;
-    /// one FMA chain per element from zero, like the other tiles. Rows i ≥ mr may point anywhere readable.
+    /// A 12×8 tile with its A rows read in place:
+    ///   C[i, 0:nr] = alpha · Σ_p rows[i][p] · b[p, 0:nr] + beta · C[i, 0:nr]   (i &lt; mr, nr ≤ 8; beta = 0 never reads C),
+    /// b the first 8 columns of a packed panel whose rows are <paramref name="bStride"/> floats apart (8: a panel packed
+    /// 8 wide; <see cref="NR"/>: the left half of a 6×16 tile's panel), 32-byte aligned. For products, or the last
+    /// columns of one, with at most 8 columns, where the 6×16 tile would multiply zeros in half its lanes or more.
+    /// Per p: one load of b, twelve broadcasts, twelve FMAs. The same FMA chain per element and the same write-back
+    /// arithmetic as the other tiles, so the results agree bit for bit. Rows i ≥ mr may point anywhere readable.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TileRows12x8(int kc, float** rows, float* b, float* c, nint ldc, int mr, bool accumulate)
+    public static void TileRows12x8(int kc, float** rows, float* b, nint bStride, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* a0 = rows[0], a1 = rows[1], a2 = rows[2], a3 = rows[3], a4 = rows[4], a5 = rows[5];
         float* a6 = rows[6], a7 = rows[7], a8 = rows[8], a9 = rows[9], a10 = rows[10], a11 = rows[11];
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         Vector256<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
-        for (int p = 0; p < kc; p++, b += 8)
+        for (int p = 0; p < kc; p++, b += bStride)
         {
             Vector256<float> b0 = Avx.LoadAlignedVector256(b);
             c0 = Fma.MultiplyAdd(Avx.BroadcastScalarToVector256(a0 + p), b0, c0);
@@ -176,19 +179,25 @@ internal static unsafe class GemmMicroKernel
         Vector256<float>* t = stackalloc Vector256<float>[12];
         t[0] = c0; t[1] = c1; t[2] = c2; t[3] = c3; t[4] = c4; t[5] = c5;
         t[6] = c6; t[7] = c7; t[8] = c8; t[9] = c9; t[10] = c10; t[11] = c11;
+        if (nr < 8)
+        {
+            WriteBack((float*)t, 8, c, ldc, mr, nr, alpha, beta);
+            return;
+        }
+        Vector256<float> va = Vector256.Create(alpha), vb = Vector256.Create(beta);
         for (int i = 0; i < mr; i++)
         {
             float* ci = c + i * ldc;
-            Avx.Store(ci, accumulate ? Avx.Add(Avx.LoadVector256(ci), t[i]) : t[i]);
+            Avx.Store(ci, beta == 0f ? t[i] * va : Fma.MultiplyAdd(va, t[i], vb * Avx.LoadVector256(ci)));
         }
     }
 
-    /// <summary>C[0:mr, 0:nr] from the raw sums t (MR×NR) with the vector write-back's arithmetic.</summary>
-    private static void WriteBack(float* t, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    /// <summary>C[0:mr, 0:nr] from the raw sums t (rows tStride apart) with the vector write-back's arithmetic.</summary>
+    private static void WriteBack(float* t, int tStride, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int i = 0; i < mr; i++)
         {
-            float* ci = c + i * ldc, ti = t + i * NR;
+            float* ci = c + i * ldc, ti = t + i * tStride;
             for (int j = 0; j < nr; j++)
                 ci[j] = beta == 0f ? alpha * ti[j] : MathF.FusedMultiplyAdd(alpha, ti[j], beta * ci[j]);
         }

@@ -75,6 +75,7 @@ public sealed class GemmTests
         foreach (var (ta, tb) in TransposeCases)
         {
             Check(ta, tb, 23, 41, 300, alpha: alpha, beta: beta);
+            Check(ta, tb, 29, 36, 70, alpha: alpha, beta: beta);   // a last panel of 4 columns: 12×8 tiles, 5 rows in the last
             Check(ta, tb, 150, 200, 100, alpha: alpha, beta: beta, threads: 2);
         }
     }
@@ -92,6 +93,8 @@ public sealed class GemmTests
     [InlineData(false, true, 150, 300, 200)]  // split over N
     [InlineData(true, false, 97, 513, 131)]
     [InlineData(true, true, 301, 67, 257)]
+    [InlineData(false, true, 64, 100, 784)]   // the MLP's forward x·W1ᵀ: six whole panels and a narrow one of 4 columns
+    [InlineData(false, false, 61, 200, 130)]  // a narrow last panel of 8 columns
     public void ThreadCountDoesNotChangeBits(bool ta, bool tb, int M, int N, int K)
     {
         float[] one = Run(ta, tb, M, N, K, threads: 1, Gemm.DefaultPath);
@@ -110,6 +113,8 @@ public sealed class GemmTests
     [Theory] // both micro-kernels run the same FMA chains, so they agree bit for bit
     [InlineData(false, false, 97, 130, 300)]
     [InlineData(true, true, 50, 17, 9)]
+    [InlineData(false, true, 64, 100, 784)]   // the narrow last panel (12×8 tiles) against the portable 6×16 chains
+    [InlineData(false, false, 29, 36, 70)]
     public void PortablePathEqualsAvx2Bits(bool ta, bool tb, int M, int N, int K)
     {
         if (Gemm.DefaultPath != GemmPath.Avx2) return;
