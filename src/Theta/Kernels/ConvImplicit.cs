@@ -97,7 +97,7 @@ internal static unsafe class ConvImplicit
                                     int kc = (int)((long)K * (s + 1) / kSlices) - p0;
                                     PackPanel(xp, g.Off, p0, kc, jr, nr, bp);
                                     for (int r = 0; r < aPanels; r++)
-                                        GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp,
+                                        GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp, NR,
                                             yq + r * MR * g.QR + jr, g.QR, MR, NR, 1f, s == 0 ? 0f : 1f);
                                     p0 += kc;
                                 }
@@ -232,7 +232,7 @@ internal static unsafe class ConvImplicit
                                     for (int p = 0; p < O; p++)
                                         Unsafe.CopyBlockUnaligned(bp + p * NR, dyq + p * g.QR + jr, NR * sizeof(float));
                                     for (int r = 0; r < kPanels; r++)
-                                        GemmMicroKernel.Tile(GemmPath.Avx2, O, (float*)aw + r * O * MR, bp, dcol + r * MR * g.QR + jr, g.QR, MR, NR, 1f, 0f);
+                                        GemmMicroKernel.Tile(GemmPath.Avx2, O, (float*)aw + r * O * MR, bp, NR, dcol + r * MR * g.QR + jr, g.QR, MR, NR, 1f, 0f);
                                 }
                                 var dxpSpan = new Span<float>(dxp, g.Padded);
                                 dxpSpan.Clear();

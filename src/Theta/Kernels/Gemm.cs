@@ -130,23 +130,28 @@ internal static unsafe class Gemm
             int kSlices = (K + KC - 1) / KC, kcMax = (K + kSlices - 1) / kSlices;
             int ncMax = Math.Min(NC, RoundUp(n1 - n0, NR)), mcMax = Math.Min(MC, RoundUp(m1 - m0, MR));
             float* bp = buffers.B((nuint)(kcMax * ncMax)), ap = buffers.A((nuint)(kcMax * mcMax));
+            bool aInPlace = !transA && path == GemmPath.Avx2;
+            // A row-major B with one short K slice is read in place by the packed-A tiles: its kc rows of 16
+            // columns stay in L1 across the block's row tiles as well as a packed panel would. NOTE: the MLP's
+            // weight gradient gᵀ·x (K = 64, the batch) copied all of x into panels on every step.
+            bool bInPlace = !transB && !aInPlace && path == GemmPath.Avx2 && kSlices == 1;
             for (int jc = n0; jc < n1; jc += NC)
             {
                 int nc = Math.Min(NC, n1 - jc);
                 for (int s = 0, pc = 0; s < kSlices; s++)
                 {
                     int kc = (int)((long)K * (s + 1) / kSlices) - pc;
-                    GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, bp);
+                    if (!bInPlace) GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, bp);
                     float betaK = s == 0 ? beta : 1f;
                     for (int ic = m0; ic < m1; ic += MC)
                     {
                         int mc = Math.Min(MC, m1 - ic);
-                        if (!transA && path == GemmPath.Avx2)   // a row-major A is read in place: no packing
+                        if (aInPlace)   // a row-major A is read in place: no packing
                             MacroRows(kc, ic, ic + mc, nc, a + pc, bp, c + jc, betaK);
                         else
                         {
                             GemmPack.PackA(transA, a, lda, ic, mc, pc, kc, ap);
-                            Macro(kc, mc, nc, ap, bp, c + ic * ldc + jc, betaK);
+                            Macro(kc, mc, nc, ap, bp, bInPlace ? b + pc * ldb + jc : null, c + ic * ldc + jc, betaK);
                         }
                     }
                     pc += kc;
@@ -154,15 +159,22 @@ internal static unsafe class Gemm
             }
         }
 
-        /// <summary>C[mc×nc] (at cBlock) = alpha·packedA·packedB + beta·C, tile by tile; jr outer so one B panel stays in L1.</summary>
-        private void Macro(int kc, int mc, int nc, float* ap, float* bp, float* cBlock, float betaK)
+        /// <summary>
+        /// C[mc×nc] (at cBlock) = alpha·packedA·op(B) + beta·C, tile by tile; jr outer so one B panel stays in L1.
+        /// op(B) is the packed block bp, or, with <paramref name="bRows"/> (B at this slice's row and block's
+        /// column), B itself, whole panels read in place and a last partial one packed into bp.
+        /// </summary>
+        private void Macro(int kc, int mc, int nc, float* ap, float* bp, float* bRows, float* cBlock, float betaK)
         {
             for (int jr = 0; jr < nc; jr += NR)
             {
                 int nr = Math.Min(NR, nc - jr);
                 float* bPanel = bp + jr * kc;
+                nint bStride = NR;
+                if (bRows is not null && nr == NR) { bPanel = bRows + jr; bStride = ldb; }
+                else if (bRows is not null) GemmPack.PackB(false, bRows + jr, ldb, 0, kc, 0, nr, bPanel);
                 for (int ir = 0; ir < mc; ir += MR)
-                    GemmMicroKernel.Tile(path, kc, ap + ir * kc, bPanel, cBlock + ir * ldc + jr, ldc,
+                    GemmMicroKernel.Tile(path, kc, ap + ir * kc, bPanel, bStride, cBlock + ir * ldc + jr, ldc,
                         Math.Min(MR, mc - ir), nr, alpha, betaK);
             }
         }

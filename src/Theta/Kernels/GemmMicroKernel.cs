@@ -33,39 +33,41 @@ internal static unsafe class GemmMicroKernel
     /// <summary>
     /// A full or partial tile: mr ≤ MR rows and nr ≤ NR columns of C are written. Partial tiles
     /// are computed into a stack tile and written back element by element with the same arithmetic
-    /// (c = alpha·t, or fma(alpha, t, beta·c)) as the vector write-back.
+    /// (c = alpha·t, or fma(alpha, t, beta·c)) as the vector write-back. B's rows are
+    /// <paramref name="bStride"/> floats apart (NR: a packed panel).
     /// </summary>
-    public static void Tile(GemmPath path, int kc, float* a, float* b, float* c, nint ldc,
+    public static void Tile(GemmPath path, int kc, float* a, float* b, nint bStride, float* c, nint ldc,
         int mr, int nr, float alpha, float beta)
     {
         if (mr == MR && nr == NR)
         {
-            Full(path, kc, a, b, c, ldc, alpha, beta);
+            Full(path, kc, a, b, bStride, c, ldc, alpha, beta);
             return;
         }
         float* t = stackalloc float[MR * NR];
-        Full(path, kc, a, b, t, NR, 1f, 0f); // t = the raw sums, exactly
+        Full(path, kc, a, b, bStride, t, NR, 1f, 0f); // t = the raw sums, exactly
         WriteBack(t, NR, c, ldc, mr, nr, alpha, beta);
     }
 
-    private static void Full(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Full(GemmPath path, int kc, float* a, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
-        if (path == GemmPath.Avx2) Avx2Fma6x16(kc, a, b, c, ldc, alpha, beta);
-        else Portable(kc, a, b, c, ldc, alpha, beta);
+        if (path == GemmPath.Avx2) Avx2Fma6x16(kc, a, b, bStride, c, ldc, alpha, beta);
+        else Portable(kc, a, b, bStride, c, ldc, alpha, beta);
     }
 
     /// <summary>
     /// 6×16 tile in 12 Vector256 accumulators (c{row}{half}); per k: two loads of b, six broadcasts
-    /// of a, twelve FMAs. 12 + 2 + 1 of the 16 ymm registers.
+    /// of a, twelve FMAs. 12 + 2 + 1 of the 16 ymm registers. B's rows are bStride floats apart: a packed
+    /// panel (NR), or a row-major B read in place (its ldb; any alignment), as <see cref="Gemm"/> does when K is short.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Avx2Fma6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Avx2Fma6x16(int kc, float* a, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        for (int p = 0; p < kc; p++, a += MR, b += bStride)
         {
-            Vector256<float> b0 = Avx.LoadAlignedVector256(b), b1 = Avx.LoadAlignedVector256(b + 8);
+            Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
             Vector256<float> ai = Avx.BroadcastScalarToVector256(a);
             c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
             ai = Avx.BroadcastScalarToVector256(a + 1);
@@ -224,7 +226,7 @@ internal static unsafe class GemmMicroKernel
     /// no FMA the runtime emulates it exactly, slowly — this path is the fallback, not the fast one).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Portable(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Portable(int kc, float* a, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         int w = Vector<float>.Count;
         for (int i = 0; i < MR; i++)
@@ -232,7 +234,7 @@ internal static unsafe class GemmMicroKernel
             {
                 Vector<float> acc = Vector<float>.Zero;
                 float* ap = a + i, bp = b + j;
-                for (int p = 0; p < kc; p++, ap += MR, bp += NR)
+                for (int p = 0; p < kc; p++, ap += MR, bp += bStride)
                     acc = Vector.FusedMultiplyAdd(new Vector<float>(*ap), Unsafe.ReadUnaligned<Vector<float>>(bp), acc);
                 float* cp = c + i * ldc + j;
                 Vector<float> r = beta == 0f

@@ -95,6 +95,7 @@ public sealed class GemmTests
     [InlineData(true, true, 301, 67, 257)]
     [InlineData(false, true, 64, 100, 784)]   // the MLP's forward x·W1ᵀ: six whole panels and a narrow one of 4 columns
     [InlineData(false, false, 61, 200, 130)]  // a narrow last panel of 8 columns
+    [InlineData(true, false, 100, 790, 64)]   // the MLP's weight gradient gᵀ·x: B read in place, a last panel of 6 packed
     public void ThreadCountDoesNotChangeBits(bool ta, bool tb, int M, int N, int K)
     {
         float[] one = Run(ta, tb, M, N, K, threads: 1, Gemm.DefaultPath);
@@ -115,6 +116,7 @@ public sealed class GemmTests
     [InlineData(true, true, 50, 17, 9)]
     [InlineData(false, true, 64, 100, 784)]   // the narrow last panel (12×8 tiles) against the portable 6×16 chains
     [InlineData(false, false, 29, 36, 70)]
+    [InlineData(true, false, 100, 790, 64)]   // B read in place against the portable path's packed panels
     public void PortablePathEqualsAvx2Bits(bool ta, bool tb, int M, int N, int K)
     {
         if (Gemm.DefaultPath != GemmPath.Avx2) return;
