@@ -65,13 +65,21 @@ internal static unsafe class ConvImplicit
         ReadOnlySpan<float> w, int O, int KH, int KW, ReadOnlySpan<float> bias, int pH, int pW, Span<float> y)
     {
         var g = new Grid(C, H, W, O, KH, KW, pH, pW);
-        int K = g.K, aPanels = (O + MR - 1) / MR;   // every tile is whole: yq has aPanels·MR rows, QR columns
+        // Tiles of 8 rows where they cover O with fewer rows than tiles of 6 (O = 8: 8 against 12; O = 16: 16
+        // against 18) and the CPU has the registers for them.
+        int tr = HasTile8x16 && (O + 7) / 8 * 8 <= (O + MR - 1) / MR * MR ? 8 : MR;
+        int K = g.K, aPanels = (O + tr - 1) / tr;   // every tile is whole: yq has aPanels·tr rows, QR columns
         Debug.Assert(x.Length >= N * C * H * W && w.Length >= O * K && y.Length >= N * O * g.OH * g.OW);
-        using var packedA = Scratch.Rent(aPanels * K * MR);
+        using var packedA = Scratch.Rent(aPanels * K * tr);
         fixed (float* pw = w, pa = packedA.Span)
         {
-            // w [O,K] packed once for every image: panel r holds rows 6r..6r+5, k-major (zero rows past O).
-            GemmPack.PackA(false, pw, K, 0, O, 0, K, pa);
+            // w [O,K] packed once for every image: panel r holds rows tr·r .. tr·r + tr − 1, k-major (zero rows past O).
+            if (tr == MR) GemmPack.PackA(false, pw, K, 0, O, 0, K, pa);
+            else
+                for (int r = 0; r < aPanels; r++)
+                    for (int p = 0; p < K; p++)
+                        for (int i = 0; i < tr; i++)
+                            pa[(r * K + p) * tr + i] = r * tr + i < O ? pw[(r * tr + i) * K + p] : 0f;
             fixed (float* px = x, pb = bias, py = y)
             {
                 nint ax = (nint)px, ab = (nint)pb, ay = (nint)py, aa = (nint)pa;
@@ -80,7 +88,7 @@ internal static unsafe class ConvImplicit
                 {
                     int kSlices = (K + Gemm.KC - 1) / Gemm.KC, kcMax = (K + kSlices - 1) / kSlices;
                     using var xpS = Scratch.Rent(g.Padded);
-                    using var yqS = Scratch.Rent(aPanels * MR * g.QR);   // rows past O: zeros of the packed A, dropped
+                    using var yqS = Scratch.Rent(aPanels * tr * g.QR);   // rows past O: zeros of the packed A, dropped
                     using var bpS = Scratch.Rent(kcMax * NR + 16);
                     xpS.Span.Clear();
                     fixed (float* xp = xpS.Span, yq = yqS.Span, bpRaw = bpS.Span)
@@ -97,8 +105,11 @@ internal static unsafe class ConvImplicit
                                     int kc = (int)((long)K * (s + 1) / kSlices) - p0;
                                     PackPanel(xp, g.Off, p0, kc, jr, nr, bp);
                                     for (int r = 0; r < aPanels; r++)
-                                        GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp, NR,
-                                            yq + r * MR * g.QR + jr, g.QR, MR, NR, 1f, s == 0 ? 0f : 1f);
+                                        if (tr == 8)
+                                            GemmMicroKernel.Tile8x16(kc, (float*)aa + (r * K + p0) * 8, bp, yq + r * 8 * g.QR + jr, g.QR, 1f, s == 0 ? 0f : 1f);
+                                        else
+                                            GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp, NR,
+                                                yq + r * MR * g.QR + jr, g.QR, MR, NR, 1f, s == 0 ? 0f : 1f);
                                     p0 += kc;
                                 }
                             }

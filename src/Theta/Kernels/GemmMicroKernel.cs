@@ -84,6 +84,53 @@ internal static unsafe class GemmMicroKernel
         WriteTile(c, ldc, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
+    /// <summary>Whether <see cref="Tile8x16"/> may run: AVX-512VL gives the JIT 32 vector registers for its 16 accumulators.</summary>
+    public static bool HasTile8x16 => Avx512F.VL.IsSupported && Fma.IsSupported;
+
+    /// <summary>
+    /// A whole 8×16 tile: C[0:8, 0:16] = alpha · Σ_p a[p, 0:8]ᵀ ⊗ b[p, 0:16] + beta · C, a an 8-row packed A panel
+    /// (element (p, i) at p·8 + i), b a packed B panel (kc×NR, 32-byte aligned). 16 Vector256 accumulators + 2 + 1:
+    /// only with AVX-512's 32 registers (<see cref="HasTile8x16"/>); on 16 they would spill. For products with 8 or
+    /// 16 rows (the CNN's 8 and 16 output channels), which 6-row tiles cover with 12 or 18. The same FMA chain
+    /// per element and the same write-back as <see cref="Tile"/>, so the results agree bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++, a += 8, b += NR)
+        {
+            Vector256<float> b0 = Avx.LoadAlignedVector256(b), b1 = Avx.LoadAlignedVector256(b + 8);
+            Vector256<float> ai = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
+            ai = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(ai, b0, c10); c11 = Fma.MultiplyAdd(ai, b1, c11);
+            ai = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(ai, b0, c20); c21 = Fma.MultiplyAdd(ai, b1, c21);
+            ai = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(ai, b0, c30); c31 = Fma.MultiplyAdd(ai, b1, c31);
+            ai = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(ai, b0, c40); c41 = Fma.MultiplyAdd(ai, b1, c41);
+            ai = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(ai, b0, c50); c51 = Fma.MultiplyAdd(ai, b1, c51);
+            ai = Avx.BroadcastScalarToVector256(a + 6);
+            c60 = Fma.MultiplyAdd(ai, b0, c60); c61 = Fma.MultiplyAdd(ai, b1, c61);
+            ai = Avx.BroadcastScalarToVector256(a + 7);
+            c70 = Fma.MultiplyAdd(ai, b0, c70); c71 = Fma.MultiplyAdd(ai, b1, c71);
+        }
+        WriteTile(c, ldc, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+        Vector256<float> va = Vector256.Create(alpha);
+        if (beta == 0f)
+        {
+            Store(c + 6 * ldc, c60 * va, c61 * va); Store(c + 7 * ldc, c70 * va, c71 * va);
+            return;
+        }
+        Vector256<float> vb = Vector256.Create(beta);
+        Update(c + 6 * ldc, c60, c61, va, vb); Update(c + 7 * ldc, c70, c71, va, vb);
+    }
+
     /// <summary>C[0:MR, 0:NR] = alpha·acc (beta = 0, C never read) or fma(alpha, acc, beta·C), from the 12 accumulators of a whole tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteTile(float* c, nint ldc, float alpha, float beta,
