@@ -92,6 +92,7 @@ internal static unsafe class ConvImplicit
                     using var bpS = Scratch.Rent(kcMax * NR + 16);
                     xpS.Span.Clear();
                     fixed (float* xp = xpS.Span, yq = yqS.Span, bpRaw = bpS.Span)
+                    fixed (int* off = g.Off)
                     {
                         float* bp = Align32(bpRaw);
                         for (int n = from; n < to; n++)
@@ -103,10 +104,14 @@ internal static unsafe class ConvImplicit
                                 for (int s = 0, p0 = 0; s < kSlices; s++)
                                 {
                                     int kc = (int)((long)K * (s + 1) / kSlices) - p0;
-                                    PackPanel(xp, g.Off, p0, kc, jr, nr, bp);
+                                    // 8-row tiles read a whole panel's taps in place (each is 16 consecutive floats
+                                    // of the padded image), the 6-row ones and a last partial panel from a copy.
+                                    bool inPlace = tr == 8 && nr == NR;
+                                    if (!inPlace) PackPanel(xp, g.Off, p0, kc, jr, nr, bp);
                                     for (int r = 0; r < aPanels; r++)
                                         if (tr == 8)
-                                            GemmMicroKernel.Tile8x16(kc, (float*)aa + (r * K + p0) * 8, bp, yq + r * 8 * g.QR + jr, g.QR, 1f, s == 0 ? 0f : 1f);
+                                            GemmMicroKernel.Tile8x16(kc, (float*)aa + (r * K + p0) * 8, inPlace ? xp + jr : bp, inPlace ? off + p0 : null,
+                                                yq + r * 8 * g.QR + jr, g.QR, 1f, s == 0 ? 0f : 1f);
                                         else
                                             GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp, NR,
                                                 yq + r * MR * g.QR + jr, g.QR, MR, NR, 1f, s == 0 ? 0f : 1f);

@@ -94,15 +94,18 @@ internal static unsafe class GemmMicroKernel
     /// 16 rows (the CNN's 8 and 16 output channels), which 6-row tiles cover with 12 or 18. The same FMA chain
     /// per element and the same write-back as <see cref="Tile"/>, so the results agree bit for bit.
     /// </summary>
+    /// With <paramref name="bOffsets"/>, B's row p is not packed but read in place at b + bOffsets[p] (any alignment):
+    /// the implicit-GEMM convolution's tap p of 16 consecutive positions in the padded image.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile8x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Tile8x16(int kc, float* a, float* b, int* bOffsets, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++, a += 8, b += NR)
+        for (int p = 0; p < kc; p++, a += 8)
         {
-            Vector256<float> b0 = Avx.LoadAlignedVector256(b), b1 = Avx.LoadAlignedVector256(b + 8);
+            float* bp = bOffsets is null ? b + p * NR : b + bOffsets[p];
+            Vector256<float> b0 = Avx.LoadVector256(bp), b1 = Avx.LoadVector256(bp + 8);
             Vector256<float> ai = Avx.BroadcastScalarToVector256(a);
             c00 = Fma.MultiplyAdd(ai, b0, c00); c01 = Fma.MultiplyAdd(ai, b1, c01);
             ai = Avx.BroadcastScalarToVector256(a + 1);
