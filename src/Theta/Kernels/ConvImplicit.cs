@@ -193,8 +193,8 @@ internal static unsafe class ConvImplicit
         if (!wantX && !wantW) return;
         // NOTE: with at most 8 output channels (the MNIST CNN's first layer) backward-weights uses 12×8 tiles
         // (TileRows12x8) instead of 6×16 ones, half of whose columns would be zero padding.
-        bool narrow = O <= 8;
-        int pwid = narrow ? 8 : NR, tileRows = narrow ? 12 : MR, panels = narrow ? 1 : g.Panels;
+        bool narrow = O <= NarrowColumns;
+        int pwid = narrow ? NarrowColumns : NR, tileRows = narrow ? NarrowRows : MR, panels = narrow ? 1 : g.Panels;
         int K = g.K, OR = panels * pwid, P = g.OH * g.OW, groups = (N + Conv.Group - 1) / Conv.Group;
         using var partial = wantW ? Scratch.Rent(groups * K * OR) : default;   // dwᵀ [K, OR] per group
         int kPanels = (K + MR - 1) / MR;
@@ -212,7 +212,7 @@ internal static unsafe class ConvImplicit
                 using var bpS = Scratch.Rent(wantX ? O * NR + 16 : 0);
                 using var dxpS = Scratch.Rent(wantX ? g.Padded : 0);
                 xpS.Span.Clear(); dyTS.Span.Clear(); dyqS.Span.Clear();
-                float** rows = stackalloc float*[12];
+                float** rows = stackalloc float*[NarrowRows];
                 fixed (float* xp = xpS.Span, dyTRaw = dyTS.Span, dyq = dyqS.Span, dcol = dcolS.Span, dxp = dxpS.Span, bpRaw = bpS.Span)
                 {
                     float* dyT = wantW ? Align32(dyTRaw) : null, bp = wantX ? Align32(bpRaw) : null;
@@ -231,7 +231,7 @@ internal static unsafe class ConvImplicit
                                     int mr = Math.Min(tileRows, K - k0);
                                     for (int i = 0; i < tileRows; i++) rows[i] = xp + g.Off[Math.Min(k0 + i, K - 1)];
                                     if (narrow)
-                                        GemmMicroKernel.TileRows12x8(g.Q, rows, dyT, 8, dwT + k0 * OR, OR, mr, 8, 1f, accumulate ? 1f : 0f);
+                                        GemmMicroKernel.TileRows12x8(g.Q, rows, dyT, NarrowColumns, dwT + k0 * OR, OR, mr, NarrowColumns, 1f, accumulate ? 1f : 0f);
                                     else
                                         for (int s = 0; s < panels; s++)
                                             GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, NR, 1f, accumulate ? 1f : 0f);

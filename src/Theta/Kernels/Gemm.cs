@@ -105,9 +105,6 @@ internal static unsafe class Gemm
         return byM < byN;
     }
 
-    /// <summary>A 12×8 tile's columns and rows: <see cref="Job.MacroRows"/> computes a last panel of ≤ 8 columns with them.</summary>
-    private const int NarrowColumns = 8, NarrowRows = 12;
-
     /// <summary>C[M×N] = beta·C (beta = 0 writes zeros, never reads C).</summary>
     private static void ScaleC(int M, int N, float beta, Span<float> C, int ldc)
     {
@@ -192,7 +189,7 @@ internal static unsafe class Gemm
             {
                 int nr = Math.Min(NR, nc - jr);
                 float* bPanel = bp + jr * kc;
-                if (nr <= NarrowColumns)   // a last panel of ≤ 8 columns: 12×8 tiles over its left half
+                if (nr <= NarrowColumns)   // a last panel of ≤ 8 columns: 12×8 tiles (NarrowRows × NarrowColumns) over its left half
                 {
                     for (int ir = m0; ir < m1; ir += NarrowRows)
                     {

@@ -30,6 +30,9 @@ internal static unsafe class GemmMicroKernel
     /// <summary>Tile columns (B panel width): two Vector256&lt;float&gt;.</summary>
     public const int NR = 16;
 
+    /// <summary>The rows and columns of <see cref="TileRows12x8"/>'s tile, for products with at most 8 columns.</summary>
+    public const int NarrowRows = 12, NarrowColumns = 8;
+
     /// <summary>
     /// A full or partial tile: mr ≤ MR rows and nr ≤ NR columns of C are written. Partial tiles
     /// are computed into a stack tile and written back element by element with the same arithmetic
@@ -89,13 +92,13 @@ internal static unsafe class GemmMicroKernel
 
     /// <summary>
     /// A whole 8×16 tile: C[0:8, 0:16] = alpha · Σ_p a[p, 0:8]ᵀ ⊗ b[p, 0:16] + beta · C, a an 8-row packed A panel
-    /// (element (p, i) at p·8 + i), b a packed B panel (kc×NR, 32-byte aligned). 16 Vector256 accumulators + 2 + 1:
+    /// (element (p, i) at p·8 + i), b a packed B panel (kc×NR). 16 Vector256 accumulators + 2 + 1:
     /// only with AVX-512's 32 registers (<see cref="HasTile8x16"/>); on 16 they would spill. For products with 8 or
     /// 16 rows (the CNN's 8 and 16 output channels), which 6-row tiles cover with 12 or 18. The same FMA chain
-    /// per element and the same write-back as <see cref="Tile"/>, so the results agree bit for bit.
-    /// </summary>
-    /// With <paramref name="bOffsets"/>, B's row p is not packed but read in place at b + bOffsets[p] (any alignment):
+    /// per element and the same write-back as <see cref="Tile"/>, so the results agree bit for bit. With
+    /// <paramref name="bOffsets"/>, B's row p is not packed but read in place at b + bOffsets[p] (any alignment):
     /// the implicit-GEMM convolution's tap p of 16 consecutive positions in the padded image.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile8x16(int kc, float* a, float* b, int* bOffsets, float* c, nint ldc, float alpha, float beta)
     {
