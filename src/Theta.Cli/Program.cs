@@ -29,7 +29,10 @@ internal static class Program
             ServeCommand.Create(),
             CritterCommand.Create(),
             SearchCommand.Create(),
+            ExportCommand.Create(),
+            ImportCommand.Create(),
         };
+        Theta.Io.OnnxFile.Register();   // every verb reads .onnx files too
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

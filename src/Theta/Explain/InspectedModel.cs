@@ -30,6 +30,8 @@ public sealed class InspectedModel
     /// <summary>Reads a model file of either kind (validated as its loader does).</summary>
     public static InspectedModel Load(string path)
     {
+        if (ForeignFormats.For(path) is { } foreign)
+            return foreign.Tabular(path) is { } tabular ? new InspectedModel(path, tabular, null) : new InspectedModel(path, null, foreign.Network(path));
         var (r, _) = ModelFile.Open(path);
         return r.String("kind") == "network"
             ? new InspectedModel(path, null, Io.NetworkFile.Read(path))

@@ -76,6 +76,8 @@ public static class ModelFile
     /// <summary>Reads and validates a model file.</summary>
     public static TrainedModel Load(string path)
     {
+        if (ForeignFormats.For(path) is { } foreign)
+            return foreign.Tabular(path) ?? throw new ModelFormatException($"{path}: a network, not a tabular model (classes and features of CSV columns); the network verbs take it");
         var (r, _) = Open(path);
         string kind = r.String("kind");
         var classes = r.Strings("classes");

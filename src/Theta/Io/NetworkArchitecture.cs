@@ -72,6 +72,7 @@ public static class NetworkArchitecture
         ["ReLU"] = _ => new ReLU(),
         ["LeakyReLU"] = f => new LeakyReLU(f.Float("slope")),
         ["Softmax"] = f => new Softmax(f.Int("axis")),
+        ["LogSoftmax"] = f => new LogSoftmax(f.Int("axis")),
     };
 
     /// <summary>Typed access to one layer's fields, with errors naming the file, the layer and the field.</summary>

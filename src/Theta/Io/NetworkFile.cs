@@ -42,6 +42,12 @@ public static class NetworkFile
     /// <exception cref="ModelFormatException">A missing, truncated or altered file, an unknown layer, or a network for another input.</exception>
     public static NetworkModel Read(string path, int[]? inputShape = null)
     {
+        if (ForeignFormats.For(path) is { } foreign)
+        {
+            var model = foreign.Network(path);
+            if (inputShape is not null) CheckInput(path, model.Network, model.Metadata, inputShape);
+            return model;
+        }
         var (module, metadata, reader, raw) = ReadCore(path);
         reader.CheckAllTensorsUsed(raw.ContainsKey(CheckpointFormat.Key) ? CheckpointFormat.IsStateTensor : null);
         if (module is not Sequential seq) throw new ModelFormatException($"{path}: the network is a {module.TypeName}; a Sequential was expected");

@@ -40,3 +40,13 @@ public sealed class Softmax(int axis = -1) : Module
 
     protected override void AddDescription(IDictionary<string, object> d) => d["axis"] = Axis;
 }
+
+/// <summary>log softmax(x)_i = x_i − log Σ_j e^(x_j) along <see cref="Axis"/> (default the last): log-probabilities, as PyTorch networks often end.</summary>
+public sealed class LogSoftmax(int axis = -1) : Module
+{
+    public int Axis { get; } = axis;
+
+    public override Tensor Forward(Tensor x) => x.LogSoftmax(Axis);
+
+    protected override void AddDescription(IDictionary<string, object> d) => d["axis"] = Axis;
+}

@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+using Theta.Training;
+
+namespace Theta.Io;
+
+/// <summary>
+/// Model files in formats other than Theta's own, read by a package that registers itself here (by
+/// file extension) so that every loader takes them: <see cref="NetworkFile.Read"/>, <see cref="ModelFile.Load"/>
+/// and the tools built on them. Theta.Onnx registers ".onnx" (<c>Theta.Io.OnnxFile.Register()</c>); the core
+/// library itself reads no other format and depends on no parser.
+/// </summary>
+public static class ForeignFormats
+{
+    /// <summary>How to read one format: as a network, and as a tabular model (null when the file holds none).</summary>
+    public sealed record Reader(Func<string, NetworkModel> Network, Func<string, TrainedModel?> Tabular);
+
+    private static readonly ConcurrentDictionary<string, Reader> Readers = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Registers <paramref name="reader"/> for files ending in <paramref name="extension"/> (such as ".onnx").</summary>
+    public static void Register(string extension, Reader reader) => Readers[extension] = reader;
+
+    /// <summary>The reader for <paramref name="path"/>'s extension, or null for Theta's own format.</summary>
+    public static Reader? For(string path) => Readers.GetValueOrDefault(Path.GetExtension(path));
+}
