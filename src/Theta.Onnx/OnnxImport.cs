@@ -166,14 +166,14 @@ internal sealed class OnnxImport
                     float[]? bias = null;
                     // A following Add of a constant [out] is the bias (PyTorch's Linear on a rank > 2 input, or opset < 9 files).
                     var next = _uses.GetValueOrDefault(node.Output[0]) == 1 ? _graph.Node.FirstOrDefault(n => n.Input.Contains(node.Output[0])) : null;
-                    if (next is { OpType: "Add" } && next.Input.Count == 2 && next.Input[0] == node.Output[0] && _consts.TryGetValue(next.Input[1], out var c)
-                        && c.Floats is not null && c.Size == outF && c.Dims[^1] == outF)
+                    // (PyTorch writes Add(bias, product); either order is the same sum.)
+                    string? other = next is { OpType: "Add", Input.Count: 2 } ? (next.Input[0] == node.Output[0] ? next.Input[1] : next.Input[1] == node.Output[0] ? next.Input[0] : null) : null;
+                    if (other is not null && _consts.TryGetValue(other, out var c) && c.Floats is not null && c.Size == outF && c.Dims[^1] == outF)
                     {
                         bias = [.. c.Floats];
-                        skip.Add(next);
+                        skip.Add(next!);
                         AddLinear(node, inF, outF, Transpose(b.Floats!, inF, outF), bias);
-                        _cur = next.Output[0];
-                        node.Output[0] = next.Output[0];
+                        node.Output[0] = next!.Output[0];
                         return;
                     }
                     AddLinear(node, inF, outF, Transpose(b.Floats!, inF, outF), bias);
