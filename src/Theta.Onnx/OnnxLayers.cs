@@ -7,7 +7,8 @@ namespace Theta.Io;
 /// A <see cref="Sequential"/> of Theta's layers as a chain of ONNX nodes (the table in docs/model-file.md):
 /// Linear → Gemm (transB = 1) on [N, in], or MatMul by Wᵀ then Add b on higher ranks; Conv2d → Conv;
 /// MaxPool2d → MaxPool; Flatten → Flatten (axis 1) or Reshape; ReLU, LeakyReLU, Sigmoid, Tanh, Softmax,
-/// LogSoftmax → the op of that name; Dropout → Dropout (its ratio kept; the identity at inference).
+/// LogSoftmax → the op of that name; Dropout → Dropout (its ratio kept; the identity at inference); a nested
+/// Sequential → its layers inline.
 /// </summary>
 internal static class OnnxLayers
 {
@@ -35,6 +36,8 @@ internal static class OnnxLayers
         int rank = input.Rank;
         switch (layer)
         {
+            case Sequential inner:   // nested: its layers inline (an import gives them back flat)
+                return Emit(g, inner, x, input.Dims[1..].ToArray(), $"{name}.");
             case Linear l when rank == 2:
                 {
                     var w = g.Floats($"{name}.weight", l.Weight.Data, l.OutFeatures, l.InFeatures);

@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Theta.Cli.Tests;
 
@@ -37,6 +41,32 @@ public sealed class OnnxCommandTests : IDisposable
         Assert.All(new[] { "filters.png", "activations.png", "stimulus.png" }, f => Assert.True(new FileInfo(P(f)).Length > 1000, f));
         Assert.Contains("a network of 11 layers", Ok("import", "--model", P("cnn.onnx"), "--out", P("cnn.theta")).Out);
         Assert.Equal(Ok("eval", "--model", Cnn, "--data", MnistDir, "--json").Out, Ok("eval", "--model", P("cnn.theta"), "--data", MnistDir, "--json").Out);
+    }
+
+    [Fact]
+    public async Task ServeTakesAnOnnxModelForTheDigitRecogniser()
+    {
+        Ok("export", "--model", Cnn, "--out", P("cnn.onnx"));
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Theta.Cli.dll"), "serve", "--urls", "http://127.0.0.1:0", "--model", P("cnn.onnx") }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? line = await p.StandardOutput.ReadLineAsync(cts.Token);
+            var url = Regex.Match(line ?? "", @"open http://(127\.0\.0\.1:\d+)/").Groups[1].Value;
+            Assert.NotEmpty(url);
+            using var ws = new ClientWebSocket();
+            await ws.ConnectAsync(new Uri($"ws://{url}/ws/digits"), cts.Token);
+            var buffer = new byte[1 << 20];
+            int n = 0;
+            ValueWebSocketReceiveResult r;
+            do { r = await ws.ReceiveAsync(buffer.AsMemory(n), cts.Token); n += r.Count; } while (!r.EndOfMessage);
+            var hello = Encoding.UTF8.GetString(buffer, 0, n);
+            Assert.Contains("\"type\":\"model\",\"name\":\"cnn.onnx\"", hello);   // the page's first message: the network it was given
+            Assert.Equal(2, Regex.Matches(hello, "\"name\":\"Conv2d\"").Count);
+        }
+        finally { p.Kill(true); }
     }
 
     [Fact]

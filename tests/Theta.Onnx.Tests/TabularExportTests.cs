@@ -93,6 +93,22 @@ public sealed class TabularExportTests
         Assert.Equal(m.PredictProba(test).ToArray(), back.PredictProba(test).ToArray());
     }
 
+    [Fact]
+    public void ARegressionEnsembleAgreesWithOnnxRuntime()
+    {
+        // theta search on a numeric label saves members of d → 6 → 1 over standardised features and the target's μ, σ.
+        var (train, test) = TestData.LoadCs109("netflix");
+        int d = train.FeatureCount;
+        var members = Enumerable.Range(1, 2).Select(seed => new Nn.Sequential(new Nn.Linear(d, 6, new Rng((ulong)seed)), new Nn.ReLU(), new Nn.Linear(6, 1, new Rng((ulong)seed + 10)))).ToList();
+        var model = new Search.RegressionModel(members, Standardizer.Fit(train.Features), 3.5f, 2f, train.FeatureNames, "rating", new CsvOptions());
+        var path = Path.Combine(Judge.TempDir(), "regression.onnx");
+        OnnxFile.Export(model, path);
+        var (ort, shape) = Judge.Run(path, test.Features);
+        Assert.Equal([test.Rows, 1L], shape);
+        double diff = Judge.MaxAbsDiff(model.Predict(test.Features), ort);
+        Assert.True(diff <= 1e-5, $"max |Δy| = {diff:G3}");
+    }
+
     private static Nn.Sequential Layers(IClassifier c) => c switch
     {
         NetworkClassifier n => n.Network,

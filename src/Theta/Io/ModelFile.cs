@@ -165,6 +165,8 @@ public static class ModelFile
     internal static (ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) Open(string path)
     {
         if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
+        if (string.Equals(System.IO.Path.GetExtension(path), ".onnx", StringComparison.OrdinalIgnoreCase))
+            throw new ModelFormatException($"{path}: an ONNX file, which the Theta.Onnx package reads: reference it and call Theta.Io.OnnxFile.Register() (the theta command does)");
         var (list, metadata) = SafeTensors.Read(path);
         var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
         if (!metadata.TryGetValue(Key, out var json))
