@@ -165,6 +165,8 @@ public static class ModelFile
     internal static (ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) Open(string path)
     {
         if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
+        if (ForeignFormats.For(path) is not null)   // the callers that take other formats asked ForeignFormats first
+            throw new ModelFormatException($"{path}: a {System.IO.Path.GetExtension(path)} file, but a Theta file is needed here (a checkpoint or model file; theta import converts it)");
         if (string.Equals(System.IO.Path.GetExtension(path), ".onnx", StringComparison.OrdinalIgnoreCase))
             throw new ModelFormatException($"{path}: an ONNX file, which the Theta.Onnx package reads: reference it and call Theta.Io.OnnxFile.Register() (the theta command does)");
         var (list, metadata) = SafeTensors.Read(path);

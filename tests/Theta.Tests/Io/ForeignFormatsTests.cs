@@ -20,6 +20,9 @@ public sealed class ForeignFormatsTests
         Assert.Same(net, NetworkFile.Read(path).Network);
         Assert.Contains("the model takes inputs of shape [3], but [4] was expected", Assert.Throws<ModelFormatException>(() => NetworkFile.Read(path, [4])).Message);
         Assert.Contains("a network, not a tabular model", Assert.Throws<ModelFormatException>(() => ModelFile.Load(path)).Message);
+        // Where only Theta's own format will do (a checkpoint to resume), the file is named for what it is.
+        Assert.Equal($"{path}: a .fake-net file, but a Theta file is needed here (a checkpoint or model file; theta import converts it)",
+            Assert.Throws<ModelFormatException>(() => ModelFile.Open(path)).Message);
         Directory.Delete(dir, recursive: true);
     }
 
