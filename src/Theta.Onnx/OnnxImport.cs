@@ -22,6 +22,9 @@ internal sealed class OnnxImport
     /// <summary>The newest ONNX opset whose operators this importer has been written against.</summary>
     public const int MaxOpset = 21;
 
+    /// <summary>The most values one input example may have (2²⁶: a 4,096 × 4,096 × 4 image).</summary>
+    public const long MaxExample = 1L << 26;
+
     private const string Supported = "Gemm, MatMul (+ Add), Conv, MaxPool, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, Flatten, Reshape, Dropout, Identity";
 
     private readonly string _path;
@@ -95,6 +98,9 @@ internal sealed class OnnxImport
                 throw new ModelFormatException($"{where}: axis {a} has the dynamic size \"{(d.ValueCase == P.TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam ? d.DimParam : "?")}\"; Theta needs every size but the batch (axis 0) fixed (export with a fixed example shape)");
             example[a - 1] = (int)d.DimValue;
         }
+        // The importer runs one zero example through each layer to follow the shapes: bound it, so an altered file cannot ask for gigabytes.
+        long size = example.Aggregate(1L, (a, d) => a * d);
+        if (size > MaxExample) throw new ModelFormatException($"{where} has {size:N0} values per example; Theta imports networks of at most {MaxExample:N0} (altered file?)");
         if (dims[0].ValueCase == P.TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue) _fixedBatch = dims[0].DimValue;
         return (input.Name, example);
     }
@@ -327,6 +333,7 @@ internal sealed class OnnxImport
         else if (autoPad == "VALID") pads = [0, 0, 0, 0];
         else if (autoPad is not ("NOTSET" or "")) throw Unsupported(node, $"auto_pad {autoPad}");
         if (pads.Length != 4 || pads.Any(p => p != pads[0])) throw Unsupported(node, $"pads [{string.Join(", ", pads)}]; Theta pads every side alike");
+        if (pads[0] < 0 || pads[0] >= k || strides[0] < 1) throw Unsupported(node, $"pads {pads[0]} and stride {strides[0]} for a kernel of {k}; Theta reads 0 ≤ pad < kernel and stride ≥ 1");
         return ((int)strides[0], (int)pads[0]);
     }
 

@@ -78,6 +78,14 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void AnInputTooLargeToFollow()
+    {
+        var (dir, model) = Exported();
+        model.Graph.Input[0].Type.TensorType.Shape.Dim[2].DimValue = 3_000_000;
+        Assert.Contains("input \"input\" has 84,000,000 values per example; Theta imports networks of at most 67,108,864", Refused(dir, model));
+    }
+
+    [Fact]
     public void AnOpsetNewerThanSupported()
     {
         var (dir, model) = Exported();
