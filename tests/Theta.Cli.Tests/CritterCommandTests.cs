@@ -34,11 +34,18 @@ public sealed class CritterCommandTests : IDisposable
             Assert.InRange(p.GetProperty("rewardPerTick").GetDouble(), -6, 7);
         }
         Assert.True(e.GetProperty("straight").GetProperty("rewardPerTick").GetDouble() < 0.4); // it pins itself to a wall
+        // Every policy's apples as a share of oracle-8's, which is 1 for oracle-8 itself.
+        long ceiling = e.GetProperty("oracle-8").GetProperty("apples").GetInt64();
+        Assert.True(ceiling > 0);
+        Assert.Equal(1.0, e.GetProperty("oracle-8").GetProperty("ofOracle8").GetDouble());
+        Assert.Equal((double)e.GetProperty("brain").GetProperty("apples").GetInt64() / ceiling, e.GetProperty("brain").GetProperty("ofOracle8").GetDouble(), 12);
 
         var table = Cli.Run("critter", "eval", "--brain", brain, "--ticks", "500", "--epsilon", "0");
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("straight", table.Out);
         Assert.Contains("reward/tick", table.Out);
+        Assert.Contains("of oracle-8", table.Out);
+        Assert.Contains("100 %", table.Out); // oracle-8's own row
     }
 
     [Theory]

@@ -155,6 +155,9 @@ internal static class CritterCommand
             if (!(eps is >= 0 and <= 1)) throw new ArgumentException($"--epsilon must be in [0, 1], got {eps}");
             var agent = BrainFile.Load(p.GetValue(brain)!, p.GetValue(seed));
             var results = CritterTraining.Evaluate(agent, n, eps, p.GetValue(seed));
+            // Each policy's apples as a share of oracle-8's in the same world (the ceiling of issue 16's targets).
+            long ceiling = results.Single(r => r.Policy == "oracle-8").Totals.Apples;
+            double? Share(EvaluationResult r) => ceiling > 0 ? (double)r.Totals.Apples / ceiling : null;
             if (p.GetValue(json))
             {
                 var o = new JsonObject { ["ticks"] = n, ["epsilon"] = eps, ["seed"] = p.GetValue(seed) };
@@ -163,15 +166,17 @@ internal static class CritterCommand
                     {
                         ["apples"] = r.Totals.Apples, ["poison"] = r.Totals.Poison, ["rewardPerTick"] = r.Totals.RewardPerTick,
                         ["applesPerPoison"] = double.IsInfinity(r.Totals.ApplesPerPoison) ? null : r.Totals.ApplesPerPoison,
+                        ["ofOracle8"] = Share(r),
                     };
                 Console.WriteLine(o.ToJsonString());
                 return 0;
             }
             var t = new Table().Border(TableBorder.Rounded).Title($"{n:N0} test ticks (brain at ε = {eps:0.###}, world seed {p.GetValue(seed)})")
-                .AddColumn("policy").AddColumn(new TableColumn("apples").RightAligned()).AddColumn(new TableColumn("poison").RightAligned())
+                .AddColumn("policy").AddColumn(new TableColumn("apples").RightAligned()).AddColumn(new TableColumn("of oracle-8").RightAligned())
+                .AddColumn(new TableColumn("poison").RightAligned())
                 .AddColumn(new TableColumn("apples/poison").RightAligned()).AddColumn(new TableColumn("reward/tick").RightAligned());
             foreach (var r in results)
-                t.AddRow(r.Policy, $"{r.Totals.Apples}", $"{r.Totals.Poison}",
+                t.AddRow(r.Policy, $"{r.Totals.Apples}", Share(r) is double s ? Report.F(100 * s, "0") + " %" : "n/a", $"{r.Totals.Poison}",
                     double.IsInfinity(r.Totals.ApplesPerPoison) ? "∞" : Report.F(r.Totals.ApplesPerPoison, "0.0"), Report.F(r.Totals.RewardPerTick));
             AnsiConsole.Write(t);
             return 0;
