@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Theta.Distributed;
+using Theta.Training;
+
+namespace Theta.Cli.Commands;
+
+/// <summary>
+/// <c>--distributed</c> and <c>--check-replicas</c> for the verbs that train: data-parallel over the ranks of an
+/// Open MPI job (<c>mpirun -np N theta train …</c>), on by itself when mpirun started the process.
+/// </summary>
+internal sealed class DistributedOptions
+{
+    public readonly Option<bool?> Distributed = new("--distributed")
+    {
+        Description = "Train data-parallel over the ranks of an MPI job: each rank computes its shard of every batch. On when started by Open MPI's mpirun; --distributed forces it, --distributed false makes each process train alone.",
+    };
+
+    public readonly Option<bool> CheckReplicas = new("--check-replicas")
+    {
+        Description = "When distributed: after every step, check that every rank holds the same weights as rank 0 (a checksum broadcast and a small all-reduce per step).",
+    };
+
+    public void AddTo(Command cmd)
+    {
+        cmd.Add(Distributed);
+        cmd.Add(CheckReplicas);
+    }
+
+    /// <summary>Joins the MPI job when asked or started by mpirun (first, before any set-up); null to run alone.</summary>
+    public DataParallel? Join(ParseResult p)
+    {
+        if (!(p.GetValue(Distributed) ?? MpiWorld.StartedByMpirun)) return null;
+        return new DataParallel(MpiWorld.Join(), checkReplicas: p.GetValue(CheckReplicas));
+    }
+
+    /// <summary>Ends set-up: every rank succeeded so far, with the same command line and the same bytes in <paramref name="files"/> (files or folders).</summary>
+    public static void Ready(DataParallel? parallel, params string?[] files)
+    {
+        if (parallel?.Group is MpiWorld world)
+            world.Ready(RunFingerprint.Of(Environment.GetCommandLineArgs().Skip(1), files.OfType<string>()));
+    }
+}
