@@ -30,7 +30,11 @@ internal sealed class DistributedOptions
     public DataParallel? Join(ParseResult p)
     {
         if (!(p.GetValue(Distributed) ?? MpiWorld.StartedByMpirun)) return null;
-        return new DataParallel(MpiWorld.Join(), checkReplicas: p.GetValue(CheckReplicas));
+        var world = MpiWorld.Join();
+        // The ranks on this machine share its cores (mpirun binds each of ≤ 2 ranks to one core already).
+        if (int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int local) && local > 1)
+            ThetaRuntime.Threads = Math.Max(1, Math.Min(ThetaRuntime.Threads, Environment.ProcessorCount / local));
+        return new DataParallel(world, checkReplicas: p.GetValue(CheckReplicas));
     }
 
     /// <summary>Ends set-up: every rank succeeded so far, with the same command line and the same bytes in <paramref name="files"/> (files or folders).</summary>
