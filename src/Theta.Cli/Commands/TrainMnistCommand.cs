@@ -127,6 +127,8 @@ internal static class TrainMnistCommand
                     ["test"] = new JsonObject { ["rows"] = test.Count, ["accuracy"] = testAcc, ["logLikelihood"] = -testLoss },
                     ["epochs"] = history.Epochs.Count,
                     ["seconds"] = seconds,
+                    ["ranks"] = parallel?.Size ?? 1,
+                    ["allreduceSeconds"] = parallel?.ReduceSeconds ?? 0,
                 }.ToJsonString());
                 return 0;
             }

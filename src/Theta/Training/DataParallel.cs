@@ -40,6 +40,9 @@ public sealed class DataParallel
     public int BucketFloats { get; }
     public bool CheckReplicas { get; }
 
+    /// <summary>Wall seconds this rank spent in the gradients' all-reduce so far (waiting for slower ranks included).</summary>
+    public double ReduceSeconds { get; private set; }
+
     /// <summary>
     /// The rows [Start, Start + Count) of a global batch of <paramref name="batchRows"/> rows that this rank
     /// computes: rank r takes ⌊rB/N⌋ … ⌊(r+1)B/N⌋ − 1, so shards differ by at most one row and rank 0's is first.
@@ -92,8 +95,10 @@ public sealed class DataParallel
             at += p.Size;
         }
         sums.CopyTo(flat[at..]);
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         for (int start = 0; start < total; start += BucketFloats)
             Group.AllReduceSum(flat.Slice(start, Math.Min(BucketFloats, total - start)));
+        ReduceSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
         at = 0;
         foreach (var p in parameters)
         {
