@@ -12,7 +12,7 @@ internal sealed class DistributedOptions
 {
     public readonly Option<bool?> Distributed = new("--distributed")
     {
-        Description = "Train data-parallel over the ranks of an MPI job: each rank computes its shard of every batch. On when started by Open MPI's mpirun; --distributed forces it, --distributed false makes each process train alone.",
+        Description = "Share the work among the ranks of an MPI job (training: each rank computes its shard of every batch; search: each its share of the fold models). On when started by Open MPI's mpirun; --distributed forces it, --distributed false makes each process work alone.",
     };
 
     public readonly Option<bool> CheckReplicas = new("--check-replicas")
@@ -20,10 +20,11 @@ internal sealed class DistributedOptions
         Description = "When distributed: after every step, check that every rank holds the same weights as rank 0 (a checksum broadcast and a small all-reduce per step).",
     };
 
-    public void AddTo(Command cmd)
+    /// <param name="training">Also --check-replicas (the verbs that train one network data-parallel).</param>
+    public void AddTo(Command cmd, bool training = true)
     {
         cmd.Add(Distributed);
-        cmd.Add(CheckReplicas);
+        if (training) cmd.Add(CheckReplicas);
     }
 
     /// <summary>Joins the MPI job when asked or started by mpirun (first, before any set-up); null to run alone.</summary>
@@ -38,9 +39,9 @@ internal sealed class DistributedOptions
     }
 
     /// <summary>Ends set-up: every rank succeeded so far, with the same command line and the same bytes in <paramref name="files"/> (files or folders).</summary>
-    public static void Ready(DataParallel? parallel, params string?[] files)
+    public static void Ready(ICollectives? group, params string?[] files)
     {
-        if (parallel?.Group is MpiWorld world)
+        if (group is MpiWorld world)
             world.Ready(RunFingerprint.Of(Environment.GetCommandLineArgs().Skip(1), files.OfType<string>()));
     }
 }

@@ -52,7 +52,7 @@ internal static class TrainCommand
                 var (tr, te) = Splits.TrainTest(trainSet.Labels, fraction, new Rng(p.GetValue(model.Seed)));
                 (trainSet, testSet) = (trainSet.Subset(tr), trainSet.Subset(te));
             }
-            DistributedOptions.Ready(parallel, p.GetValue(train), p.GetValue(test));
+            DistributedOptions.Ready(parallel?.Group, p.GetValue(train), p.GetValue(test));
             var sw = Stopwatch.StartNew();
             var curve = new List<TrainingProgress>();
             var trained = Run(trainSet, spec, csv, asJson || !lead, observe: curve.Add, parallel: parallel);

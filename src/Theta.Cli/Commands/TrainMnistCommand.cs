@@ -84,7 +84,7 @@ internal static class TrainMnistCommand
             var trainer = new Trainer(network, new Adam(network.Parameters(), new AdamOptions(rate)), options) { Parallel = parallel };
             if (p.GetValue(resume) is { } from) trainer.ResumeFrom(from);
             parallel?.CheckBatch(nBatch, train.Count);
-            DistributedOptions.Ready(parallel, p.GetValue(data), p.GetValue(resume));
+            DistributedOptions.Ready(parallel?.Group, p.GetValue(data), p.GetValue(resume));
 
             var sw = Stopwatch.StartNew();
             TrainingHistory history;
