@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Theta.Distributed.Tests;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Theta.Distributed.Tests;
 /// trajectory, every rank holds the same weights after every step (<c>--check-replicas</c> compares checksums
 /// across ranks and fails the run otherwise), and a checkpoint written by N ranks resumes with any N.
 /// </summary>
-public sealed class TrainingTests : IDisposable
+public sealed class TrainingTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("theta-mpi-").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -23,6 +25,7 @@ public sealed class TrainingTests : IDisposable
         foreach (int n in new[] { 2, 3 })
         {
             Ok(OpenMpi.Run(n, Mnist("mlp", P($"{n}.theta"), 5, "--check-replicas")));
+            output.WriteLine($"{n} ranks: {Weights.Difference(P("1.theta"), P($"{n}.theta"))}");
             Weights.AssertClose(P("1.theta"), P($"{n}.theta"), 1e-5);
         }
     }
@@ -39,6 +42,7 @@ public sealed class TrainingTests : IDisposable
         foreach (int n in new[] { 2, 3 })
         {
             Ok(OpenMpi.Run(n, Csv(P($"{n}.model"), "--check-replicas")));
+            output.WriteLine($"{n} ranks: {Weights.Difference(P("1.model"), P($"{n}.model"))}");
             Weights.AssertClose(P("1.model"), P($"{n}.model"), 1e-5);
         }
     }
