@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Theta.Cli.Commands;
+using Theta.Distributed;
 
 namespace Theta.Cli;
 
@@ -35,7 +36,24 @@ internal static class Program
         Theta.Io.OnnxFile.Register();   // every verb reads .onnx files too
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            int code = root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            MpiWorld.Current?.Dispose();
+            return code;
+        }
+        catch (Exception e) when (MpiWorld.Current is { } world)
+        {
+            // In an MPI job: one line for a failure every rank found alike (rank 0 prints it); otherwise this
+            // rank names itself and MPI_Abort ends the others, which may be waiting for it in a collective.
+            var (line, everyRank) = world.Settle(e);
+            if (!everyRank)
+            {
+                Console.Error.WriteLine($"theta: error: {line}");
+                Console.Error.Flush();
+                world.Abort(1);
+            }
+            if (world.Rank == 0) Console.Error.WriteLine($"theta: error: {line}");
+            world.Dispose();
+            return 1;
         }
         catch (Exception e)
         {

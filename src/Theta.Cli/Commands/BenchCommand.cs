@@ -19,6 +19,7 @@ internal static class BenchCommand
         bench.Add(CreateGemm());
         bench.Add(CreateClassic());
         bench.Add(CreateTrain());
+        bench.Add(AllreduceBench.Create());
         return bench;
     }
 

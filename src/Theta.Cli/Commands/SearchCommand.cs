@@ -36,8 +36,12 @@ internal static class SearchCommand
         var cmd = new Command("search", "Let the computer choose: random search over networks and training settings, k-fold cross-validation and successive halving within a time budget.")
             { train, test, budget, folds, seed, ensemble, workers, task, cost, output, report, top, json };
         data.AddTo(cmd);
+        var distributed = new DistributedOptions();
+        distributed.AddTo(cmd, training: false);
         cmd.SetAction(p =>
         {
+            var group = distributed.Join(p)?.Group; // under mpirun: the fold models are shared among the ranks
+            bool lead = group is null || group.Rank == 0; // only rank 0 reports and writes files
             var csv = data.Read(p);
             var time = ParseBudget(p.GetValue(budget)!);
             var options = new SearchOptions(time, p.GetValue(folds), p.GetValue(seed), p.GetValue(ensemble), p.GetValue(workers),
@@ -64,7 +68,9 @@ internal static class SearchCommand
             bool asJson = p.GetValue(json);
             if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120);
             int shown = Math.Max(1, p.GetValue(top));
-            var result = Run(searchData, options, asJson, shown);
+            DistributedOptions.Ready(group, p.GetValue(train), p.GetValue(test));
+            var result = Run(searchData, options, asJson || !lead, shown, group);
+            if (!lead) return 0;
 
             // Judge once on the test file, then write the report and the model (only when everything succeeded).
             JsonObject? testJson = null;
@@ -153,13 +159,13 @@ internal static class SearchCommand
     }
 
     // Runs the search with a live leaderboard in an interactive terminal, a line per rung otherwise (stderr), or quietly (--json).
-    private static SearchResult Run(SearchData data, SearchOptions options, bool quiet, int shown)
+    private static SearchResult Run(SearchData data, SearchOptions options, bool quiet, int shown, Training.ICollectives? group)
     {
-        if (quiet) return ModelSearch.Run(data, options);
+        if (quiet) return ModelSearch.Run(data, options, group: group);
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
             int lastRung = -1;
-            return ModelSearch.Run(data, options, pr =>
+            return ModelSearch.Run(data, options, group: group, progress: pr =>
             {
                 if (pr.Stage == "rung" && pr.Done == pr.Total && pr.Rung != lastRung)
                 {
@@ -176,7 +182,7 @@ internal static class SearchCommand
         AnsiConsole.Live(table).AutoClear(true).Start(ctx =>
         {
             var last = DateTime.MinValue;
-            result = ModelSearch.Run(data, options, pr =>
+            result = ModelSearch.Run(data, options, group: group, progress: pr =>
             {
                 if (pr.Stage == "rung" && pr.Done < pr.Total && (DateTime.UtcNow - last).TotalMilliseconds < 200) return; // ~5 frames a second
                 last = DateTime.UtcNow;

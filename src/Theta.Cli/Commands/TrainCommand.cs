@@ -28,9 +28,13 @@ internal static class TrainCommand
         var cmd = new Command("train", "Train a classifier on a CSV file and judge it on a held-out test file.") { train, test, split, output, json, plot };
         model.AddTo(cmd);
         data.AddTo(cmd);
+        var distributed = new DistributedOptions();
+        distributed.AddTo(cmd);
         cmd.Add(TrainMnistCommand.Create());
         cmd.SetAction(p =>
         {
+            var parallel = distributed.Join(p); // null: this process alone; otherwise the mlp trains data-parallel
+            bool lead = parallel is null || parallel.Rank == 0; // only rank 0 reports and writes files
             var csv = data.Read(p);
             var spec = model.Read(p);
             bool asJson = p.GetValue(json);
@@ -48,10 +52,12 @@ internal static class TrainCommand
                 var (tr, te) = Splits.TrainTest(trainSet.Labels, fraction, new Rng(p.GetValue(model.Seed)));
                 (trainSet, testSet) = (trainSet.Subset(tr), trainSet.Subset(te));
             }
+            DistributedOptions.Ready(parallel?.Group, p.GetValue(train), p.GetValue(test));
             var sw = Stopwatch.StartNew();
             var curve = new List<TrainingProgress>();
-            var trained = Run(trainSet, spec, csv, asJson, observe: curve.Add);
+            var trained = Run(trainSet, spec, csv, asJson || !lead, observe: curve.Add, parallel: parallel);
             double seconds = sw.Elapsed.TotalSeconds;
+            if (!lead) return 0;
             var trainM = trained.Evaluate(trainSet);
             var testM = testSet is null ? null : trained.Evaluate(testSet);
             if (p.GetValue(output) is { } path) ModelFile.Save(trained, path);
@@ -100,17 +106,19 @@ internal static class TrainCommand
 
     /// <summary>Trains with a live progress bar (iterative models, interactive terminal) or quietly.</summary>
     /// <param name="observe">Also receives every progress report (for a training curve).</param>
-    internal static TrainedModel Run(Dataset train, ModelSpec spec, CsvOptions csv, bool quiet, string? label = null, Action<TrainingProgress>? observe = null)
+    /// <param name="parallel">Data-parallel over MPI ranks (the mlp; naive Bayes and logistic regression are fitted whole on each rank).</param>
+    internal static TrainedModel Run(Dataset train, ModelSpec spec, CsvOptions csv, bool quiet, string? label = null, Action<TrainingProgress>? observe = null,
+        DataParallel? parallel = null)
     {
         if (quiet || spec.Kind == ModelKind.NaiveBayes || !AnsiConsole.Profile.Capabilities.Interactive)
-            return Fitting.Fit(train, spec, csv, observe);
+            return Fitting.Fit(train, spec, csv, observe, parallel);
         TrainedModel? result = null;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask(label ?? spec.Name);
-                result = Fitting.Fit(train, spec, csv, pr =>
+                result = Fitting.Fit(train, spec, csv, parallel: parallel, progress: pr =>
                 {
                     observe?.Invoke(pr);
                     task.MaxValue = pr.Steps;

@@ -33,6 +33,7 @@ internal static class TrainMnistCommand
         var batch = new Option<int?>("--batch") { Description = "Mini-batch size (default 64)." };
         var lr = new Option<float?>("--lr") { Description = "Adam's initial learning rate, annealed by a cosine to 0 (default 0.002)." };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images (quick runs)." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images (quick runs)." };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the initial weights, dropout and the shuffles.", DefaultValueFactory = _ => 1UL };
         var output = new Option<string?>("--out") { Description = "Save the trained network here (a model file with the architecture)." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Write a checkpoint here after every epoch (resume with --resume)." };
@@ -40,12 +41,16 @@ internal static class TrainMnistCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the final train and test figures." };
         var plot = new Option<string?>("--plot") { Description = "Draw the training curves (train and test loss and accuracy per epoch) to this .png or .svg file." };
         var confusion = new Option<string?>("--confusion") { Description = "Draw the test set's confusion matrix to this .png or .svg file." };
-        var cmd = new Command("mnist", "Train a network on MNIST (60,000 training, 10,000 test images).")
+        var distributed = new DistributedOptions();
+        var cmd = new Command("mnist", "Train a network on MNIST (60,000 training, 10,000 test images); under mpirun -np N, data-parallel over N ranks.")
         {
-            data, model, epochs, batch, lr, limit, seed, output, checkpoint, resume, json, plot, confusion,
+            data, model, epochs, batch, lr, limit, testLimit, seed, output, checkpoint, resume, json, plot, confusion,
         };
+        distributed.AddTo(cmd);
         cmd.SetAction(p =>
         {
+            var parallel = distributed.Join(p); // null: this process alone
+            bool lead = parallel is null || parallel.Rank == 0; // only rank 0 reports and writes files
             string net = p.GetValue(model)!;
             if (!MnistNetworks.Names.Contains(net)) throw new ArgumentException($"--model: '{net}' is not one of {string.Join(", ", MnistNetworks.Names)}");
             var d = Defaults(net);
@@ -62,6 +67,11 @@ internal static class TrainMnistCommand
                 if (n < 1) throw new ArgumentException($"--limit must be at least 1, got {n}");
                 train = train.Take(n);
             }
+            if (p.GetValue(testLimit) is int nTest)
+            {
+                if (nTest < 1) throw new ArgumentException($"--test-limit must be at least 1, got {nTest}");
+                test = test.Take(nTest);
+            }
             if (nBatch > train.Count) throw new ArgumentException($"--batch {nBatch} is larger than the {train.Count} training images");
 
             var rng = new Rng(p.GetValue(seed));
@@ -71,14 +81,16 @@ internal static class TrainMnistCommand
                 Schedule: new CosineAnnealing(rate, steps),
                 CheckpointEvery: p.GetValue(checkpoint) is null ? 0 : 1, CheckpointPath: p.GetValue(checkpoint),
                 CheckpointMetadata: Metadata(net));
-            var trainer = new Trainer(network, new Adam(network.Parameters(), new AdamOptions(rate)), options);
+            var trainer = new Trainer(network, new Adam(network.Parameters(), new AdamOptions(rate)), options) { Parallel = parallel };
             if (p.GetValue(resume) is { } from) trainer.ResumeFrom(from);
+            parallel?.CheckBatch(nBatch, train.Count);
+            DistributedOptions.Ready(parallel?.Group, p.GetValue(data), p.GetValue(resume));
 
             var sw = Stopwatch.StartNew();
             TrainingHistory history;
-            if (asJson || !AnsiConsole.Profile.Capabilities.Interactive)
+            if (asJson || !lead || !AnsiConsole.Profile.Capabilities.Interactive)
                 history = trainer.Fit(train.Images, train.Labels, test.Images, test.Labels,
-                    asJson ? null : pr => { if (pr.Batch == pr.Batches) Console.Error.WriteLine(Describe(pr)); }, ct);
+                    asJson || !lead ? null : pr => { if (pr.Batch == pr.Batches) Console.Error.WriteLine(Describe(pr)); }, ct);
             else
             {
                 history = null!;
@@ -95,6 +107,7 @@ internal static class TrainMnistCommand
                     });
             }
             double seconds = sw.Elapsed.TotalSeconds;
+            if (!lead) return 0;
             var (trainLoss, trainAcc) = Trainer.Evaluate(network, train.Images, train.Labels);
             var (testLoss, testAcc) = Trainer.Evaluate(network, test.Images, test.Labels);
             if (p.GetValue(output) is { } path) NetworkFile.Save(network, path, Metadata(net));
@@ -114,6 +127,8 @@ internal static class TrainMnistCommand
                     ["test"] = new JsonObject { ["rows"] = test.Count, ["accuracy"] = testAcc, ["logLikelihood"] = -testLoss },
                     ["epochs"] = history.Epochs.Count,
                     ["seconds"] = seconds,
+                    ["ranks"] = parallel?.Size ?? 1,
+                    ["allreduceSeconds"] = parallel?.ReduceSeconds ?? 0,
                 }.ToJsonString());
                 return 0;
             }

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using Theta.Data;
+using Theta.Training;
 
 namespace Theta.Search;
 
@@ -28,6 +31,11 @@ public sealed record SearchProgress(string Stage, int Rung, int Rungs, int Done,
 /// results are gathered by candidate and fold, so the leaderboard does not depend on thread timing or the number of
 /// workers. With <see cref="SearchOptions.Cost"/> given, two runs with the same seed are identical. The clock only
 /// intervenes as a guard (a run about to overshoot its budget stops at the last finished rung, with a warning).</para>
+/// <para>Over several processes (<c>group</c>, e.g. the ranks of <c>mpirun -np N theta search</c>): fold model (i, f)
+/// trains on rank (i·k + f) mod N in every rung, the ranks' scores are summed by an all-reduce after each rung, and
+/// the plan counts the workers of all ranks. Rank 0's calibration, start time and paces are broadcast, so every rank
+/// follows one plan; the clock guard is off (one rank's clock must not stop the others). With a given
+/// <see cref="SearchOptions.Cost"/> and the same total of workers the leaderboard equals one process's.</para>
 /// </summary>
 public static class ModelSearch
 {
@@ -43,14 +51,16 @@ public static class ModelSearch
     /// <summary>Searches for the best network for <paramref name="data"/> within <see cref="SearchOptions.Budget"/>.</summary>
     /// <exception cref="ArgumentException">Too few rows, a budget that cannot fit one candidate, one class.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public static SearchResult Run(SearchData data, SearchOptions? options = null, Action<SearchProgress>? progress = null, CancellationToken ct = default)
+    /// <param name="group">The processes sharing the search (null: this one alone); every rank calls Run with the same data and options.</param>
+    public static SearchResult Run(SearchData data, SearchOptions? options = null, Action<SearchProgress>? progress = null, CancellationToken ct = default,
+        ICollectives? group = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var o = options ?? new SearchOptions();
         int saved = ThetaRuntime.Threads;
         // NOTE: the workers are the parallelism; kernels run single-threaded inside them (their results do not depend on it).
         if (o.WorkerCount > 1) ThetaRuntime.Threads = 1;
-        try { return new Runner(data, o, progress, ct).Run(); }
+        try { return new Runner(data, o, progress, ct, group).Run(); }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
             // A worker's failure, as itself (the first one; the others are usually the same).
@@ -78,12 +88,14 @@ public static class ModelSearch
         public int ValRowCount => ValRows.Length;
     }
 
-    private sealed class Runner(SearchData data, SearchOptions o, Action<SearchProgress>? progress, CancellationToken ct)
+    private sealed class Runner(SearchData data, SearchOptions o, Action<SearchProgress>? progress, CancellationToken ct, ICollectives? group)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly List<string> _warnings = [];
         private readonly object _lock = new();
-        private readonly int P = o.WorkerCount;
+        // P: the workers of every rank together (the plan's); Local: this process's (its threads).
+        private readonly int P = group is null ? o.WorkerCount : (int)Sum(group, o.WorkerCount);
+        private readonly int Local = o.WorkerCount;
         private readonly int _outputs = data.Outputs;
         private readonly LossKind _loss = data.Task == SearchTask.Regression ? LossKind.Squared : data.Outputs == 1 ? LossKind.Bernoulli : LossKind.Multinomial;
         private Fold[] _folds = [];
@@ -99,11 +111,12 @@ public static class ModelSearch
 
             bool measured = o.Cost is null;
             if (measured) Report("calibrating", 0, 0, 0, 0, 0, null);
-            _cost = o.Cost ?? CostModel.Calibrate(_folds[0].TrainX, _outputs, P);
+            _cost = o.Cost ?? (group is null ? CostModel.Calibrate(_folds[0].TrainX, _outputs, P)
+                : CostModel.Parse(Agree(group.Rank == 0 ? CostModel.Calibrate(_folds[0].TrainX, _outputs, Local).ToString() : "")));
             double budget = o.BudgetTime.TotalSeconds;
             // Paced: the rungs after the first are re-planned with the pace the machine showed (measured, or given to repeat a run).
             bool paced = measured || _cost.Start is not null;
-            double start = measured ? Math.Round(_clock.Elapsed.TotalSeconds, 2) : _cost.Start ?? 0;
+            double start = measured ? Agree(Math.Round(_clock.Elapsed.TotalSeconds, 2)) : _cost.Start ?? 0;
             var givenPaces = measured ? null : _cost.Paces;
             var paces = new List<double>();
             double work = (budget - start) * P * PlanFraction;
@@ -151,7 +164,7 @@ public static class ModelSearch
             // Guard: the clock stops a run that would overshoot its budget (a cost model far off), leaving time for the final fit.
             double finalWall = epochs[^1] * FinalPerEpoch(Enumerable.Range(0, n0)) / P;
             using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, GuardSlack * budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
+            if (o.ClockGuard && group is null) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, GuardSlack * budget - 1.5 * finalWall - _clock.Elapsed.TotalSeconds)));
 
             double startRungs = _clock.Elapsed.TotalSeconds;
             var runs = new FoldRun?[n0][];
@@ -170,13 +183,14 @@ public static class ModelSearch
                 var partial = new (double Loss, double Hits, bool Diverged)[n0, k];
                 var finished = new int[n0];
                 var jobs = alive.SelectMany(i => Enumerable.Range(0, k).Select(f => (I: i, F: f)))
+                    .Where(j => group is null || (j.I * k + j.F) % group.Size == group.Rank) // this rank's fold models, the same every rung
                     .OrderByDescending(j => cvEpoch[j.I]).ThenBy(j => j.I).ThenBy(j => j.F).ToArray(); // longest first: less idle at the end
                 int jobsDone = 0;
                 double rungStart = _clock.Elapsed.TotalSeconds;
                 try
                 {
                     Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(jobs, EnumerablePartitionerOptions.NoBuffering),
-                        new ParallelOptions { MaxDegreeOfParallelism = P, CancellationToken = guard.Token }, job =>
+                        new ParallelOptions { MaxDegreeOfParallelism = Local, CancellationToken = guard.Token }, job =>
                         {
                             var (i, f) = job;
                             var fold = _folds[f];
@@ -190,7 +204,7 @@ public static class ModelSearch
                             lock (_lock)
                             {
                                 jobsDone++;
-                                if (++finished[i] == k) scores[i].Add(Pool(partial, i, k, r, target));
+                                if (++finished[i] == k && group is null) scores[i].Add(Pool(partial, i, k, r, target));
                                 Report("rung", r, R, jobsDone, jobs.Length, target, Board(scores, diverged, n0, configs));
                             }
                         });
@@ -209,6 +223,11 @@ public static class ModelSearch
                     else for (int i = 0; i < n0; i++) if (scores[i].Count > r) scores[i].RemoveAt(r);
                     break;
                 }
+                if (group is not null)
+                {
+                    ShareScores(partial, n0, k);
+                    foreach (int i in alive) scores[i].Add(Pool(partial, i, k, r, target));
+                }
                 lastRung = r;
                 double rungWork = 0;
                 foreach (int i in alive)
@@ -218,7 +237,7 @@ public static class ModelSearch
                 }
                 done += rungWork;
                 // The rung's pace: wall seconds × workers per predicted worker-second (a figure of the run, so that it can be repeated).
-                double pace = measured ? CostModel.RoundPace((_clock.Elapsed.TotalSeconds - rungStart) * P / Math.Max(rungWork, 1e-9))
+                double pace = measured ? Agree(CostModel.RoundPace((_clock.Elapsed.TotalSeconds - rungStart) * P / Math.Max(rungWork, 1e-9)))
                     : givenPaces is { Count: > 0 } g ? g[Math.Min(r, g.Count - 1)] : 1;
                 paces.Add(pace);
                 spent += rungWork * pace / P;
@@ -237,7 +256,7 @@ public static class ModelSearch
                 alive = [.. alive.Take(sizes[r + 1])];
                 // Re-arm the guard for the re-planned final fit at the speed this machine showed (a busy machine's final fit is slower too).
                 finalWall = epochs[^1] * FinalPerEpoch(alive) / P * (paced ? pace : slow);
-                if (o.ClockGuard) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, GuardSlack * budget - 1.25 * finalWall - _clock.Elapsed.TotalSeconds)));
+                if (o.ClockGuard && group is null) guard.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.05, GuardSlack * budget - 1.25 * finalWall - _clock.Elapsed.TotalSeconds)));
                 if (epochs[r + 1] <= target * 1.0001) break; // nothing left to buy: the standing is final
             }
             if (lastRung < 0)
@@ -255,6 +274,52 @@ public static class ModelSearch
             plan = plan with { Rungs = [.. sizes.Select((s, r) => new PlannedRung(s, epochs[r]))] };
             if (paced) plan = plan with { Cost = _cost with { Start = start, Paces = paces } };
             return new SearchResult(data.Task, board, plan, model, _warnings, _clock.Elapsed.TotalSeconds, plan.PredictedSeconds, stoppedByClock);
+        }
+
+        // Every rank's scores of this rung: each filled in its own fold models' (the others are zero), summed.
+        private void ShareScores((double Loss, double Hits, bool Diverged)[,] partial, int n0, int k)
+        {
+            var flat = new double[n0 * k * 3];
+            for (int i = 0; i < n0; i++)
+                for (int f = 0; f < k; f++)
+                {
+                    var (loss, hits, diverged) = partial[i, f];
+                    int at = (i * k + f) * 3;
+                    (flat[at], flat[at + 1], flat[at + 2]) = (loss, hits, diverged ? 1 : 0);
+                }
+            group!.AllReduceSum(flat);
+            for (int i = 0; i < n0; i++)
+                for (int f = 0; f < k; f++)
+                {
+                    int at = (i * k + f) * 3;
+                    partial[i, f] = (flat[at], flat[at + 1], flat[at + 2] != 0);
+                }
+        }
+
+        // Rank 0's value on every rank.
+        private double Agree(double value)
+        {
+            if (group is null) return value;
+            Span<double> v = [value];
+            group.Broadcast(MemoryMarshal.AsBytes(v));
+            return v[0];
+        }
+
+        private string Agree(string text)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            Span<int> length = [bytes.Length];
+            group!.Broadcast(MemoryMarshal.AsBytes(length));
+            if (bytes.Length != length[0]) bytes = new byte[length[0]];
+            group.Broadcast(bytes);
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        private static double Sum(ICollectives g, double value)
+        {
+            Span<double> v = [value];
+            g.AllReduceSum(v);
+            return v[0];
         }
 
         private static double PlannedWork(int[] sizes, double[] epochs, IEnumerable<int> ids, double[] cvEpoch, double[] cvEval, double finalPerEpoch)
@@ -313,7 +378,8 @@ public static class ModelSearch
             var members = new (int Id, CandidateConfig Config, FoldRun Run)[winners.Count];
             int finished = 0;
             Report("final fit", 0, 0, 0, winners.Count, 0, null);
-            Parallel.For(0, winners.Count, new ParallelOptions { MaxDegreeOfParallelism = P, CancellationToken = ct }, w =>
+            // NOTE: every rank refits the winners alike (seeded), so each holds the model; only rank 0 needs to write it.
+            Parallel.For(0, winners.Count, new ParallelOptions { MaxDegreeOfParallelism = Local, CancellationToken = ct }, w =>
             {
                 var c = winners[w];
                 var run = new FoldRun(c.Config, x, labels, targets, _outputs, _loss, new Rng(Mix(o.Seed, (ulong)c.Id, 0)));

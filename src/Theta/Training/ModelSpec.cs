@@ -45,7 +45,8 @@ public readonly record struct TrainingProgress(int Step, int Steps, double LogLi
 public static class Fitting
 {
     /// <summary>Fits the preprocessing and the model on <paramref name="train"/>.</summary>
-    public static TrainedModel Fit(Dataset train, ModelSpec spec, CsvOptions csv, Action<TrainingProgress>? progress = null)
+    /// <param name="parallel">Data-parallel over several ranks (the network only; the other models are fitted in one pass or are cheap).</param>
+    public static TrainedModel Fit(Dataset train, ModelSpec spec, CsvOptions csv, Action<TrainingProgress>? progress = null, DataParallel? parallel = null)
     {
         Standardizer? s = spec.Standardize ? Standardizer.Fit(train.Features) : null;
         var data = s is null ? train : train.WithFeatures(s.Transform(train.Features));
@@ -54,7 +55,7 @@ public static class Fitting
             ModelKind.NaiveBayes => FitNaiveBayes(data, spec),
             ModelKind.Logistic => LogisticRegression.Fit(data, spec.Logistic,
                 progress is null ? null : (step, ll) => progress(new TrainingProgress(step, (spec.Logistic ?? new()).Steps, ll))),
-            _ => NetworkClassifier.Fit(data, spec.Network ?? new NetworkOptions(), progress),
+            _ => NetworkClassifier.Fit(data, spec.Network ?? new NetworkOptions(), progress, parallel),
         };
         return new TrainedModel(model, s, csv);
     }

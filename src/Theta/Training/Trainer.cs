@@ -14,6 +14,9 @@ namespace Theta.Training;
 /// with a <see cref="TrainingDivergedException"/> naming the step and the layer.
 /// <para>A run is a pure function of the initial weights, the data and <see cref="TrainerOptions.Seed"/>:
 /// resuming from a checkpoint (<see cref="Resume"/>) ends with bit-identical weights.</para>
+/// <para>With <see cref="Parallel"/> set, each of N ranks runs this same loop on its shard of every global
+/// batch of <see cref="TrainerOptions.BatchSize"/> rows and the gradients are averaged across the ranks
+/// (see <see cref="DataParallel"/>), so N ranks follow the trajectory of one process.</para>
 /// </summary>
 public sealed partial class Trainer
 {
@@ -45,6 +48,14 @@ public sealed partial class Trainer
     public Optimizer Optimizer { get; }
     public TrainerOptions Options { get; }
 
+    /// <summary>
+    /// Data-parallel training over several ranks (null, the default: this process alone). Set it on every
+    /// rank before <see cref="Fit"/>: rank 0's weights are broadcast, each rank computes its shard of every
+    /// batch, only rank 0 writes checkpoints, and the history (losses, accuracies) is that of the whole batch.
+    /// Dropout draws from a stream per rank, forked from rank 0's at each epoch, so a run is deterministic for a given N.
+    /// </summary>
+    public DataParallel? Parallel { get; set; }
+
     /// <summary>Epochs completed so far (including those before a resume).</summary>
     public int EpochsDone => _history.Count;
 
@@ -69,9 +80,15 @@ public sealed partial class Trainer
         int n = x.Shape[0], B = Options.BatchSize;
         if (B > n)
             throw new ArgumentException($"Trainer: the batch size {B} is larger than the {n} training examples; use a batch size of at most {n}");
-        if (_trainRows is int rows && rows != n)
-            throw new ArgumentException($"Trainer: this run was trained on {rows} examples (checkpoint), but {n} were given; resume with the same data");
+        if (_trainRows is int trained && trained != n)
+            throw new ArgumentException($"Trainer: this run was trained on {trained} examples (checkpoint), but {n} were given; resume with the same data");
         _trainRows = n;
+        var par = Parallel;
+        if (par is not null)
+        {
+            par.CheckBatch(B, n);
+            par.BroadcastParameters(Parameters);
+        }
 
         int batches = (n + B - 1) / B;
         var clock = Stopwatch.StartNew();
@@ -80,22 +97,25 @@ public sealed partial class Trainer
         {
             var epochClock = Stopwatch.StartNew();
             Model.Train();
+            if (par is not null) ForkDropout(par);
             var order = _shuffle.Permutation(n);
             double lossSum = 0;
             long correct = 0;
             for (int b = 0; b < batches; b++)
             {
                 ct.ThrowIfCancellationRequested();
-                var idx = order.AsSpan(b * B, Math.Min(B, n - b * B));
+                int rows = Math.Min(B, n - b * B);
+                var idx = order.AsSpan(b * B, rows);
+                if (par is not null) { var (start, count) = par.Shard(rows); idx = idx.Slice(start, count); } // this rank's shard
                 var labels = new int[idx.Length];
                 for (int i = 0; i < idx.Length; i++) labels[i] = y[idx[i]];
                 double loss;
                 int hits;
-                using (_arena.Use()) (loss, hits) = Step(x.SelectRows(idx), labels, epoch, b + 1); // the step's temporaries are reused
+                using (_arena.Use()) (loss, hits) = Step(idx.IsEmpty ? null : x.SelectRows(idx), labels, rows, epoch, b + 1); // the step's temporaries are reused
 
-                lossSum += loss * idx.Length;
+                lossSum += loss * rows;
                 correct += hits;
-                seen += idx.Length;
+                seen += rows;
                 if (progress is not null && ((b + 1) % Options.ProgressEvery == 0 || b == batches - 1))
                 {
                     int done = Math.Min((b + 1) * B, n);
@@ -105,34 +125,50 @@ public sealed partial class Trainer
                 }
             }
             double? valLoss = null, valAcc = null;
-            if (xVal is not null) (valLoss, valAcc) = Evaluate(Model, xVal, yVal!, Options.EvalBatchSize);
+            if (xVal is not null) (valLoss, valAcc) = par is null ? Evaluate(Model, xVal, yVal!, Options.EvalBatchSize) : EvaluateShared(par, xVal, yVal!);
             _history.Add(new EpochRecord(epoch, lossSum / n, (double)correct / n, valLoss, valAcc, epochClock.Elapsed.TotalSeconds));
             History = new TrainingHistory([.. _history], StopReason(out var reason), reason);
-            if (Options.CheckpointEvery > 0 && epoch % Options.CheckpointEvery == 0)
+            if (Options.CheckpointEvery > 0 && epoch % Options.CheckpointEvery == 0 && (par is null || par.Rank == 0))
                 SaveCheckpoint(Options.CheckpointPath!.Replace("{epoch}", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
         Model.Eval();
         return History;
     }
 
-    // One mini-batch: forward, loss, backward, guard, update. Returns the batch's mean loss and correct predictions.
-    private (double Loss, int Correct) Step(Tensor xb, int[] yb, int epoch, int step)
+    // One mini-batch: forward, loss, backward, (average across ranks), guard, update. Returns the whole
+    // batch's mean loss and correct predictions. xb is this rank's shard of a batch of globalRows rows
+    // (the whole batch without Parallel); null when a short last batch left this rank no rows.
+    private (double Loss, int Correct) Step(Tensor? xb, int[] yb, int globalRows, int epoch, int step)
     {
         Options.Schedule?.Apply(Optimizer, (int)Math.Min(_globalStep, int.MaxValue));
         _globalStep++;
-        var logits = Model.Forward(xb);
-        var loss = Loss.CrossEntropy(logits, yb);
-        float value = loss.Item();
-        if (!float.IsFinite(value)) throw Diverged(epoch, step, $"the loss is {Describe(value)}", null);
+        float value = 0;
+        int correct = 0;
         Model.ZeroGrad();
-        loss.Backward();
+        if (xb is not null)
+        {
+            var logits = Model.Forward(xb);
+            var loss = Loss.CrossEntropy(logits, yb);
+            value = loss.Item();
+            if (Parallel is null && !float.IsFinite(value)) throw Diverged(epoch, step, $"the loss is {Describe(value)}", null);
+            loss.Backward();
+            int C = logits.Shape[1];
+            var z = logits.Data;
+            for (int r = 0; r < yb.Length; r++)
+                if (ClassificationMetrics.ArgMax(z.Slice(r * C, C)) == yb[r]) correct++;
+        }
+        if (Parallel is { } par)
+        {
+            // The loss sum and the hits ride with the gradients, so every rank sees the whole batch's (and a NaN on any rank).
+            Span<float> sums = [value * yb.Length, correct];
+            par.AverageGradients(Parameters, yb.Length, globalRows, sums);
+            (value, correct) = (sums[0] / globalRows, (int)sums[1]);
+            if (!float.IsFinite(value)) throw Diverged(epoch, step, $"the loss is {Describe(value)}", null);
+        }
         CheckFinite(epoch, step, gradients: true);
         Optimizer.Step();
         CheckFinite(epoch, step, gradients: false);
-        int C = logits.Shape[1], correct = 0;
-        var z = logits.Data;
-        for (int r = 0; r < yb.Length; r++)
-            if (ClassificationMetrics.ArgMax(z.Slice(r * C, C)) == yb[r]) correct++;
+        if (Parallel is { CheckReplicas: true } p) p.VerifyReplicas(Parameters, _globalStep);
         return (value, correct);
     }
 
