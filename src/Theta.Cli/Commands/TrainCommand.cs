@@ -33,6 +33,7 @@ internal static class TrainCommand
         {
             var csv = data.Read(p);
             var spec = model.Read(p);
+            OutputPaths.Check(("--out", p.GetValue(output)), ("--plot", p.GetValue(plot)));
             bool asJson = p.GetValue(json);
             string? plotPath = p.GetValue(plot);
             if (plotPath is not null)
@@ -54,8 +55,8 @@ internal static class TrainCommand
             double seconds = sw.Elapsed.TotalSeconds;
             var trainM = trained.Evaluate(trainSet);
             var testM = testSet is null ? null : trained.Evaluate(testSet);
-            if (p.GetValue(output) is { } path) ModelFile.Save(trained, path);
             if (plotPath is not null) Plot(plotPath, spec, curve, trainM, testM);
+            if (p.GetValue(output) is { } path) ModelFile.Save(trained, path);   // last: a failed picture leaves an old model alone
 
             if (asJson)
             {

@@ -86,13 +86,7 @@ public static class ModelFile
         if (features.Length < 1) throw r.Error("features", "needs at least one feature");
         int C = classes.Length, d = features.Length;
 
-        var csvNode = r.Object("csv");
-        var csv = new CsvOptions(
-            HasHeader: csvNode["hasHeader"]?.GetValue<bool>() ?? true,
-            Label: csvNode["label"]?.GetValue<string>(),
-            Drop: csvNode["drop"] is JsonArray drop ? drop.Select(n => n!.GetValue<string>()).ToArray() : null,
-            Group: csvNode["group"]?.GetValue<string>(),
-            Separator: csvNode["separator"]?.GetValue<string>() is { Length: 1 } sep ? sep[0] : null);
+        var csv = ReadCsv(r);
 
         IClassifier classifier = kind switch
         {
@@ -145,6 +139,32 @@ public static class ModelFile
         foreach (var (name, t, ok) in new[] { ("mean", mean, (Func<double, bool>)double.IsFinite), ("variance", variance, v => v > 0 && double.IsFinite(v)) })
             if (t.Cast<double>().Any(v => !ok(v))) throw new ModelFormatException($"{r.Path}: tensor \"{name}\" holds {(name == "mean" ? "a value that is not finite" : "a variance that is not positive and finite")} (altered file)");
         return new GaussianNaiveBayes(priors, mean, variance, classes, features);
+    }
+
+    /// <summary>How the model reads its CSV files: <c>"csv": {"hasHeader", "label", "drop", "group", "separator"}</c>, each optional.</summary>
+    internal static CsvOptions ReadCsv(ArchReader r)
+    {
+        var o = r.Object("csv");
+        string? Text(string key) => o[key] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue(out string? s) => s,
+            _ => throw r.Error("csv", $"entry \"{key}\" must be a string"),
+        };
+        bool header = o["hasHeader"] switch { null => true, JsonValue v when v.TryGetValue(out bool b) => b, _ => throw r.Error("csv", "entry \"hasHeader\" must be true or false") };
+        string[]? drop = o["drop"] switch
+        {
+            null => null,
+            JsonArray a when a.All(n => n is JsonValue v && v.TryGetValue(out string? _)) => [.. a.Select(n => n!.GetValue<string>())],
+            _ => throw r.Error("csv", "entry \"drop\" must be a list of column names"),
+        };
+        char? separator = Text("separator") switch
+        {
+            null => null,
+            "," or ";" or "\t" => Text("separator")![0],
+            var s => throw r.Error("csv", $"entry \"separator\" is \"{SafeText.Quote(s)}\"; expected ',' ';' or a tab"),
+        };
+        return new CsvOptions(header, Text("label"), drop, Text("group"), separator);
     }
 
     /// <summary>

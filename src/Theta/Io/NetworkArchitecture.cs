@@ -51,7 +51,7 @@ public static class NetworkArchitecture
         if (node is not JsonObject o) throw new ModelFormatException($"{file}: {where} must be an object with a \"type\"");
         var type = o["type"] is JsonValue tv && tv.TryGetValue(out string? t) ? t : throw new ModelFormatException($"{file}: {where} has no \"type\"");
         if (!Builders.TryGetValue(type, out var build))
-            throw new ModelFormatException($"{file}: {where} has type \"{type}\", which is not a layer this Theta knows ({string.Join(", ", Builders.Keys)})");
+            throw new ModelFormatException($"{file}: {where} has type \"{SafeText.Quote(type)}\", which is not a layer this Theta knows ({string.Join(", ", Builders.Keys)})");
         var f = new Fields(file, path, $"{where} ({type})", o, budget);
         try { return build(f); }
         catch (ArgumentException e) { throw new ModelFormatException($"{file}: {where} ({type}) has invalid settings: {e.Message.Split(Environment.NewLine)[0]}"); }

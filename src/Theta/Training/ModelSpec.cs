@@ -45,8 +45,12 @@ public readonly record struct TrainingProgress(int Step, int Steps, double LogLi
 public static class Fitting
 {
     /// <summary>Fits the preprocessing and the model on <paramref name="train"/>.</summary>
+    /// <exception cref="DataException">The labels name fewer than two classes (a model of one class predicts nothing, and its file would not load).</exception>
     public static TrainedModel Fit(Dataset train, ModelSpec spec, CsvOptions csv, Action<TrainingProgress>? progress = null)
     {
+        if (train.ClassCount < 2)
+            throw new DataException(train.Source.Length > 0 ? train.Source : "data", null, null,
+                $"every label is \"{Io.SafeText.Quote(train.Classes.FirstOrDefault())}\"; a classifier needs at least two classes");
         Standardizer? s = spec.Standardize ? Standardizer.Fit(train.Features) : null;
         var data = s is null ? train : train.WithFeatures(s.Transform(train.Features));
         IClassifier model = spec.Kind switch
