@@ -85,9 +85,13 @@ public static class SafeTensors
     /// <summary>Reads and validates safetensors from <paramref name="stream"/>; <paramref name="path"/> names it in errors.</summary>
     public static (IReadOnlyList<(string Name, Tensor Value)> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(Stream stream, string path)
     {
-        // NOTE: System.Text.Json decodes strings lazily; a malformed escape surfaces as InvalidOperationException on access.
+        // NOTE: System.Text.Json decodes lazily: a malformed escape surfaces as InvalidOperationException, a duplicated
+        // key as ArgumentException, only when the object is first read.
         try { return ReadValidated(stream, path); }
-        catch (InvalidOperationException e) { throw new ModelFormatException($"{path}: the header is malformed ({SafeText.Quote(e.Message)})"); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new ModelFormatException($"{path}: the header is malformed ({SafeText.Quote(e.Message.Split('\n')[0], 200)})");
+        }
     }
 
     private static (IReadOnlyList<(string Name, Tensor Value)> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadValidated(Stream stream, string path)

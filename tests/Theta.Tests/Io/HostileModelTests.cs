@@ -139,6 +139,24 @@ public sealed class HostileModelTests : IDisposable
     }
 
     [Fact]
+    public void WhatTheFuzzerFoundIsRefusedInOneLine()
+    {
+        // A duplicated key in the safetensors header (an ArgumentException from System.Text.Json, found at case 5,293 of 10,000).
+        string f = Path_("dup.theta");
+        var header = """{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""";
+        File.WriteAllBytes(f, [.. BitConverter.GetBytes((long)header.Length), .. Encoding.UTF8.GetBytes(header), 0, 0, 0, 0]);
+        Assert.Contains("the header is malformed", Refusal(f, () => NetworkFile.Read(f)));
+        // A null in the CSV options' "drop" list (a NullReferenceException, found at case 119 of 5,000).
+        var nb = new BernoulliNaiveBayes([3, 4], new long[,] { { 1, 2 }, { 3, 4 } }, ["x", "y"], ["f1", "f2"], 1.0);
+        ModelFile.Save(new TrainedModel(nb, null, new Theta.Data.CsvOptions(Drop: ["z"])), f);
+        var bytes = File.ReadAllBytes(f);
+        int at = bytes.AsSpan().IndexOf("[\\\"z\\\"]"u8);
+        "[null ]"u8.CopyTo(bytes.AsSpan(at));   // the same length: the header stays framed
+        File.WriteAllBytes(f, bytes);
+        Assert.Contains("architecture field \"csv\" entry \"drop\" must be a list of column names", Refusal(f, () => ModelFile.Load(f)));
+    }
+
+    [Fact]
     public void AStreamIsReadOnceAndAnEndlessOneIsRefused()
     {
         string f = Path_("ok.theta");
