@@ -157,6 +157,23 @@ public sealed class HostileModelTests : IDisposable
     }
 
     [Fact]
+    public void AGzipBombOfAnIdxFileCostsOnlyWhatItsHeaderClaims()
+    {
+        // One 28×28 image announced, then 64 MiB of zeros, gzipped to ~64 KB.
+        string f = Path_("bomb.idx.gz");
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(f), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gz.Write([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28]);
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) gz.Write(zeros);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<Theta.Data.DataException>(() => Theta.Data.Idx.Read(f, Theta.Data.Idx.ImagesMagic));
+        Assert.Contains("the header says 1 × 28 × 28 = 784 values but the file holds more", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 8 << 20, "read far past the header's claim");
+    }
+
+    [Fact]
     public void AStreamIsReadOnceAndAnEndlessOneIsRefused()
     {
         string f = Path_("ok.theta");
