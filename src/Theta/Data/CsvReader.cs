@@ -33,11 +33,14 @@ public sealed record CsvLimits(int MaxLineChars = 1 << 20, int MaxHeaderChars = 
     /// <summary>The defaults.</summary>
     public static CsvLimits Default { get; } = new();
 
-    public int MaxLineChars { get; } = MaxLineChars >= 16 ? MaxLineChars : throw new ArgumentOutOfRangeException(nameof(MaxLineChars), MaxLineChars, "--max-line-chars: at least 16");
-    public int MaxHeaderChars { get; } = MaxHeaderChars >= 16 ? MaxHeaderChars : throw new ArgumentOutOfRangeException(nameof(MaxHeaderChars), MaxHeaderChars, "--max-header-chars: at least 16");
-    public int MaxCellChars { get; } = MaxCellChars >= 1 ? MaxCellChars : throw new ArgumentOutOfRangeException(nameof(MaxCellChars), MaxCellChars, "--max-cell-chars: at least 1");
-    public int MaxColumns { get; } = MaxColumns >= 2 ? MaxColumns : throw new ArgumentOutOfRangeException(nameof(MaxColumns), MaxColumns, "--max-columns: at least 2");
-    public int MaxFileMegabytes { get; } = MaxFileMegabytes >= 1 ? MaxFileMegabytes : throw new ArgumentOutOfRangeException(nameof(MaxFileMegabytes), MaxFileMegabytes, "--max-csv-mb: at least 1");
+    public int MaxLineChars { get; init => field = AtLeast(value, 16, "--max-line-chars"); } = AtLeast(MaxLineChars, 16, "--max-line-chars");
+    public int MaxHeaderChars { get; init => field = AtLeast(value, 16, "--max-header-chars"); } = AtLeast(MaxHeaderChars, 16, "--max-header-chars");
+    public int MaxCellChars { get; init => field = AtLeast(value, 1, "--max-cell-chars"); } = AtLeast(MaxCellChars, 1, "--max-cell-chars");
+    public int MaxColumns { get; init => field = AtLeast(value, 2, "--max-columns"); } = AtLeast(MaxColumns, 2, "--max-columns");
+    public int MaxFileMegabytes { get; init => field = AtLeast(value, 1, "--max-csv-mb"); } = AtLeast(MaxFileMegabytes, 1, "--max-csv-mb");
+
+    private static int AtLeast(int value, int min, string option) =>
+        value >= min ? value : throw new ArgumentOutOfRangeException(option, value, $"{option} must be at least {min}, got {value}");
 }
 
 /// <summary>
