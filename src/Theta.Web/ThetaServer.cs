@@ -40,6 +40,7 @@ public static class ThetaServer
         builder.WebHost.ConfigureKestrel(k => ServerLimits.Apply(k, options));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        if (options.LogTo is { } log) builder.Logging.AddProvider(log);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         var app = builder.Build();
 
