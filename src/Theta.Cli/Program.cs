@@ -57,8 +57,16 @@ internal static class Program
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"theta: error: {e.Message}");
+            Console.Error.WriteLine($"theta: error: {Theta.Io.SafeText.OneLine(Message(e))}");
             return 1;
         }
     }
+
+    // The message without .NET's "(Parameter 'x')" and "Actual value was …" lines: the text already says what was wrong.
+    private static string Message(Exception e) => e switch
+    {
+        OutOfMemoryException => "out of memory (the input is larger than this machine can hold)",
+        ArgumentException { ParamName: { } name } a => a.Message.Split('\n')[0].Replace($" (Parameter '{name}')", "").TrimEnd(),
+        _ => e.Message,
+    };
 }

@@ -24,7 +24,7 @@ public static class OnnxFile
     /// <summary>The opset written unless asked otherwise.</summary>
     public const int DefaultOpset = OnnxExport.DefaultOpset;
 
-    /// <summary>Makes every Theta loader (<see cref="NetworkFile.Read"/>, <see cref="ModelFile.Load"/>, the CLI verbs, <c>theta serve</c>) read ".onnx" files.</summary>
+    /// <summary>Makes every Theta loader (<see cref="NetworkFile.Read(string, int[], long?)"/>, <see cref="ModelFile.Load(string)"/>, the CLI verbs, <c>theta serve</c>) read ".onnx" files.</summary>
     public static void Register() => ForeignFormats.Register(".onnx", new ForeignFormats.Reader(ImportNetwork, ImportTabular));
 
     /// <summary>Exports a tabular model (theta train on CSV, theta search): a raw CSV row in, probabilities out. Written atomically.</summary>

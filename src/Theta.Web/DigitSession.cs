@@ -29,6 +29,12 @@ internal sealed class DigitSession
     /// <summary>The largest drawing side accepted.</summary>
     public const int MaxSide = 280, MinSide = 8;
 
+    /// <summary>
+    /// The most floats of activations (all layers) and workspace a network may need for one drawing: 4 Mi floats = 16 MiB,
+    /// checked from the file's architecture before anything is built (<see cref="ActivationBudget"/>). The bundled CNN needs 0.15 Mi.
+    /// </summary>
+    public const long MaxActivationFloats = 4L << 20;
+
     private static readonly int[] Input = [1, 28, 28];
     private Sequential _net;
     private int[] _shape;
@@ -182,11 +188,11 @@ internal sealed class DigitSession
     {
         try
         {
-            var meta = NetworkFile.Read(path).Metadata;
+            var meta = NetworkFile.Read(path, null, MaxActivationFloats).Metadata;
             int[] shape = meta.InputShape ?? Input;
             if (shape.Aggregate(1L, (a, d) => a * d) != 784)
                 throw new ArgumentException($"{what}: the network takes inputs of shape [{string.Join(", ", shape)}], not a 28×28 digit ([1, 28, 28] or [784])");
-            var net = NetworkFile.Read(path, shape).Network;
+            var net = NetworkFile.Read(path, shape, MaxActivationFloats).Network;
             int outputs = net.Summary([1, .. shape]).Rows[^1].OutputShape.Size;
             if (outputs < 2 || outputs > 1000) throw new ArgumentException($"{what}: the network gives {outputs} outputs; a classifier of digits was expected");
             return (net, shape);

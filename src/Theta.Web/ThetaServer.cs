@@ -37,15 +37,17 @@ public static class ThetaServer
             ApplicationName = typeof(ThetaServer).Assembly.GetName().Name,
         });
         builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => ServerLimits.Apply(k, options));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        if (options.LogTo is { } log) builder.Logging.AddProvider(log);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         var app = builder.Build();
 
         var sessions = new SemaphoreSlim(options.MaxSessions, options.MaxSessions);
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseWebSockets(ServerLimits.WebSockets());
         app.Map("/ws/digits", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => RunDigits(ws, options, ct)));
         app.Map("/ws/playground", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new PlaygroundSession().RunAsync(ws, options.MaxMessageBytes, ct)));
         app.Map("/ws/critter", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new CritterSession(options.CritterBrainPath).RunAsync(ws, ct)));
@@ -61,13 +63,19 @@ public static class ThetaServer
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
         if (!sessions.Wait(0))
         {
-            await SendError(ws, $"the server is busy: at most {options.MaxSessions} sessions at once; close another page and reload", cts.Token);
-            await ws.CloseAsync(TryAgainLater, "too many sessions", cts.Token);
+            // NOTE: a client may vanish mid-close; that ends its connection, and is no server error to log.
+            try
+            {
+                await SendError(ws, $"the server is busy: at most {options.MaxSessions} sessions at once; close another page and reload", cts.Token);
+                await ws.CloseAsync(TryAgainLater, "too many sessions", cts.Token);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException) { }
             return;
         }
         try { await run(cts.Token)(ws); }
         catch (OperationCanceledException) { }
         catch (WebSocketException) { } // the page went away mid-message
+        catch (IOException) { }         // or its connection was reset
         finally { sessions.Release(); }
     }
 

@@ -34,4 +34,7 @@ public sealed record ThetaServerOptions
 
     /// <summary>The trained critter brain the critter page's load button uses (<c>theta critter train</c> wrote it).</summary>
     public string CritterBrainPath { get; init; }
+
+    /// <summary>Also sends the server's warnings and errors here (besides the console), e.g. for a test that counts them.</summary>
+    public Microsoft.Extensions.Logging.ILoggerProvider? LogTo { get; init; }
 }

@@ -7,17 +7,27 @@ public static class Cli
 {
     public sealed record Result(int ExitCode, string Out, string Err);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWith(null, args);
+
+    /// <summary>Runs theta with extra environment variables (e.g. DOTNET_GCHeapHardLimit, a memory ceiling).</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string>? env, params string[] args)
+    {
+        using var p = Start(env, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("theta " + string.Join(' ', args)); }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts theta (output redirected) and returns the process, for a test that kills it.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? env, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Theta.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("theta " + string.Join(' ', args)); }
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        return Process.Start(psi)!;
     }
 
     /// <summary>The CS109 data: $THETA_DATA/cs109 or ../shared/data/cs109 beside the repository (tests fail, not skip, without it).</summary>

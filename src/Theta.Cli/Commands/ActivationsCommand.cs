@@ -21,6 +21,7 @@ internal static class ActivationsCommand
         {
             string path = p.GetValue(output)!;
             Pictures.RequirePng(path);
+            OutputPaths.Check(("--out", path));
             var (net, shape, _) = NetworkPictures.Load(p.GetValue(model)!);
             var (image, label) = NetworkPictures.MnistTestImage(p.GetValue(data)!, p.GetValue(index));
             if (image.Size != shape.Aggregate(1, (a, b) => a * b))

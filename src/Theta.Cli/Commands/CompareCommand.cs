@@ -27,6 +27,7 @@ internal static class CompareCommand
         cmd.SetAction(p =>
         {
             var csv = data.Read(p);
+            OutputPaths.Check(("--out", p.GetValue(output)));
             bool asJson = p.GetValue(json);
             var (trainSet, testSet) = TrainCommand.Load(p.GetValue(train)!, p.GetValue(test)!, csv);
             var rows = new List<(string Name, TrainedModel Model, ClassificationMetrics Train, ClassificationMetrics Test, double Seconds)>();

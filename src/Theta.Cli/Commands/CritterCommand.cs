@@ -66,11 +66,7 @@ internal static class CritterCommand
             if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };
             o.Validate();
             string? outPath = p.GetValue(output);
-            if (outPath is not null)
-            {
-                var dir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
-                if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--out {outPath}: the folder {dir} does not exist");
-            }
+            OutputPaths.Check(("--out", outPath));
             bool asJson = p.GetValue(json);
             ulong s = p.GetValue(seed);
 

@@ -27,6 +27,7 @@ internal static class EvalCommand
         cmd.SetAction(p =>
         {
             string path = p.GetValue(dataPath)!;
+            OutputPaths.Check(("--confusion", p.GetValue(confusion)));
             string kind;
             ClassificationMetrics m;
             IReadOnlyList<string> classes;
@@ -66,6 +67,12 @@ internal static class EvalCommand
     internal static TrainedModel LoadModel(string path, DataOptions data, ParseResult p)
     {
         var model = ModelFile.Load(path);
-        return data.AnyGiven(p) ? model with { Csv = data.Read(p) } : model;
+        return WithData(model, data, p);
+    }
+
+    /// <summary>The model with the data options given on the command line (its stored ones otherwise, with the CSV limits given).</summary>
+    internal static TrainedModel WithData(TrainedModel model, DataOptions data, ParseResult p)
+    {
+        return model with { Csv = data.AnyGiven(p) ? data.Read(p) : model.Csv with { Limits = data.Limits(p) } };
     }
 }

@@ -15,6 +15,7 @@ internal static class FiltersCommand
         {
             string path = p.GetValue(output)!;
             Pictures.RequirePng(path);
+            OutputPaths.Check(("--out", path));
             var (net, shape, _) = NetworkPictures.Load(p.GetValue(model)!);
             var img = NetworkPictures.Filters(net, shape, p.GetValue(model)!);
             img.Save(path);

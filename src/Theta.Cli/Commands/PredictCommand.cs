@@ -22,8 +22,14 @@ internal static class PredictCommand
         data.AddTo(cmd);
         cmd.SetAction(p =>
         {
-            if (Search.RegressionModel.IsRegressionFile(p.GetValue(modelPath)!)) return PredictValues(p.GetValue(modelPath)!, p.GetValue(dataPath)!, p.GetValue(output));
-            var model = EvalCommand.LoadModel(p.GetValue(modelPath)!, data, p);
+            OutputPaths.Check(("--out", p.GetValue(output)));
+            // The file is read once (so --model <(…) works), then loaded by its kind.
+            string file = p.GetValue(modelPath)!;
+            var opened = ModelFile.Guard(file, () => ModelFile.Open(file));
+            if (opened.Reader.Root["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue(out string? kind) && kind == "regression")
+                return PredictValues(ModelFile.Guard(file, () => Search.RegressionModel.Load(opened.Reader)), p.GetValue(dataPath)!, p.GetValue(output));
+            var loaded = ModelFile.Guard(file, () => ModelFile.Load(opened.Reader));
+            var model = EvalCommand.WithData(loaded, data, p);
             var ds = model.ReadData(p.GetValue(dataPath)!, requireKnownLabels: false);
             var probs = model.PredictProba(ds);
             var classes = model.Classifier.Classes;
@@ -45,9 +51,8 @@ internal static class PredictCommand
     }
 
     // A regression model from theta search: one predicted value per row.
-    private static int PredictValues(string modelPath, string dataPath, string? output)
+    private static int PredictValues(Search.RegressionModel model, string dataPath, string? output)
     {
-        var model = Search.RegressionModel.Load(modelPath);
         var (x, _) = model.ReadData(dataPath);
         var y = model.Predict(x);
         var sb = new StringBuilder($"row,predicted {Csv(model.Target)}\n");

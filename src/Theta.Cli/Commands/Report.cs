@@ -9,6 +9,9 @@ namespace Theta.Cli.Commands;
 /// <summary>How the verbs print metrics: Spectre tables for people, JSON objects for programs.</summary>
 internal static class Report
 {
+    /// <summary>A name from a data file as a table cell: escaped, at most 40 characters (a 1 MB label must not make the table's layout crawl).</summary>
+    public static string Cell(string name) => Markup.Escape(Theta.Io.SafeText.Quote(name, 40));
+
     public static string F(double v, string format = "0.0000") =>
         double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
 
@@ -47,12 +50,12 @@ internal static class Report
     {
         int C = m.PerClass.Count;
         var t = new Table().Border(TableBorder.Rounded).Title(title).AddColumn("true \\ predicted");
-        foreach (var c in m.PerClass) t.AddColumn(new TableColumn(Markup.Escape(c.Class)).RightAligned());
+        foreach (var c in m.PerClass) t.AddColumn(new TableColumn(Cell(c.Class)).RightAligned());
         foreach (var h in new[] { "precision", "recall", "F1", "support" }) t.AddColumn(new TableColumn(h).RightAligned());
         for (int i = 0; i < C; i++)
         {
             var s = m.PerClass[i];
-            t.AddRow([Markup.Escape(s.Class), .. Enumerable.Range(0, C).Select(j => m.Confusion[i, j].ToString(CultureInfo.InvariantCulture)),
+            t.AddRow([Cell(s.Class), .. Enumerable.Range(0, C).Select(j => m.Confusion[i, j].ToString(CultureInfo.InvariantCulture)),
                 F(s.Precision, "0.000"), F(s.Recall, "0.000"), F(s.F1, "0.000"), s.Support.ToString(CultureInfo.InvariantCulture)]);
         }
         return t;
@@ -68,9 +71,9 @@ internal static class Report
             case BernoulliNaiveBayes nb:
             {
                 var t = new Table().Border(TableBorder.Rounded).Title("P(xᵢ = 1 | y)").AddColumn("feature");
-                foreach (var c in nb.Classes) t.AddColumn(new TableColumn($"y = {Markup.Escape(c)}").RightAligned());
+                foreach (var c in nb.Classes) t.AddColumn(new TableColumn($"y = {Cell(c)}").RightAligned());
                 t.AddRow(["P(y)", .. nb.Priors.Select(p => F(p))]);
-                for (int i = 0; i < shown; i++) t.AddRow([Markup.Escape(features[i]), .. Enumerable.Range(0, nb.Classes.Count).Select(c => F(nb.ProbOne[c, i]))]);
+                for (int i = 0; i < shown; i++) t.AddRow([Cell(features[i]), .. Enumerable.Range(0, nb.Classes.Count).Select(c => F(nb.ProbOne[c, i]))]);
                 t.Caption($"Bernoulli naive Bayes, {(nb.Alpha == 1 ? "Laplace (add-one)" : nb.Alpha == 0 ? "MLE" : $"α = {nb.Alpha}")} estimates"
                     + (shown < features.Count ? $"; {features.Count - shown} more features not shown" : ""));
                 return t;
@@ -78,10 +81,10 @@ internal static class Report
             case GaussianNaiveBayes g:
             {
                 var t = new Table().Border(TableBorder.Rounded).Title("μ (σ) per class").AddColumn("feature");
-                foreach (var c in g.Classes) t.AddColumn(new TableColumn($"y = {Markup.Escape(c)}").RightAligned());
+                foreach (var c in g.Classes) t.AddColumn(new TableColumn($"y = {Cell(c)}").RightAligned());
                 t.AddRow(["P(y)", .. g.Priors.Select(p => F(p))]);
                 for (int i = 0; i < shown; i++)
-                    t.AddRow([Markup.Escape(features[i]), .. Enumerable.Range(0, g.Classes.Count).Select(c => $"{F(g.Mean[c, i], "0.000")} ({F(Math.Sqrt(g.Variance[c, i]), "0.000")})")]);
+                    t.AddRow([Cell(features[i]), .. Enumerable.Range(0, g.Classes.Count).Select(c => $"{F(g.Mean[c, i], "0.000")} ({F(Math.Sqrt(g.Variance[c, i]), "0.000")})")]);
                 t.Caption("Gaussian naive Bayes" + (shown < features.Count ? $"; {features.Count - shown} more features not shown" : ""));
                 return t;
             }
@@ -89,10 +92,10 @@ internal static class Report
             {
                 int K = lr.Bias.Length, d = features.Count;
                 var t = new Table().Border(TableBorder.Rounded).Title(K == 1 ? "logistic regression: θ" : "softmax regression: W").AddColumn("parameter");
-                var rows = K == 1 ? new[] { "θ" } : lr.Classes.Select(c => $"y = {Markup.Escape(c)}").ToArray();
+                var rows = K == 1 ? new[] { "θ" } : lr.Classes.Select(c => $"y = {Cell(c)}").ToArray();
                 foreach (var r in rows) t.AddColumn(new TableColumn(r).RightAligned());
                 t.AddRow(["θ₀ (bias)", .. Enumerable.Range(0, K).Select(k => F(lr.Bias[k]))]);
-                for (int i = 0; i < shown; i++) t.AddRow([Markup.Escape(features[i]), .. Enumerable.Range(0, K).Select(k => F(lr.Weights[k * d + i]))]);
+                for (int i = 0; i < shown; i++) t.AddRow([Cell(features[i]), .. Enumerable.Range(0, K).Select(k => F(lr.Weights[k * d + i]))]);
                 if (shown < features.Count) t.Caption($"… {features.Count - shown} more features");
                 return t;
             }

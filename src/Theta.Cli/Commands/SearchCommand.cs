@@ -47,9 +47,7 @@ internal static class SearchCommand
             var options = new SearchOptions(time, p.GetValue(folds), p.GetValue(seed), p.GetValue(ensemble), p.GetValue(workers),
                 p.GetValue(cost) is { } c ? CostModel.Parse(c) : null);
             // Where results go is checked before the search, not after minutes of work.
-            foreach (var target in new[] { p.GetValue(output), p.GetValue(report) is { } r ? r + ".png" : null })
-                if (target is not null && Path.GetDirectoryName(Path.GetFullPath(target)) is { } dir && !Directory.Exists(dir))
-                    throw new ArgumentException($"{target}: the folder {dir} does not exist");
+            OutputPaths.Check(("--out", p.GetValue(output)), ("--report", p.GetValue(report) is { } r ? r + ".csv" : null), ("--report", p.GetValue(report) is { } r2 ? r2 + ".png" : null));
 
             var trainSet = CsvReader.Read(p.GetValue(train)!, csv);
             var kind = p.GetValue(task) switch

@@ -27,6 +27,7 @@ internal static class StimulusCommand
         {
             string path = p.GetValue(output)!;
             Pictures.RequirePng(path);
+            OutputPaths.Check(("--out", path));
             var (net, shape, _) = NetworkPictures.Load(p.GetValue(model)!);
             int L = p.GetValue(layer), U = p.GetValue(unit);
             Stimulus.CheckUnit(net, L, U, shape);

@@ -37,6 +37,7 @@ internal static class TrainCommand
             bool lead = parallel is null || parallel.Rank == 0; // only rank 0 reports and writes files
             var csv = data.Read(p);
             var spec = model.Read(p);
+            OutputPaths.Check(("--out", p.GetValue(output)), ("--plot", p.GetValue(plot)));
             bool asJson = p.GetValue(json);
             string? plotPath = p.GetValue(plot);
             if (plotPath is not null)
@@ -60,8 +61,8 @@ internal static class TrainCommand
             if (!lead) return 0;
             var trainM = trained.Evaluate(trainSet);
             var testM = testSet is null ? null : trained.Evaluate(testSet);
-            if (p.GetValue(output) is { } path) ModelFile.Save(trained, path);
             if (plotPath is not null) Plot(plotPath, spec, curve, trainM, testM);
+            if (p.GetValue(output) is { } path) ModelFile.Save(trained, path);   // last: a failed picture leaves an old model alone
 
             if (asJson)
             {

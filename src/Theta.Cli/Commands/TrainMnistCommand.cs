@@ -60,6 +60,7 @@ internal static class TrainMnistCommand
             bool asJson = p.GetValue(json);
             var ct = CancellationToken.None;
             foreach (var picture in new[] { p.GetValue(plot), p.GetValue(confusion) }) if (picture is not null) Pictures.IsSvg(picture); // a bad extension fails before training
+            OutputPaths.Check(("--out", p.GetValue(output)), ("--checkpoint", p.GetValue(checkpoint)), ("--plot", p.GetValue(plot)), ("--confusion", p.GetValue(confusion)));
 
             var (train, test) = Mnist.Load(p.GetValue(data)!);
             if (p.GetValue(limit) is int n)
@@ -110,13 +111,13 @@ internal static class TrainMnistCommand
             if (!lead) return 0;
             var (trainLoss, trainAcc) = Trainer.Evaluate(network, train.Images, train.Labels);
             var (testLoss, testAcc) = Trainer.Evaluate(network, test.Images, test.Labels);
-            if (p.GetValue(output) is { } path) NetworkFile.Save(network, path, Metadata(net));
             if (p.GetValue(plot) is { } plotPath) Curves(plotPath, $"MNIST {net}", history);
             if (p.GetValue(confusion) is { } confusionPath)
             {
                 var m = ClassificationMetrics.Compute(Trainer.Probabilities(network, test.Images), test.Labels, Metadata(net).Classes!);
                 Charts.ConfusionMatrix(confusionPath, m.Confusion, Metadata(net).Classes!, $"MNIST {net}: test set ({m.Accuracy:P2} correct)");
             }
+            if (p.GetValue(output) is { } path) NetworkFile.Save(network, path, Metadata(net));   // last: a failed picture leaves an old model alone
 
             if (asJson)
             {

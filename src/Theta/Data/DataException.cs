@@ -2,12 +2,12 @@ namespace Theta.Data;
 
 /// <summary>
 /// Bad input data. The message starts with <c>file:line:column:</c> (as far as they are known)
-/// and says what was expected, e.g. <c>heart.csv:12:5: "x" is not a number; expected a numeric feature (column "B.1")</c>.
+/// and says what was expected, on one line with control characters escaped, e.g. <c>heart.csv:12:5: "x" is not a number; expected a numeric feature (column "B.1")</c>.
 /// </summary>
 public sealed class DataException : Exception
 {
     public DataException(string file, int? line, int? column, string message)
-        : base($"{Location(file, line, column)}: {message}")
+        : base(Io.SafeText.OneLine($"{Location(file, line, column)}: {message}"))
     {
         File = file; Line = line; Column = column;
     }

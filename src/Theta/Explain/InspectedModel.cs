@@ -28,15 +28,15 @@ public sealed class InspectedModel
     }
 
     /// <summary>Reads a model file of either kind (validated as its loader does).</summary>
-    public static InspectedModel Load(string path)
+    public static InspectedModel Load(string path) => ModelFile.Guard(path, () =>
     {
         if (ForeignFormats.For(path) is { } foreign)
-            return foreign.Tabular(path) is { } tabular ? new InspectedModel(path, tabular, null) : new InspectedModel(path, null, foreign.Network(path));
-        var (r, _) = ModelFile.Open(path);
-        return r.String("kind") == "network"
-            ? new InspectedModel(path, null, Io.NetworkFile.Read(path))
-            : new InspectedModel(path, ModelFile.Load(path), null);
-    }
+            return foreign.Tabular(path) is { } tabular ? new InspectedModel(path, tabular, null) : new InspectedModel(path, null, Io.NetworkFile.Read(path));
+        var opened = ModelFile.Open(path);   // the file is read once (a pipe works)
+        return opened.Reader.String("kind") == "network"
+            ? new InspectedModel(path, null, Io.NetworkFile.Read(opened, null))
+            : new InspectedModel(path, ModelFile.Load(opened.Reader), null);
+    });
 
     public string Path { get; }
     /// <summary>The tabular model (classifier, standardisation, CSV options), or null for a network file.</summary>
@@ -107,6 +107,7 @@ public sealed class InspectedModel
         var shape = inputShape ?? NetworkFile!.Metadata.InputShape
             ?? (Network!.Layers.FirstOrDefault() is Linear first ? [first.InFeatures]
                 : throw new ArgumentException($"summary: {Path} does not store its input shape; give one (e.g. --input-shape 1,28,28)"));
+        ActivationBudget.Check(Network!, shape, Path, ActivationBudget.LimitFor(Network!.ParameterCount), inputShape is null ? "architecture field \"inputShape\"" : "--input-shape");
         return Network!.Summary([1, .. shape]);
     }
 

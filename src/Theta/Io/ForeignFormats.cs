@@ -5,7 +5,7 @@ namespace Theta.Io;
 
 /// <summary>
 /// Model files in formats other than Theta's own, read by a package that registers itself here (by
-/// file extension) so that every loader takes them: <see cref="NetworkFile.Read"/>, <see cref="ModelFile.Load"/>
+/// file extension) so that every loader takes them: <see cref="NetworkFile.Read(string, int[], long?)"/>, <see cref="ModelFile.Load(string)"/>
 /// and the tools built on them. Theta.Onnx registers ".onnx" (<c>Theta.Io.OnnxFile.Register()</c>); the core
 /// library itself reads no other format and depends on no parser.
 /// </summary>

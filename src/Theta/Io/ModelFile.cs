@@ -73,12 +73,14 @@ public static class ModelFile
         SafeTensors.Write(path, tensors, new Dictionary<string, string> { [Key] = arch.ToJsonString() });
     }
 
-    /// <summary>Reads and validates a model file.</summary>
-    public static TrainedModel Load(string path)
+    /// <summary>Reads and validates a model file (read once, front to back: a pipe works).</summary>
+    public static TrainedModel Load(string path) => Guard(path, () => ForeignFormats.For(path) is { } foreign
+        ? foreign.Tabular(path) ?? throw new ModelFormatException($"{path}: a network, not a tabular model (classes and features of CSV columns); the network verbs take it")
+        : Load(Open(path).Reader));
+
+    // The tabular model in an opened file.
+    internal static TrainedModel Load(ArchReader r)
     {
-        if (ForeignFormats.For(path) is { } foreign)
-            return foreign.Tabular(path) ?? throw new ModelFormatException($"{path}: a network, not a tabular model (classes and features of CSV columns); the network verbs take it");
-        var (r, _) = Open(path);
         string kind = r.String("kind");
         var classes = r.Strings("classes");
         var features = r.Strings("features");
@@ -86,35 +88,98 @@ public static class ModelFile
         if (features.Length < 1) throw r.Error("features", "needs at least one feature");
         int C = classes.Length, d = features.Length;
 
-        var csvNode = r.Object("csv");
-        var csv = new CsvOptions(
-            HasHeader: csvNode["hasHeader"]?.GetValue<bool>() ?? true,
-            Label: csvNode["label"]?.GetValue<string>(),
-            Drop: csvNode["drop"] is JsonArray drop ? drop.Select(n => n!.GetValue<string>()).ToArray() : null,
-            Group: csvNode["group"]?.GetValue<string>(),
-            Separator: csvNode["separator"]?.GetValue<string>() is { Length: 1 } sep ? sep[0] : null);
+        var csv = ReadCsv(r);
 
         IClassifier classifier = kind switch
         {
-            "bernoulli-naive-bayes" => new BernoulliNaiveBayes(
-                r.Tensor("class_counts", C).ToArray().Select(v => (long)v).ToArray(),
-                To2D(r.Tensor("one_counts", C, d), C, d, v => (long)v), classes, features, r.Double("alpha")),
-            "gaussian-naive-bayes" => new GaussianNaiveBayes(
-                r.Tensor("priors", C).ToArray().Select(v => (double)v).ToArray(),
-                To2D(r.Tensor("mean", C, d), C, d, v => (double)v), To2D(r.Tensor("variance", C, d), C, d, v => (double)v), classes, features),
+            "bernoulli-naive-bayes" => ReadBernoulli(r, classes, features),
+            "gaussian-naive-bayes" => ReadGaussian(r, classes, features),
             "logistic" or "softmax" => new LogisticRegression(
                 r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
             "mlp" => ReadNetwork(r, r.Object("network"), "", classes, features),
             "ensemble" => new NetworkEnsemble(ReadMembers(r, classes, features)),
             "regression" => throw r.Error("kind", "is \"regression\": a regression network (theta search on a numeric label), which loads with Theta.Search.RegressionModel.Load, not as a classifier"),
             "network" => throw r.Error("kind", "is \"network\": a network file, which loads with NetworkFile.Load, not as a tabular model"),
-            _ => throw r.Error("kind", $"\"{kind}\" is not a model kind this Theta knows"),
+            _ => throw r.Error("kind", $"\"{SafeText.Quote(kind)}\" is not a model kind this Theta knows"),
         };
         Standardizer? standardizer = r.Bool("standardize")
             ? new Standardizer(r.Tensor("standardize.mean", d).ToArray(), r.Tensor("standardize.std", d).ToArray())
             : null;
         r.CheckAllTensorsUsed();
         return new TrainedModel(classifier, standardizer, csv);
+    }
+
+    // The counts are sufficient statistics: whole numbers a float holds exactly (≤ 2²⁴ each, so their sum
+    // cannot overflow), n_c ≥ 1 for some class, and #{xᵢ = 1, y = c} ≤ n_c; anything else is an altered file.
+    private static BernoulliNaiveBayes ReadBernoulli(ArchReader r, string[] classes, string[] features)
+    {
+        int C = classes.Length, d = features.Length;
+        double alpha = r.Double("alpha");
+        if (!(alpha >= 0 && alpha <= 1e6)) throw r.Error("alpha", $"is {alpha}; expected a smoothing count from 0 to 10⁶");
+        var classCounts = r.Tensor("class_counts", C).ToArray().Select((v, c) => Count(r, "class_counts", $"class {c}", v, 1 << 24)).ToArray();
+        if (classCounts.Sum() == 0) throw new ModelFormatException($"{r.Path}: tensor \"class_counts\" is all zeros; a model needs training rows");
+        var ones = r.Tensor("one_counts", C, d);
+        var oneCounts = new long[C, d];
+        for (int c = 0; c < C; c++)
+            for (int i = 0; i < d; i++) oneCounts[c, i] = Count(r, "one_counts", $"[{c}, {i}]", ones[c, i], classCounts[c]);
+        return new BernoulliNaiveBayes(classCounts, oneCounts, classes, features, alpha);
+    }
+
+    private static long Count(ArchReader r, string tensor, string at, float v, long max) =>
+        v >= 0 && v <= max && v == MathF.Floor(v) ? (long)v
+            : throw new ModelFormatException($"{r.Path}: tensor \"{tensor}\" {at} is {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}; expected a whole count from 0 to {max} (altered file)");
+
+    // Priors are probabilities summing to 1, means finite, variances positive and finite.
+    private static GaussianNaiveBayes ReadGaussian(ArchReader r, string[] classes, string[] features)
+    {
+        int C = classes.Length, d = features.Length;
+        var priors = r.Tensor("priors", C).ToArray().Select(v => (double)v).ToArray();
+        if (priors.Any(p => !(p >= 0 && p <= 1)) || Math.Abs(priors.Sum() - 1) > 1e-3)
+            throw new ModelFormatException($"{r.Path}: tensor \"priors\" must hold probabilities from 0 to 1 that sum to 1 (altered file)");
+        var mean = To2D(r.Tensor("mean", C, d), C, d, v => (double)v);
+        var variance = To2D(r.Tensor("variance", C, d), C, d, v => (double)v);
+        foreach (var (name, t, ok) in new[] { ("mean", mean, (Func<double, bool>)double.IsFinite), ("variance", variance, v => v > 0 && double.IsFinite(v)) })
+            if (t.Cast<double>().Any(v => !ok(v))) throw new ModelFormatException($"{r.Path}: tensor \"{name}\" holds {(name == "mean" ? "a value that is not finite" : "a variance that is not positive and finite")} (altered file)");
+        return new GaussianNaiveBayes(priors, mean, variance, classes, features);
+    }
+
+    /// <summary>How the model reads its CSV files: <c>"csv": {"hasHeader", "label", "drop", "group", "separator"}</c>, each optional.</summary>
+    internal static CsvOptions ReadCsv(ArchReader r)
+    {
+        var o = r.Object("csv");
+        string? Text(string key) => o[key] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue(out string? s) => s,
+            _ => throw r.Error("csv", $"entry \"{key}\" must be a string"),
+        };
+        bool header = o["hasHeader"] switch { null => true, JsonValue v when v.TryGetValue(out bool b) => b, _ => throw r.Error("csv", "entry \"hasHeader\" must be true or false") };
+        string[]? drop = o["drop"] switch
+        {
+            null => null,
+            JsonArray a when a.All(n => n is JsonValue v && v.TryGetValue(out string? _)) => [.. a.Select(n => n!.GetValue<string>())],
+            _ => throw r.Error("csv", "entry \"drop\" must be a list of column names"),
+        };
+        char? separator = Text("separator") switch
+        {
+            null => null,
+            "," or ";" or "\t" => Text("separator")![0],
+            var s => throw r.Error("csv", $"entry \"separator\" is \"{SafeText.Quote(s)}\"; expected ',' ';' or a tab"),
+        };
+        return new CsvOptions(header, Text("label"), drop, Text("group"), separator);
+    }
+
+    /// <summary>
+    /// Runs a reader of <paramref name="path"/>, turning what a hand-altered architecture can still raise
+    /// from the JSON or the layers (a field of the wrong JSON kind, a setting a layer refuses) into one line naming the file.
+    /// </summary>
+    internal static T Guard<T>(string path, Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException or ShapeException or JsonException)
+        {
+            throw new ModelFormatException($"{path}: the architecture is not what this Theta writes: {SafeText.Quote(e.Message.Split('\n')[0].TrimEnd(), 300)}");
+        }
     }
 
     // Rebuilds the layers from the architecture, then fills every parameter from its tensor (shapes checked).
@@ -148,7 +213,12 @@ public static class ModelFile
             seq = NetworkArchitecture.Build(model, r.Path, r.TotalFloats) as Sequential ?? throw r.Error("network", "\"model\" must be a Sequential");
             int outputs = classes.Length == 2 ? 1 : classes.Length;
             Shape? output = null;
-            try { output = seq.Summary(1, features.Length).Rows[^1].OutputShape; } catch (ShapeException) { }
+            try
+            {
+                ActivationBudget.Check(seq, [features.Length], r.Path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
+                output = seq.Summary(1, features.Length).Rows[^1].OutputShape;
+            }
+            catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { }
             if (output != new Shape(1, outputs))
                 throw r.Error("network", $"does not map {features.Length} features to {outputs} output{(outputs == 1 ? "" : "s")} (a model for another data set)");
         }
@@ -164,6 +234,7 @@ public static class ModelFile
     /// </summary>
     internal static (ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) Open(string path)
     {
+        if (Directory.Exists(path)) throw new ModelFormatException($"{path}: a folder, not a model file");
         if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
         if (ForeignFormats.For(path) is not null)   // the callers that take other formats asked ForeignFormats first
             throw new ModelFormatException($"{path}: a {System.IO.Path.GetExtension(path)} file, but a Theta file is needed here (a checkpoint or model file; theta import converts it)");

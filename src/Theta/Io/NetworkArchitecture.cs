@@ -51,7 +51,7 @@ public static class NetworkArchitecture
         if (node is not JsonObject o) throw new ModelFormatException($"{file}: {where} must be an object with a \"type\"");
         var type = o["type"] is JsonValue tv && tv.TryGetValue(out string? t) ? t : throw new ModelFormatException($"{file}: {where} has no \"type\"");
         if (!Builders.TryGetValue(type, out var build))
-            throw new ModelFormatException($"{file}: {where} has type \"{type}\", which is not a layer this Theta knows ({string.Join(", ", Builders.Keys)})");
+            throw new ModelFormatException($"{file}: {where} has type \"{SafeText.Quote(type)}\", which is not a layer this Theta knows ({string.Join(", ", Builders.Keys)})");
         var f = new Fields(file, path, $"{where} ({type})", o, budget);
         try { return build(f); }
         catch (ArgumentException e) { throw new ModelFormatException($"{file}: {where} ({type}) has invalid settings: {e.Message.Split(Environment.NewLine)[0]}"); }
@@ -63,8 +63,8 @@ public static class NetworkArchitecture
         ["Sequential"] = f => new Sequential(f.Layers()),
         ["Linear"] = f => f.Weighted(new[] { f.Int("in"), f.Int("out") }, f.Bool("bias"), (s, b) => new Linear(s[0], s[1], new Rng(0), b)),
         ["Conv2d"] = f => f.Weighted(new[] { f.Int("in"), f.Int("out"), f.Int("kernel"), f.Int("kernel") }, f.Bool("bias"),
-            (s, b) => new Conv2d(s[0], s[1], s[2], new Rng(0), f.Int("stride"), f.Int("padding"), b)),
-        ["MaxPool2d"] = f => new MaxPool2d(f.Int("kernel"), f.Int("stride"), f.Int("padding")),
+            (s, b) => new Conv2d(s[0], s[1], s[2], new Rng(0), f.Int("stride", min: 1), f.Int("padding", min: 0, below: s[2]), b)),
+        ["MaxPool2d"] = f => new MaxPool2d(f.Int("kernel", min: 1), f.Int("stride", min: 1), f.Int("padding", min: 0, below: f.Int("kernel") / 2 + 1)),
         ["Flatten"] = f => new Flatten(f.Int("startDim"), f.Int("endDim")),
         ["Dropout"] = f => new Dropout(f.Float("p"), new Rng(0)),
         ["Sigmoid"] = _ => new Sigmoid(),
@@ -81,6 +81,15 @@ public static class NetworkArchitecture
         private ModelFormatException Error(string field, string what) => new($"{file}: {where}: field \"{field}\" {what}");
 
         public int Int(string field) => o[field] is JsonValue v && v.TryGetValue(out int i) ? i : throw Error(field, "must be an integer");
+
+        // An integer in [min, below): padding below the kernel (a wider border adds only zeros), stride at least 1.
+        public int Int(string field, int min, int below = int.MaxValue)
+        {
+            int i = Int(field);
+            if (i < min || i >= below)
+                throw Error(field, $"is {i}; expected {(below == int.MaxValue ? $"at least {min}" : $"{min} to {below - 1}")}");
+            return i;
+        }
         public bool Bool(string field) => o[field] is JsonValue v && v.TryGetValue(out bool b) ? b : throw Error(field, "must be true or false");
         public float Float(string field) => o[field] is JsonValue v && v.TryGetValue(out float x) ? x : throw Error(field, "must be a number");
 

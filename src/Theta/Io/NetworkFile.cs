@@ -31,38 +31,61 @@ public static class NetworkFile
     public static void Save(Sequential network, string path, NetworkMetadata? metadata = null)
         => Write(network, path, metadata, [], new Dictionary<string, string>());
 
-    /// <summary>The network in <paramref name="path"/>, in evaluation mode. See <see cref="Read"/>.</summary>
+    /// <summary>The network in <paramref name="path"/>, in evaluation mode. See <see cref="Read(string, int[], long?)"/>.</summary>
     public static Sequential Load(string path, int[]? inputShape = null) => Read(path, inputShape).Network;
 
     /// <summary>
     /// Reads and validates a network file (a training checkpoint works too: its optimizer state is
     /// skipped). With <paramref name="inputShape"/> (one example, no batch axis) the network must
     /// take that input: the stored input shape must equal it, and a dry forward pass must succeed.
+    /// Either input shape (given or stored) is checked against <see cref="ActivationBudget"/> before anything runs:
+    /// <paramref name="maxActivationFloats"/> floats per example, by default <see cref="ActivationBudget.LimitFor"/> the file's weights.
     /// </summary>
-    /// <exception cref="ModelFormatException">A missing, truncated or altered file, an unknown layer, or a network for another input.</exception>
-    public static NetworkModel Read(string path, int[]? inputShape = null)
+    /// <exception cref="ModelFormatException">A missing, truncated or altered file, an unknown layer, a network for another input, or one over the budget.</exception>
+    public static NetworkModel Read(string path, int[]? inputShape = null, long? maxActivationFloats = null)
+        => ModelFile.Guard(path, () => ForeignFormats.For(path) is { } foreign
+            ? ReadForeign(foreign, path, inputShape, maxActivationFloats)
+            : Read(ModelFile.Open(path), inputShape, maxActivationFloats));
+
+    // A network in another format (ONNX), held to the same activation budget as Theta's own files.
+    private static NetworkModel ReadForeign(ForeignFormats.Reader foreign, string path, int[]? inputShape, long? maxActivationFloats)
     {
-        if (ForeignFormats.For(path) is { } foreign)
-        {
-            var model = foreign.Network(path);
-            if (inputShape is not null) CheckInput(path, model.Network, model.Metadata, inputShape);
-            return model;
-        }
-        var (module, metadata, reader, raw) = ReadCore(path);
+        var model = foreign.Network(path);
+        long limit = maxActivationFloats ?? ActivationBudget.LimitFor(model.Network.ParameterCount);
+        if (model.Metadata.InputShape is { } stored) ActivationBudget.Check(model.Network, stored, path, limit, "the graph's input shape");
+        if (inputShape is not null) CheckInput(path, model.Network, model.Metadata, inputShape, limit);
+        return model;
+    }
+
+    // The network in an opened file.
+    internal static NetworkModel Read((ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) opened, int[]? inputShape, long? maxActivationFloats = null)
+    {
+        var (module, metadata, reader, raw) = ReadCore(opened);
+        string path = reader.Path;
         reader.CheckAllTensorsUsed(raw.ContainsKey(CheckpointFormat.Key) ? CheckpointFormat.IsStateTensor : null);
         if (module is not Sequential seq) throw new ModelFormatException($"{path}: the network is a {module.TypeName}; a Sequential was expected");
-        if (inputShape is not null) CheckInput(path, seq, metadata, inputShape);
+        long limit = maxActivationFloats ?? ActivationBudget.LimitFor(reader.TotalFloats);
+        if (metadata.InputShape is { } stored) ActivationBudget.Check(seq, stored, path, limit);
+        if (inputShape is not null) CheckInput(path, seq, metadata, inputShape, limit);
         seq.Eval();
         return new NetworkModel(seq, metadata);
     }
 
-    private static void CheckInput(string path, Sequential seq, NetworkMetadata metadata, int[] inputShape)
+    private static void CheckInput(string path, Sequential seq, NetworkMetadata metadata, int[] inputShape, long limit)
     {
         string Dims(int[] d) => $"[{string.Join(", ", d)}]";
         if (metadata.InputShape is { } stored && !stored.SequenceEqual(inputShape))
             throw new ModelFormatException($"{path}: the model takes inputs of shape {Dims(stored)}, but {Dims(inputShape)} was expected (a model file for another architecture)");
-        try { seq.Summary([1, .. inputShape]); }
-        catch (ShapeException e) { throw new ModelFormatException($"{path}: the network cannot take inputs of shape {Dims(inputShape)} (a model file for another architecture): {e.Message}"); }
+        try
+        {
+            ActivationBudget.Check(seq, inputShape, path, limit, "the input shape");
+            seq.Summary([1, .. inputShape]);
+        }
+        catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false })
+        {
+            var why = e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
+            throw new ModelFormatException($"{path}: the network cannot take inputs of shape {Dims(inputShape)} (a model file for another architecture): {why}");
+        }
     }
 
     // Writes the architecture, the parameters, then extraTensors, with extra metadata entries beside "theta".
@@ -81,12 +104,15 @@ public static class NetworkFile
 
     // Reads the layout, rebuilds the module and fills its parameters; the caller checks for left-over tensors.
     internal static (Module Network, NetworkMetadata Metadata, ArchReader Reader, IReadOnlyDictionary<string, string> Raw) ReadCore(string path)
-    {
-        var (r, raw) = ModelFile.Open(path);
-        string kind = r.String("kind");
-        if (kind != Kind) throw r.Error("kind", $"is \"{kind}\"; a network file (\"{Kind}\") was expected (classic and tabular models load with ModelFile)");
+        => ModelFile.Guard(path, () => ReadCore(ModelFile.Open(path)));
 
-        var module = NetworkArchitecture.Build(r.Object("network"), path, r.TotalFloats);
+    private static (Module Network, NetworkMetadata Metadata, ArchReader Reader, IReadOnlyDictionary<string, string> Raw) ReadCore((ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) opened)
+    {
+        var (r, raw) = opened;
+        string kind = r.String("kind");
+        if (kind != Kind) throw r.Error("kind", $"is \"{SafeText.Quote(kind)}\"; a network file (\"{Kind}\") was expected (classic and tabular models load with ModelFile)");
+
+        var module = NetworkArchitecture.Build(r.Object("network"), r.Path, r.TotalFloats);
         NetworkArchitecture.LoadWeights(module, r);
         return (module, ReadMetadata(r, r.Root), r, raw);
     }

@@ -82,19 +82,18 @@ public sealed class RegressionModel
     }
 
     /// <summary>Reads and validates a regression model file.</summary>
-    public static RegressionModel Load(string path)
+    public static RegressionModel Load(string path) => ModelFile.Guard(path, () => Load(ModelFile.Open(path).Reader));
+
+    // The regression model in an opened file.
+    internal static RegressionModel Load(ArchReader r)
     {
-        var (r, _) = ModelFile.Open(path);
+        string path = r.Path;
         if (r.String("kind") != "regression") throw r.Error("kind", "is not \"regression\"");
         var features = r.Strings("features");
         int d = features.Length;
         if (d < 1) throw r.Error("features", "needs at least one feature");
-        var csvNode = r.Object("csv");
-        var csv = new CsvOptions(
-            HasHeader: csvNode["hasHeader"]?.GetValue<bool>() ?? true,
-            Label: csvNode["label"]?.GetValue<string>(),
-            Drop: csvNode["drop"] is JsonArray drop && drop.Count > 0 ? [.. drop.Select(n => n!.GetValue<string>())] : null,
-            Separator: csvNode["separator"]?.GetValue<string>() is { Length: 1 } sep ? sep[0] : null);
+        var csv = ModelFile.ReadCsv(r);
+        if (csv.Drop is { Count: 0 }) csv = csv with { Drop = null };
         if (r.Root["members"] is not JsonArray members || members.Count == 0 || members.Count > 1000)
             throw r.Error("members", "must be a non-empty list of network architectures");
         var nets = new List<Sequential>();
@@ -102,7 +101,12 @@ public sealed class RegressionModel
         {
             var seq = NetworkArchitecture.Build(members[i], path, r.TotalFloats) as Sequential ?? throw r.Error("members", $"entry {i} must be a Sequential");
             Shape? output = null;
-            try { output = seq.Summary(1, d).Rows[^1].OutputShape; } catch (ShapeException) { }
+            try
+            {
+                ActivationBudget.Check(seq, [d], path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
+                output = seq.Summary(1, d).Rows[^1].OutputShape;
+            }
+            catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { }
             if (output != new Shape(1, 1)) throw r.Error("members", $"entry {i} does not map {d} features to one output");
             NetworkArchitecture.LoadWeights(seq, r, $"members.{i}.");
             seq.Eval();

@@ -46,8 +46,12 @@ public static class Fitting
 {
     /// <summary>Fits the preprocessing and the model on <paramref name="train"/>.</summary>
     /// <param name="parallel">Data-parallel over several ranks (the network only; the other models are fitted in one pass or are cheap).</param>
+    /// <exception cref="DataException">The labels name fewer than two classes (a model of one class predicts nothing, and its file would not load).</exception>
     public static TrainedModel Fit(Dataset train, ModelSpec spec, CsvOptions csv, Action<TrainingProgress>? progress = null, DataParallel? parallel = null)
     {
+        if (train.ClassCount < 2)
+            throw new DataException(train.Source.Length > 0 ? train.Source : "data", null, null,
+                $"every label is \"{Io.SafeText.Quote(train.Classes.FirstOrDefault())}\"; a classifier needs at least two classes");
         Standardizer? s = spec.Standardize ? Standardizer.Fit(train.Features) : null;
         var data = s is null ? train : train.WithFeatures(s.Transform(train.Features));
         IClassifier model = spec.Kind switch
