@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Theta.Io;
+using Theta.Training;
 
 namespace Theta.Cli.Commands;
 
@@ -25,10 +26,15 @@ internal static class PredictCommand
             OutputPaths.Check(("--out", p.GetValue(output)));
             // The file is read once (so --model <(…) works), then loaded by its kind.
             string file = p.GetValue(modelPath)!;
-            var opened = ModelFile.Guard(file, () => ModelFile.Open(file));
-            if (opened.Reader.Root["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue(out string? kind) && kind == "regression")
-                return PredictValues(ModelFile.Guard(file, () => Search.RegressionModel.Load(opened.Reader)), p.GetValue(dataPath)!, p.GetValue(output));
-            var loaded = ModelFile.Guard(file, () => ModelFile.Load(opened.Reader));
+            TrainedModel loaded;
+            if (ForeignFormats.For(file) is not null) loaded = ModelFile.Load(file);   // an .onnx export of a tabular model
+            else
+            {
+                var opened = ModelFile.Guard(file, () => ModelFile.Open(file));
+                if (opened.Reader.Root["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue(out string? kind) && kind == "regression")
+                    return PredictValues(ModelFile.Guard(file, () => Search.RegressionModel.Load(opened.Reader)), p.GetValue(dataPath)!, p.GetValue(output));
+                loaded = ModelFile.Guard(file, () => ModelFile.Load(opened.Reader));
+            }
             var model = EvalCommand.WithData(loaded, data, p);
             var ds = model.ReadData(p.GetValue(dataPath)!, requireKnownLabels: false);
             var probs = model.PredictProba(ds);

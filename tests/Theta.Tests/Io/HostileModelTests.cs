@@ -204,6 +204,7 @@ public sealed class HostileModelTests : IDisposable
             ["ReLU"] = ("""{"type":"ReLU"}""", [4]),
             ["LeakyReLU"] = ("""{"type":"LeakyReLU","slope":0.1}""", [4]),
             ["Softmax"] = ("""{"type":"Softmax","axis":-1}""", [4]),
+            ["LogSoftmax"] = ("""{"type":"LogSoftmax","axis":-1}""", [4]),
         };
         Assert.Equal(NetworkArchitecture.KnownTypes.Order(), samples.Keys.Order());
         foreach (var (type, (json, input)) in samples)
