@@ -16,15 +16,16 @@ namespace Theta.Kernels;
 /// </list>
 /// Rows or columns past the edge of the matrix are written as zeros, so the micro-kernel always
 /// computes a full MR×NR tile (the padding only adds exact zeros to lanes that are never stored).
+/// The panel widths are the 256-bit tile's MR = 6, NR = 16 unless given (the 512-bit tile's 12 and 32).
 /// </summary>
 internal static unsafe class GemmPack
 {
     /// <summary>
     /// Packs op(A)[i0 : i0+mc, p0 : p0+kc]. A is [M×K] row-major with leading dimension lda, or,
-    /// when transA, [K×M] (op(A)[i, p] = A[p·lda + i]). dst holds ⌈mc/MR⌉·kc·MR floats.
+    /// when transA, [K×M] (op(A)[i, p] = A[p·lda + i]). dst holds ⌈mc/MR⌉·kc·MR floats, MR = <paramref name="MR"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackA(bool transA, float* A, nint lda, int i0, int mc, int p0, int kc, float* dst)
+    public static void PackA(bool transA, float* A, nint lda, int i0, int mc, int p0, int kc, float* dst, int MR = GemmMicroKernel.MR)
     {
         for (int ir = 0; ir < mc; ir += MR, dst += kc * MR)
         {
@@ -35,7 +36,7 @@ internal static unsafe class GemmPack
                 float* src = A + p0 * lda + i0 + ir;
                 for (int p = 0; p < kc; p++, src += lda) CopyPadded(src, dst + p * MR, mr, MR);
             }
-            else if (mr == MR)
+            else if (mr == 6 && MR == 6)
             {
                 // Six rows of A, read along k and interleaved.
                 float* r0 = A + (i0 + ir) * lda + p0;
@@ -63,10 +64,10 @@ internal static unsafe class GemmPack
 
     /// <summary>
     /// Packs op(B)[p0 : p0+kc, j0 : j0+nc]. B is [K×N] row-major with leading dimension ldb, or,
-    /// when transB, [N×K] (op(B)[p, j] = B[j·ldb + p]). dst holds ⌈nc/NR⌉·kc·NR floats.
+    /// when transB, [N×K] (op(B)[p, j] = B[j·ldb + p]). dst holds ⌈nc/NR⌉·kc·NR floats, NR = <paramref name="NR"/> (a multiple of 8).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackB(bool transB, float* B, nint ldb, int p0, int kc, int j0, int nc, float* dst)
+    public static void PackB(bool transB, float* B, nint ldb, int p0, int kc, int j0, int nc, float* dst, int NR = GemmMicroKernel.NR)
     {
         for (int jr = 0; jr < nc; jr += NR, dst += kc * NR)
         {
@@ -78,10 +79,7 @@ internal static unsafe class GemmPack
                 float* src = B + (j0 + jr) * ldb + p0;
                 int p = 0;
                 for (; p + 8 <= kc; p += 8)
-                {
-                    Transpose8x8(src + p, ldb, dst + p * NR, NR);
-                    Transpose8x8(src + 8 * ldb + p, ldb, dst + p * NR + 8, NR);
-                }
+                    for (int j = 0; j < NR; j += 8) Transpose8x8(src + j * ldb + p, ldb, dst + p * NR + j, NR);
                 for (; p < kc; p++)
                     for (int j = 0; j < NR; j++) dst[p * NR + j] = src[j * ldb + p];
             }
@@ -104,7 +102,7 @@ internal static unsafe class GemmPack
                 float* src = B + p0 * ldb + j0 + jr;
                 float* d = dst;
                 for (int p = 0; p < kc; p++, src += ldb, d += NR)
-                    Unsafe.CopyBlockUnaligned(d, src, NR * sizeof(float));
+                    Unsafe.CopyBlockUnaligned(d, src, (uint)(NR * sizeof(float)));
             }
             else
             {
