@@ -17,7 +17,8 @@ namespace Theta.Device;
 /// <item><c>tests NS…</c>: every [Fact] and [Theory] row of the Theta.Tests classes in the given namespaces
 ///   (e.g. Theta.Tests.Kernels), run by reflection (xunit's runner needs the SDK); the path is the process's
 ///   THETA_ISA, so the default-path tests check that path against the naive references.</item>
-/// <item><c>gemm SIZES THREADS REPS</c>: <c>theta bench gemm</c>'s measurement, one line per row.</item>
+/// <item><c>gemm SIZES THREADS REPS [inplace]</c>: <c>theta bench gemm</c>'s measurement, one line per row
+///   (inplace: the 512-bit path reads a row-major A in place, <see cref="Theta.Kernels.Gemm.InPlaceA512"/>).</item>
 /// <item><c>train NETWORKS THREADS PASSES</c>: <c>theta bench train</c>'s measurement, one line per row.</item>
 /// </list>
 /// </summary>
@@ -31,9 +32,9 @@ internal static class Program
             {
                 "info" => Info(),
                 "tests" => Tests(args[1..]),
-                "gemm" => Gemm(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)),
+                "gemm" => Gemm(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), args.Length > 4 && args[4] == "inplace"),
                 "train" => Train(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)),
-                _ => throw new ArgumentException("usage: Theta.Device info | tests NAMESPACE… | gemm SIZES THREADS REPS | train NETWORKS THREADS PASSES"),
+                _ => throw new ArgumentException("usage: Theta.Device info | tests NAMESPACE… | gemm SIZES THREADS REPS [inplace] | train NETWORKS THREADS PASSES"),
             };
         }
         catch (Exception e)
@@ -93,13 +94,14 @@ internal static class Program
         return failed == 0 ? 0 : 2;
     }
 
-    private static int Gemm(string sizes, string threads, int reps)
+    private static int Gemm(string sizes, string threads, int reps, bool inPlaceA)
     {
+        Theta.Kernels.Gemm.InPlaceA512 = inPlaceA;
         GemmShape[] shapes = sizes.Split(',').Select(s => GemmShape.TryParse(s, out GemmShape g) ? g : throw new ArgumentException(s)).ToArray();
         int[] counts = threads.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         foreach (GemmResult r in GemmBench.Run(shapes, counts, reps))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"gemm path={r.Path} {r.M}x{r.K}x{r.N} t={r.Threads} gflops={r.Theta.Median:F1} ({r.Theta.Min:F1}-{r.Theta.Max:F1}) fma256={r.FmaPeak?.Max:F1} fma512={r.FmaPeak512?.Max:F1} ofCeiling={r.OfCeiling:P1} openblas={r.OpenBlas?.Median:F1}"));
+                $"gemm path={r.Path}{(inPlaceA && r.Path == "avx512" ? "/inplace" : "")} {r.M}x{r.K}x{r.N} t={r.Threads} gflops={r.Theta.Median:F1} ({r.Theta.Min:F1}-{r.Theta.Max:F1}) fma256={r.FmaPeak?.Max:F1} fma512={r.FmaPeak512?.Max:F1} ofCeiling={r.OfCeiling:P1} openblas={r.OpenBlas?.Median:F1}"));
         return 0;
     }
 

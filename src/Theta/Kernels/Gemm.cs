@@ -41,6 +41,17 @@ internal static unsafe class Gemm
     /// <summary>The micro-kernel for this process: <see cref="Isa.Current"/> (THETA_ISA, or the fastest this CPU runs).</summary>
     public static GemmPath DefaultPath => Isa.Current;
 
+    /// <summary>
+    /// Whether the 512-bit path reads a row-major A in place (12 row pointers, as the 256-bit path reads 6) rather than
+    /// packing it into 12-row panels (<see cref="GemmPack.PackA"/>, 8×8 and 4×8 register transposes). Packing is the
+    /// default: see docs/benchmarks.md for the measurement (tests run both ways).
+    /// </summary>
+    internal static bool InPlaceA512 { get; set; }
+
+    /// <summary>Whether a path reads a row-major A (not transposed) in place instead of packing it.</summary>
+    private static bool ReadsAInPlace(GemmPath path, bool transA)
+        => !transA && (path == GemmPath.Avx2 || (path == GemmPath.Avx512 && InPlaceA512));
+
     /// <summary>The register tile's rows (A panel width) and columns (B panel width) on a path.</summary>
     public static (int MR, int NR) TileShape(GemmPath path)
         => path == GemmPath.Avx512 ? (GemmMicroKernel512.MR, GemmMicroKernel512.NR) : (MR, NR);
@@ -74,7 +85,7 @@ internal static unsafe class Gemm
         {
             var job = new Job(path, transA, transB, K, alpha, a, lda, b, ldb, beta, c, ldc);
             var (mr, nr) = TileShape(path);
-            bool splitM = SplitM(M, N, K, t, !transA && path != GemmPath.Portable, mr, nr);
+            bool splitM = SplitM(M, N, K, t, ReadsAInPlace(path, transA), mr, nr);
             int tiles = splitM ? (M + mr - 1) / mr : (N + nr - 1) / nr;
             t = Math.Min(t, tiles);
             if (t == 1)
@@ -137,11 +148,13 @@ internal static unsafe class Gemm
             int kSlices = (K + KC - 1) / KC, kcMax = (K + kSlices - 1) / kSlices;
             int ncMax = Math.Min(NC, RoundUp(n1 - n0, TN)), mcMax = Math.Min(MC, RoundUp(m1 - m0, TM));
             float* bp = buffers.B((nuint)(kcMax * ncMax)), ap = buffers.A((nuint)(kcMax * mcMax));
-            bool aInPlace = !transA && path != GemmPath.Portable;
+            bool aInPlace = ReadsAInPlace(path, transA);
             // A row-major B with one short K slice is read in place by the packed-A tiles: its kc rows of 16
             // columns stay in L1 across the block's row tiles as well as a packed panel would. NOTE: the MLP's
-            // weight gradient gᵀ·x (K = 64, the batch) copied all of x into panels on every step.
-            bool bInPlace = !transB && !aInPlace && path != GemmPath.Portable && kSlices == 1;
+            // weight gradient gᵀ·x (K = 64, the batch) copied all of x into panels on every step. The 512-bit
+            // tile's 32 columns (128 B a row) at B's stride fill L1's sets unevenly: only for K ≤ 128 there.
+            bool bInPlace = !transB && !aInPlace && path != GemmPath.Portable && kSlices == 1
+                && (path == GemmPath.Avx2 || K <= 128);
             for (int jc = n0; jc < n1; jc += NC)
             {
                 int nc = Math.Min(NC, n1 - jc);

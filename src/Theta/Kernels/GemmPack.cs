@@ -48,6 +48,19 @@ internal static unsafe class GemmPack
                     d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p];
                 }
             }
+            else if (mr == 12 && MR == 12 && Avx.IsSupported)
+            {
+                // Twelve rows of A (the 512-bit tile's): 8 k at a time, rows 0–7 and 8–11 transposed in registers.
+                float* r = A + (i0 + ir) * lda + p0;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                {
+                    Transpose8x8(r + p, lda, dst + p * 12, 12);
+                    Transpose4x8(r + 8 * lda + p, lda, dst + p * 12 + 8, 12);
+                }
+                for (; p < kc; p++)
+                    for (int i = 0; i < 12; i++) dst[p * 12 + i] = r[i * lda + p];
+            }
             else
             {
                 float* src = A + (i0 + ir) * lda + p0;
@@ -137,6 +150,23 @@ internal static unsafe class GemmPack
         Avx.Store(d + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
         Avx.Store(d + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
         Avx.Store(d + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>d[q·ldd + i] = s[i·lds + q] for i &lt; 4, q &lt; 8: a 4×8 block transposed through AVX registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose4x8(float* s, nint lds, float* d, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + lds);
+        Vector256<float> r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        // u_j holds k = j in its low half and k = j + 4 in its high half, rows 0–3 in order.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Sse.Store(d, u0.GetLower()); Sse.Store(d + 4 * ldd, u0.GetUpper());
+        Sse.Store(d + ldd, u1.GetLower()); Sse.Store(d + 5 * ldd, u1.GetUpper());
+        Sse.Store(d + 2 * ldd, u2.GetLower()); Sse.Store(d + 6 * ldd, u2.GetUpper());
+        Sse.Store(d + 3 * ldd, u3.GetLower()); Sse.Store(d + 7 * ldd, u3.GetUpper());
     }
 
     /// <summary>d[0:n] = src[0:n], d[n:width] = 0 (one padded row of a panel).</summary>

@@ -64,6 +64,27 @@ public sealed class GemmAvx512Tests
         Assert.Equal(one, Run(ta, tb, M, N, K, threads: 3, P));
     }
 
+    [Theory] // a row-major A packed into 12-row panels (the default) or read in place: the same bits, both within the bound
+    [InlineData(false, false, 13, 33, 17)]
+    [InlineData(false, true, 40, 100, 100)]
+    [InlineData(false, false, 25, 70, 270)]   // two K slices, a last panel of 6 columns
+    [InlineData(false, false, 36, 64, 130)]   // B read in place when A is packed (K ≤ 128 only: 130 packs B)
+    [InlineData(false, false, 36, 64, 100)]
+    public void InPlaceAndPackedAAgree(bool ta, bool tb, int M, int N, int K)
+    {
+        bool saved = Gemm.InPlaceA512;
+        try
+        {
+            Gemm.InPlaceA512 = false;
+            float[] packed = Run(ta, tb, M, N, K, 2, P);
+            Check(ta, tb, M, N, K, alpha: 0.5f, beta: 1f, path: P);
+            Gemm.InPlaceA512 = true;
+            Assert.Equal(packed, Run(ta, tb, M, N, K, 2, P));
+            Check(ta, tb, M, N, K, alpha: 0.5f, beta: 1f, path: P);
+        }
+        finally { Gemm.InPlaceA512 = saved; }
+    }
+
     [Theory] // every path runs the same FMA chains: 512-bit = 256-bit = portable, bit for bit
     [InlineData(false, false, 29, 67, 70)]
     [InlineData(false, true, 40, 100, 100)]
