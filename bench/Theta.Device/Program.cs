@@ -110,7 +110,7 @@ internal static class Program
         int[] counts = threads.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         foreach (TrainResult r in TrainBench.Run(networks.Split(','), counts, passes))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train path={Isa.Name(Isa.Current)} {r.Network} t={r.Threads} train={r.Train.Median:F0} ({r.Train.Min:F0}-{r.Train.Max:F0}) infer={r.Infer.Median:F0} ({r.Infer.Min:F0}-{r.Infer.Max:F0}) latencyUs={r.LatencyMicroseconds:F1} loss={r.FinalLoss:F3}"));
+                $"train path={Isa.Name(Isa.Current)} adaptive={(ParallelChoice.Enabled ? 1 : 0)} {r.Network} t={r.Threads} train={r.Train.Median:F0} ({r.Train.Min:F0}-{r.Train.Max:F0}) infer={r.Infer.Median:F0} ({r.Infer.Min:F0}-{r.Infer.Max:F0}) latencyUs={r.LatencyMicroseconds:F1} loss={r.FinalLoss:F3}"));
         return 0;
     }
 }

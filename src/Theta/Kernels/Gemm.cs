@@ -38,6 +38,9 @@ internal static unsafe class Gemm
     /// </summary>
     public const long ParallelThreshold = 1L << 20;
 
+    /// <summary>The GEMM's call site for <see cref="ParallelChoice"/>.</summary>
+    private const nint ChoiceSite = 1;
+
     /// <summary>The micro-kernel for this process: <see cref="Isa.Current"/> (THETA_ISA, or the fastest this CPU runs).</summary>
     public static GemmPath DefaultPath => Isa.Current;
 
@@ -88,17 +91,22 @@ internal static unsafe class Gemm
             bool splitM = SplitM(M, N, K, t, ReadsAInPlace(path, transA), mr, nr);
             int tiles = splitM ? (M + mr - 1) / mr : (N + nr - 1) / nr;
             t = Math.Min(t, tiles);
-            if (t == 1)
+            // One thread or t, by measurement per shape (ParallelChoice): the same bits either way.
+            uint flags = (uint)((transA ? 1 : 0) | (transB ? 2 : 0) | ((int)path << 2) | (t << 8));
+            ParallelChoice.Run(ChoiceSite, M, N, ((long)K << 32) + flags, t, chosen =>
             {
-                job.Run(0, M, 0, N);
-                return;
-            }
-            Workers.Run(t, w =>
-            {
-                // Worker w takes tiles [tiles·w/t, tiles·(w+1)/t) of the split dimension.
-                int from = (int)((long)tiles * w / t), to = (int)((long)tiles * (w + 1) / t);
-                if (splitM) job.Run(from * mr, Math.Min(to * mr, M), 0, N);
-                else job.Run(0, M, from * nr, Math.Min(to * nr, N));
+                if (chosen == 1)
+                {
+                    job.Run(0, M, 0, N);
+                    return;
+                }
+                Workers.Run(chosen, w =>
+                {
+                    // Worker w takes tiles [tiles·w/t, tiles·(w+1)/t) of the split dimension.
+                    int from = (int)((long)tiles * w / chosen), to = (int)((long)tiles * (w + 1) / chosen);
+                    if (splitM) job.Run(from * mr, Math.Min(to * mr, M), 0, N);
+                    else job.Run(0, M, from * nr, Math.Min(to * nr, N));
+                });
             });
         }
     }
