@@ -49,7 +49,7 @@ for r in $(seq 1 "$rounds"); do
   fi
 done
 step "train with a busy neighbour on core 1"
-taskset -c 1 sh -c 'while :; do :; done' & hog=$!
+taskset -c 1 sh -c 'while :; do :; done' & hog=$!; trap 'kill $hog 2> /dev/null' EXIT
 theta avx512 1 "busy core 1"; theta avx512 0 "busy core 1"
 kill $hog
 step done; uptime >> "$out/log.txt"
