@@ -7,8 +7,8 @@ namespace Theta.Kernels;
 /// One thread or t, chosen by measurement, per call site and size: a kernel about to fork asks <see cref="Threads"/>,
 /// times the call, and hands the time to <see cref="Record"/>. Each choice is timed twice (the first call of each is
 /// cold: JIT, pool threads starting), then the faster by a moving average runs, and every
-/// <see cref="ExploreEvery"/>th call runs the other, so a change in the machine (a neighbour taking a vCPU) moves the choice
-/// back within a few dozen calls.
+/// <see cref="ExploreEvery"/>th call runs the other (every <see cref="ExploreRarely"/>th while it is 1.5× slower or worse),
+/// so a change in the machine (a neighbour taking a vCPU, or leaving) moves the choice within a few hundred calls.
 /// NOTE: why. On a VM whose vCPUs are shared, a worker that claims half a GEMM and is then descheduled holds the join
 /// until it runs again; waking a worker, splitting a product of 64 rows and packing B twice cost the rest. The MLP's
 /// step (a few forks of ~100 µs) ran slower on 2 threads than on 1 in some rounds. Every kernel that forks computes each
@@ -18,6 +18,9 @@ internal sealed class ParallelChoice
 {
     /// <summary>Every this many calls the choice not in favour runs once, to notice when it has become the faster.</summary>
     public const int ExploreEvery = 32;
+
+    /// <summary>As <see cref="ExploreEvery"/> while the choice not in favour is at least 1.5× slower (trying it costs more).</summary>
+    public const int ExploreRarely = 256;
 
     /// <summary>Off: every call forks as asked (tests and A/B measurements).</summary>
     public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("THETA_ADAPTIVE_THREADS") != "0";
@@ -37,7 +40,8 @@ internal sealed class ParallelChoice
         if (_oneN < 2) return 1;
         if (_manyN < 2) return t;
         bool many = _many < _one;
-        bool explore = ++_calls % ExploreEvery == 0;
+        double ratio = many ? _one / _many : _many / _one;
+        bool explore = ++_calls % (ratio >= 1.5 ? ExploreRarely : ExploreEvery) == 0;
         return many != explore ? t : 1;
     }
 
