@@ -112,10 +112,16 @@ internal static unsafe class GemmPack
             else if (nr == NR)
             {
                 // The NR values of one k are contiguous in B: copy them as one block.
+                // NOTE: a constant size, so that the copy is two (or four) vector moves, not a call to memmove
+                // (with NR a variable, packing cost the 256-bit path 8 % on 256³ and the MLP's shapes).
                 float* src = B + p0 * ldb + j0 + jr;
                 float* d = dst;
-                for (int p = 0; p < kc; p++, src += ldb, d += NR)
-                    Unsafe.CopyBlockUnaligned(d, src, (uint)(NR * sizeof(float)));
+                if (NR == 16)
+                    for (int p = 0; p < kc; p++, src += ldb, d += NR) Unsafe.CopyBlockUnaligned(d, src, 16 * sizeof(float));
+                else if (NR == 32)
+                    for (int p = 0; p < kc; p++, src += ldb, d += NR) Unsafe.CopyBlockUnaligned(d, src, 32 * sizeof(float));
+                else
+                    for (int p = 0; p < kc; p++, src += ldb, d += NR) Unsafe.CopyBlockUnaligned(d, src, (uint)(NR * sizeof(float)));
             }
             else
             {
