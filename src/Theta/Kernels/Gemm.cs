@@ -93,13 +93,10 @@ internal static unsafe class Gemm
             t = Math.Min(t, tiles);
             // One thread or t, by measurement per shape (ParallelChoice): the same bits either way.
             uint flags = (uint)((transA ? 1 : 0) | (transB ? 2 : 0) | ((int)path << 2) | (t << 8));
-            ParallelChoice.Run(ChoiceSite, M, N, ((long)K << 32) + flags, t, chosen =>
-            {
-                if (chosen == 1)
-                {
-                    job.Run(0, M, 0, N);
-                    return;
-                }
+            var ticket = ParallelChoice.Start(ChoiceSite, M, N, ((long)K << 32) + flags, t);
+            int chosen = ticket.Threads;
+            if (chosen == 1) job.Run(0, M, 0, N);
+            else
                 Workers.Run(chosen, w =>
                 {
                     // Worker w takes tiles [tiles·w/t, tiles·(w+1)/t) of the split dimension.
@@ -107,7 +104,7 @@ internal static unsafe class Gemm
                     if (splitM) job.Run(from * mr, Math.Min(to * mr, M), 0, N);
                     else job.Run(0, M, from * nr, Math.Min(to * nr, N));
                 });
-            });
+            ticket.Done();
         }
     }
 
