@@ -1,15 +1,25 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Theta.Kernels;
 
-/// <summary>Activation kernels that TensorPrimitives lacks; Vector&lt;float&gt; bodies with a scalar tail.</summary>
+/// <summary>
+/// Activation kernels that TensorPrimitives lacks; Vector512 bodies on the avx512 path (<see cref="Isa"/>), else
+/// Vector&lt;float&gt; (256 bits on x86, also on AVX-512 machines), each with a scalar tail. The same arithmetic per element
+/// on every path, so the same bits. The <c>wide</c> overloads let the tests run either body on any CPU.
+/// </summary>
 internal static class Activations
 {
+    private static bool Wide => Isa.Current == GemmPath.Avx512;
+
     /// <summary>
     /// dx += g · [y &gt; 0], with y = relu(x) saved by the forward; dx = g · [y &gt; 0] when <paramref name="fresh"/>
     /// (dx may then hold garbage). Long arrays in parallel blocks (each element is one thread's).
     /// </summary>
-    public static unsafe void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool fresh = false)
+    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool fresh = false)
+        => ReluBackward(y, g, dx, fresh, Wide);
+
+    internal static unsafe void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool fresh, bool wide)
     {
         fixed (float* py = y, pg = g, pd = dx)
         {
@@ -17,13 +27,19 @@ internal static class Activations
             int n = dx.Length;
             Chunks.ForBlocks(n, (start, length) => ReluBackwardBlock(
                 new ReadOnlySpan<float>((float*)ay + start, length), new ReadOnlySpan<float>((float*)ag + start, length),
-                new Span<float>((float*)ad + start, length), fresh));
+                new Span<float>((float*)ad + start, length), fresh, wide));
         }
     }
 
-    private static void ReluBackwardBlock(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool fresh)
+    private static void ReluBackwardBlock(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, bool fresh, bool wide)
     {
         int i = 0, w = Vector<float>.Count;
+        for (; wide && i <= dx.Length - 16; i += 16)
+        {
+            var m = Vector512.GreaterThan(Vector512.Create(y[i..]), Vector512<float>.Zero);
+            var add = Vector512.ConditionalSelect(m, Vector512.Create(g[i..]), Vector512<float>.Zero);
+            (fresh ? add : Vector512.Create(dx[i..]) + add).CopyTo(dx[i..]);
+        }
         for (; i <= dx.Length - w; i += w)
         {
             var m = Vector.GreaterThan(new Vector<float>(y[i..]), Vector<float>.Zero);
@@ -45,9 +61,16 @@ internal static class Activations
     }
 
     /// <summary>y = x &gt; 0 ? x : slope·x.</summary>
-    public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y)
+    public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y) => LeakyRelu(x, slope, y, Wide);
+
+    internal static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y, bool wide)
     {
         int i = 0, w = Vector<float>.Count;
+        for (var s16 = Vector512.Create(slope); wide && i <= x.Length - 16; i += 16)
+        {
+            var v = Vector512.Create(x[i..]);
+            Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * s16).CopyTo(y[i..]);
+        }
         var s = new Vector<float>(slope);
         for (; i <= x.Length - w; i += w)
         {
@@ -59,8 +82,17 @@ internal static class Activations
 
     /// <summary>dx += g · (x &gt; 0 ? 1 : slope).</summary>
     public static void LeakyReluBackward(ReadOnlySpan<float> x, float slope, ReadOnlySpan<float> g, Span<float> dx)
+        => LeakyReluBackward(x, slope, g, dx, Wide);
+
+    internal static void LeakyReluBackward(ReadOnlySpan<float> x, float slope, ReadOnlySpan<float> g, Span<float> dx, bool wide)
     {
         int i = 0, w = Vector<float>.Count;
+        for (var s16 = Vector512.Create(slope); wide && i <= x.Length - 16; i += 16)
+        {
+            var gv = Vector512.Create(g[i..]);
+            var m = Vector512.GreaterThan(Vector512.Create(x[i..]), Vector512<float>.Zero);
+            (Vector512.Create(dx[i..]) + Vector512.ConditionalSelect(m, gv, gv * s16)).CopyTo(dx[i..]);
+        }
         var s = new Vector<float>(slope);
         for (; i <= x.Length - w; i += w)
         {

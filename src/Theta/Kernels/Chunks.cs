@@ -12,14 +12,20 @@ internal static class Chunks
     public const long ParallelThreshold = 1 << 16;
 
     public static void For(int count, long workPerItem, Action<int> body)
-        => ForRange(count, workPerItem, (from, to) => { for (int i = from; i < to; i++) body(i); });
+        => ForRange(count, workPerItem, (from, to) => { for (int i = from; i < to; i++) body(i); }, body);
 
     /// <summary>
     /// As <see cref="For"/>, handing each thread its whole contiguous range [from, to) at once, so it can
     /// set up per-thread scratch once. The ranges depend on the thread count; callers keep results
     /// independent of it by computing each item the same way whichever range holds it.
     /// </summary>
-    public static void ForRange(int count, long workPerItem, Action<int, int> body)
+    public static void ForRange(int count, long workPerItem, Action<int, int> body) => ForRange(count, workPerItem, body, body);
+
+    /// <summary>
+    /// As above; the code of <paramref name="site"/> (the caller's lambda) names the call site for
+    /// <see cref="ParallelChoice"/>, which runs each call site and size on one thread or on all by measurement.
+    /// </summary>
+    private static void ForRange(int count, long workPerItem, Action<int, int> body, Delegate site)
     {
         int t = Math.Min(ThetaRuntime.Threads, count);
         if (t <= 1 || workPerItem * count < ParallelThreshold)
@@ -27,7 +33,11 @@ internal static class Chunks
             if (count > 0) body(0, count);
             return;
         }
-        Workers.Run(t, w => body((int)((long)w * count / t), (int)((long)(w + 1) * count / t)));
+        var ticket = ParallelChoice.Start(site.Method.MethodHandle.Value, count, workPerItem, t, t);
+        int chosen = ticket.Threads;
+        if (chosen <= 1) body(0, count);
+        else Workers.Run(chosen, w => body((int)((long)w * count / chosen), (int)((long)(w + 1) * count / chosen)));
+        ticket.Done();
     }
 
     /// <summary>Elements per block of <see cref="ForBlocks"/>: 256 KB of floats, large enough to pay for a fork.</summary>

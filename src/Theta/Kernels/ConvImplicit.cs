@@ -25,8 +25,8 @@ namespace Theta.Kernels;
 /// </summary>
 internal static unsafe class ConvImplicit
 {
-    /// <summary>True when this path can run: stride 1 on a CPU with AVX2 + FMA.</summary>
-    public static bool Applies(int sH, int sW) => sH == 1 && sW == 1 && Avx2.IsSupported && Fma.IsSupported;
+    /// <summary>True when this path can run: stride 1 on a CPU with AVX2 + FMA, unless THETA_ISA=portable.</summary>
+    public static bool Applies(int sH, int sW) => sH == 1 && sW == 1 && Avx2.IsSupported && Fma.IsSupported && Isa.Current != GemmPath.Portable;
 
     /// <summary>Padded-grid geometry of one layer.</summary>
     private sealed class Grid

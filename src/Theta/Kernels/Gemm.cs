@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.Intrinsics.X86;
 using static Theta.Kernels.GemmMicroKernel;
 
 namespace Theta.Kernels;
@@ -39,8 +38,26 @@ internal static unsafe class Gemm
     /// </summary>
     public const long ParallelThreshold = 1L << 20;
 
-    /// <summary>The micro-kernel for this CPU: AVX2 + FMA where present, otherwise portable.</summary>
-    public static GemmPath DefaultPath { get; } = Avx2.IsSupported && Fma.IsSupported ? GemmPath.Avx2 : GemmPath.Portable;
+    /// <summary>The GEMM's call site for <see cref="ParallelChoice"/>.</summary>
+    private const nint ChoiceSite = 1;
+
+    /// <summary>The micro-kernel for this process: <see cref="Isa.Current"/> (THETA_ISA, or the fastest this CPU runs).</summary>
+    public static GemmPath DefaultPath => Isa.Current;
+
+    /// <summary>
+    /// Whether the 512-bit path reads a row-major A in place (12 row pointers, as the 256-bit path reads 6) rather than
+    /// packing it into 12-row panels (<see cref="GemmPack.PackA"/>, 8×8 and 4×8 register transposes). Packing is the
+    /// default: see docs/benchmarks.md for the measurement (tests run both ways).
+    /// </summary>
+    internal static bool InPlaceA512 { get; set; }
+
+    /// <summary>Whether a path reads a row-major A (not transposed) in place instead of packing it.</summary>
+    private static bool ReadsAInPlace(GemmPath path, bool transA)
+        => !transA && (path == GemmPath.Avx2 || (path == GemmPath.Avx512 && InPlaceA512));
+
+    /// <summary>The register tile's rows (A panel width) and columns (B panel width) on a path.</summary>
+    public static (int MR, int NR) TileShape(GemmPath path)
+        => path == GemmPath.Avx512 ? (GemmMicroKernel512.MR, GemmMicroKernel512.NR) : (MR, NR);
 
     /// <param name="threads">0 = <see cref="ThetaRuntime.Threads"/>; 1 = single-threaded.</param>
     public static void Sgemm(bool transA, bool transB, int M, int N, int K, float alpha,
@@ -70,21 +87,24 @@ internal static unsafe class Gemm
         fixed (float* a = A, b = B, c = C)
         {
             var job = new Job(path, transA, transB, K, alpha, a, lda, b, ldb, beta, c, ldc);
-            bool splitM = SplitM(M, N, K, t, !transA && path == GemmPath.Avx2);
-            int tiles = splitM ? (M + MR - 1) / MR : (N + NR - 1) / NR;
+            var (mr, nr) = TileShape(path);
+            bool splitM = SplitM(M, N, K, t, ReadsAInPlace(path, transA), mr, nr);
+            int tiles = splitM ? (M + mr - 1) / mr : (N + nr - 1) / nr;
             t = Math.Min(t, tiles);
-            if (t == 1)
-            {
-                job.Run(0, M, 0, N);
-                return;
-            }
-            Workers.Run(t, w =>
-            {
-                // Worker w takes tiles [tiles·w/t, tiles·(w+1)/t) of the split dimension.
-                int from = (int)((long)tiles * w / t), to = (int)((long)tiles * (w + 1) / t);
-                if (splitM) job.Run(from * MR, Math.Min(to * MR, M), 0, N);
-                else job.Run(0, M, from * NR, Math.Min(to * NR, N));
-            });
+            // One thread or t, by measurement per shape (ParallelChoice): the same bits either way.
+            uint flags = (uint)((transA ? 1 : 0) | (transB ? 2 : 0) | ((int)path << 2) | (t << 8));
+            var ticket = ParallelChoice.Start(ChoiceSite, M, N, ((long)K << 32) + flags, t);
+            int chosen = ticket.Threads;
+            if (chosen == 1) job.Run(0, M, 0, N);
+            else
+                Workers.Run(chosen, w =>
+                {
+                    // Worker w takes tiles [tiles·w/t, tiles·(w+1)/t) of the split dimension.
+                    int from = (int)((long)tiles * w / chosen), to = (int)((long)tiles * (w + 1) / chosen);
+                    if (splitM) job.Run(from * mr, Math.Min(to * mr, M), 0, N);
+                    else job.Run(0, M, from * nr, Math.Min(to * nr, N));
+                });
+            ticket.Done();
         }
     }
 
@@ -96,7 +116,7 @@ internal static unsafe class Gemm
     /// NOTE: the MLP's forward x·Wᵀ at batch 256 split M (256 ≥ 128) and both threads packed all of Wᵀ;
     /// splitting N packs nothing twice.
     /// </summary>
-    private static bool SplitM(int M, int N, int K, int t, bool aInPlace)
+    private static bool SplitM(int M, int N, int K, int t, bool aInPlace, int MR, int NR)
     {
         static double Share(int tiles, int t) => (double)((tiles + t - 1) / t) / tiles;
         double mnk = (double)M * N * K;
@@ -116,29 +136,37 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>One product with its operands pinned; <see cref="Run"/> computes a block of C.</summary>
+    /// <summary>
+    /// One product with its operands pinned; <see cref="Run"/> computes a block of C. TM×TN is the path's
+    /// register tile (6×16, or 12×32 on <see cref="GemmPath.Avx512"/>); the block sizes and K slices are the same
+    /// on every path, so every element of C is the same FMA chain whichever path runs.
+    /// </summary>
     private sealed class Job(GemmPath path, bool transA, bool transB, int K, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
-        /// <summary>C[m0:m1, n0:n1] (m0 a multiple of MR, n0 of NR) on the calling thread.</summary>
+        private readonly int TM = TileShape(path).MR, TN = TileShape(path).NR;
+
+        /// <summary>C[m0:m1, n0:n1] (m0 a multiple of TM, n0 of TN) on the calling thread.</summary>
         public void Run(int m0, int m1, int n0, int n1)
         {
             GemmPackBuffers buffers = GemmPackBuffers.ForCurrentThread;
             int kSlices = (K + KC - 1) / KC, kcMax = (K + kSlices - 1) / kSlices;
-            int ncMax = Math.Min(NC, RoundUp(n1 - n0, NR)), mcMax = Math.Min(MC, RoundUp(m1 - m0, MR));
+            int ncMax = Math.Min(NC, RoundUp(n1 - n0, TN)), mcMax = Math.Min(MC, RoundUp(m1 - m0, TM));
             float* bp = buffers.B((nuint)(kcMax * ncMax)), ap = buffers.A((nuint)(kcMax * mcMax));
-            bool aInPlace = !transA && path == GemmPath.Avx2;
+            bool aInPlace = ReadsAInPlace(path, transA);
             // A row-major B with one short K slice is read in place by the packed-A tiles: its kc rows of 16
             // columns stay in L1 across the block's row tiles as well as a packed panel would. NOTE: the MLP's
-            // weight gradient gᵀ·x (K = 64, the batch) copied all of x into panels on every step.
-            bool bInPlace = !transB && !aInPlace && path == GemmPath.Avx2 && kSlices == 1;
+            // weight gradient gᵀ·x (K = 64, the batch) copied all of x into panels on every step. The 512-bit
+            // tile's 32 columns (128 B a row) at B's stride fill L1's sets unevenly: only for K ≤ 128 there.
+            bool bInPlace = !transB && !aInPlace && path != GemmPath.Portable && kSlices == 1
+                && (path == GemmPath.Avx2 || K <= 128);
             for (int jc = n0; jc < n1; jc += NC)
             {
                 int nc = Math.Min(NC, n1 - jc);
                 for (int s = 0, pc = 0; s < kSlices; s++)
                 {
                     int kc = (int)((long)K * (s + 1) / kSlices) - pc;
-                    if (!bInPlace) GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, bp);
+                    if (!bInPlace) GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, bp, TN);
                     float betaK = s == 0 ? beta : 1f;
                     for (int ic = m0; ic < m1; ic += MC)
                     {
@@ -147,7 +175,7 @@ internal static unsafe class Gemm
                             MacroRows(kc, ic, ic + mc, nc, a + pc, bp, c + jc, betaK);
                         else
                         {
-                            GemmPack.PackA(transA, a, lda, ic, mc, pc, kc, ap);
+                            GemmPack.PackA(transA, a, lda, ic, mc, pc, kc, ap, TM);
                             Macro(kc, mc, nc, ap, bp, bInPlace ? b + pc * ldb + jc : null, c + ic * ldc + jc, betaK);
                         }
                     }
@@ -163,16 +191,21 @@ internal static unsafe class Gemm
         /// </summary>
         private void Macro(int kc, int mc, int nc, float* ap, float* bp, float* bRows, float* cBlock, float betaK)
         {
-            for (int jr = 0; jr < nc; jr += NR)
+            for (int jr = 0; jr < nc; jr += TN)
             {
-                int nr = Math.Min(NR, nc - jr);
+                int nr = Math.Min(TN, nc - jr);
                 float* bPanel = bp + jr * kc;
-                nint bStride = NR;
-                if (bRows is not null && nr == NR) { bPanel = bRows + jr; bStride = ldb; }
-                else if (bRows is not null) GemmPack.PackB(false, bRows + jr, ldb, 0, kc, 0, nr, bPanel);
-                for (int ir = 0; ir < mc; ir += MR)
-                    GemmMicroKernel.Tile(path, kc, ap + ir * kc, bPanel, bStride, cBlock + ir * ldc + jr, ldc,
-                        Math.Min(MR, mc - ir), nr, alpha, betaK);
+                nint bStride = TN;
+                if (bRows is not null && nr == TN) { bPanel = bRows + jr; bStride = ldb; }
+                else if (bRows is not null) GemmPack.PackB(false, bRows + jr, ldb, 0, kc, 0, nr, bPanel, TN);
+                for (int ir = 0; ir < mc; ir += TM)
+                {
+                    int mr = Math.Min(TM, mc - ir);
+                    if (path == GemmPath.Avx512)
+                        GemmMicroKernel512.Tile(kc, ap + ir * kc, bPanel, bStride, cBlock + ir * ldc + jr, ldc, mr, nr, alpha, betaK);
+                    else
+                        GemmMicroKernel.Tile(path, kc, ap + ir * kc, bPanel, bStride, cBlock + ir * ldc + jr, ldc, mr, nr, alpha, betaK);
+                }
             }
         }
 
@@ -184,26 +217,37 @@ internal static unsafe class Gemm
         /// </summary>
         private void MacroRows(int kc, int m0, int m1, int nc, float* aSlice, float* bp, float* cCols, float betaK)
         {
-            float** rows = stackalloc float*[NarrowRows];
-            for (int jr = 0; jr < nc; jr += NR)
+            float** rows = stackalloc float*[Math.Max(NarrowRows, GemmMicroKernel512.MR)];
+            for (int jr = 0; jr < nc; jr += TN)
             {
-                int nr = Math.Min(NR, nc - jr);
+                int nr = Math.Min(TN, nc - jr);
                 float* bPanel = bp + jr * kc;
-                if (nr <= NarrowColumns)   // a last panel of ≤ 8 columns: 12×8 tiles (NarrowRows × NarrowColumns) over its left half
+                if (nr <= NarrowColumns)   // a last panel of ≤ 8 columns: 12×8 tiles (NarrowRows × NarrowColumns) over its left part
                 {
                     for (int ir = m0; ir < m1; ir += NarrowRows)
                     {
                         int mr = Math.Min(NarrowRows, m1 - ir);
                         for (int i = 0; i < NarrowRows; i++) rows[i] = aSlice + Math.Min(ir + i, m1 - 1) * lda;
-                        GemmMicroKernel.TileRows12x8(kc, rows, bPanel, NR, cCols + ir * ldc + jr, ldc, mr, nr, alpha, betaK);
+                        GemmMicroKernel.TileRows12x8(kc, rows, bPanel, TN, cCols + ir * ldc + jr, ldc, mr, nr, alpha, betaK);
                     }
                     continue;
                 }
+                if (path == GemmPath.Avx512)
+                {
+                    for (int ir = m0; ir < m1; ir += GemmMicroKernel512.MR)
+                    {
+                        for (int i = 0; i < GemmMicroKernel512.MR; i++) rows[i] = aSlice + Math.Min(ir + i, m1 - 1) * lda;
+                        GemmMicroKernel512.TileRows(kc, rows, bPanel, cCols + ir * ldc + jr, ldc,
+                            Math.Min(GemmMicroKernel512.MR, m1 - ir), nr, alpha, betaK);
+                    }
+                    continue;
+                }
+                // NOTE: the 256-bit tile's loop with its constant MR (unrolled row pointers): with the tile height a
+                // field, 784×64×128 (131 row tiles of 64 multiply-adds deep) ran 1.3 % slower.
                 for (int ir = m0; ir < m1; ir += MR)
                 {
-                    int mr = Math.Min(MR, m1 - ir);
                     for (int i = 0; i < MR; i++) rows[i] = aSlice + Math.Min(ir + i, m1 - 1) * lda;
-                    GemmMicroKernel.TileRows(kc, rows, bPanel, cCols + ir * ldc + jr, ldc, mr, nr, alpha, betaK);
+                    GemmMicroKernel.TileRows(kc, rows, bPanel, cCols + ir * ldc + jr, ldc, Math.Min(MR, m1 - ir), nr, alpha, betaK);
                 }
             }
         }

@@ -10,6 +10,8 @@ internal enum GemmPath
 {
     /// <summary>Hand-written Vector256 + FMA (x86-64 with AVX2 and FMA3).</summary>
     Avx2,
+    /// <summary>Vector512 12×32 tiles (<see cref="GemmMicroKernel512"/>): x86-64 with AVX-512F; see <see cref="Isa"/>.</summary>
+    Avx512,
     /// <summary><see cref="Vector{T}"/> code for any CPU; also used to test the fallback.</summary>
     Portable,
 }
@@ -248,7 +250,7 @@ internal static unsafe class GemmMicroKernel
     }
 
     /// <summary>C[0:mr, 0:nr] from the raw sums t (rows tStride apart) with the vector write-back's arithmetic.</summary>
-    private static void WriteBack(float* t, int tStride, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    internal static void WriteBack(float* t, int tStride, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int i = 0; i < mr; i++)
         {

@@ -16,15 +16,16 @@ namespace Theta.Kernels;
 /// </list>
 /// Rows or columns past the edge of the matrix are written as zeros, so the micro-kernel always
 /// computes a full MR×NR tile (the padding only adds exact zeros to lanes that are never stored).
+/// The panel widths are the 256-bit tile's MR = 6, NR = 16 unless given (the 512-bit tile's 12 and 32).
 /// </summary>
 internal static unsafe class GemmPack
 {
     /// <summary>
     /// Packs op(A)[i0 : i0+mc, p0 : p0+kc]. A is [M×K] row-major with leading dimension lda, or,
-    /// when transA, [K×M] (op(A)[i, p] = A[p·lda + i]). dst holds ⌈mc/MR⌉·kc·MR floats.
+    /// when transA, [K×M] (op(A)[i, p] = A[p·lda + i]). dst holds ⌈mc/MR⌉·kc·MR floats, MR = <paramref name="MR"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackA(bool transA, float* A, nint lda, int i0, int mc, int p0, int kc, float* dst)
+    public static void PackA(bool transA, float* A, nint lda, int i0, int mc, int p0, int kc, float* dst, int MR = GemmMicroKernel.MR)
     {
         for (int ir = 0; ir < mc; ir += MR, dst += kc * MR)
         {
@@ -35,7 +36,7 @@ internal static unsafe class GemmPack
                 float* src = A + p0 * lda + i0 + ir;
                 for (int p = 0; p < kc; p++, src += lda) CopyPadded(src, dst + p * MR, mr, MR);
             }
-            else if (mr == MR)
+            else if (mr == 6 && MR == 6)
             {
                 // Six rows of A, read along k and interleaved.
                 float* r0 = A + (i0 + ir) * lda + p0;
@@ -46,6 +47,19 @@ internal static unsafe class GemmPack
                     d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p];
                     d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p];
                 }
+            }
+            else if (mr == 12 && MR == 12 && Avx.IsSupported)
+            {
+                // Twelve rows of A (the 512-bit tile's): 8 k at a time, rows 0–7 and 8–11 transposed in registers.
+                float* r = A + (i0 + ir) * lda + p0;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8)
+                {
+                    Transpose8x8(r + p, lda, dst + p * 12, 12);
+                    Transpose4x8(r + 8 * lda + p, lda, dst + p * 12 + 8, 12);
+                }
+                for (; p < kc; p++)
+                    for (int i = 0; i < 12; i++) dst[p * 12 + i] = r[i * lda + p];
             }
             else
             {
@@ -63,10 +77,10 @@ internal static unsafe class GemmPack
 
     /// <summary>
     /// Packs op(B)[p0 : p0+kc, j0 : j0+nc]. B is [K×N] row-major with leading dimension ldb, or,
-    /// when transB, [N×K] (op(B)[p, j] = B[j·ldb + p]). dst holds ⌈nc/NR⌉·kc·NR floats.
+    /// when transB, [N×K] (op(B)[p, j] = B[j·ldb + p]). dst holds ⌈nc/NR⌉·kc·NR floats, NR = <paramref name="NR"/> (a multiple of 8).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackB(bool transB, float* B, nint ldb, int p0, int kc, int j0, int nc, float* dst)
+    public static void PackB(bool transB, float* B, nint ldb, int p0, int kc, int j0, int nc, float* dst, int NR = GemmMicroKernel.NR)
     {
         for (int jr = 0; jr < nc; jr += NR, dst += kc * NR)
         {
@@ -78,10 +92,7 @@ internal static unsafe class GemmPack
                 float* src = B + (j0 + jr) * ldb + p0;
                 int p = 0;
                 for (; p + 8 <= kc; p += 8)
-                {
-                    Transpose8x8(src + p, ldb, dst + p * NR, NR);
-                    Transpose8x8(src + 8 * ldb + p, ldb, dst + p * NR + 8, NR);
-                }
+                    for (int j = 0; j < NR; j += 8) Transpose8x8(src + j * ldb + p, ldb, dst + p * NR + j, NR);
                 for (; p < kc; p++)
                     for (int j = 0; j < NR; j++) dst[p * NR + j] = src[j * ldb + p];
             }
@@ -101,10 +112,16 @@ internal static unsafe class GemmPack
             else if (nr == NR)
             {
                 // The NR values of one k are contiguous in B: copy them as one block.
+                // NOTE: a constant size, so that the copy is two (or four) vector moves, not a call to memmove
+                // (with NR a variable, packing cost the 256-bit path 8 % on 256³ and the MLP's shapes).
                 float* src = B + p0 * ldb + j0 + jr;
                 float* d = dst;
-                for (int p = 0; p < kc; p++, src += ldb, d += NR)
-                    Unsafe.CopyBlockUnaligned(d, src, NR * sizeof(float));
+                if (NR == 16)
+                    for (int p = 0; p < kc; p++, src += ldb, d += NR) Unsafe.CopyBlockUnaligned(d, src, 16 * sizeof(float));
+                else if (NR == 32)
+                    for (int p = 0; p < kc; p++, src += ldb, d += NR) Unsafe.CopyBlockUnaligned(d, src, 32 * sizeof(float));
+                else
+                    for (int p = 0; p < kc; p++, src += ldb, d += NR) Unsafe.CopyBlockUnaligned(d, src, (uint)(NR * sizeof(float)));
             }
             else
             {
@@ -139,6 +156,23 @@ internal static unsafe class GemmPack
         Avx.Store(d + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
         Avx.Store(d + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
         Avx.Store(d + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>d[q·ldd + i] = s[i·lds + q] for i &lt; 4, q &lt; 8: a 4×8 block transposed through AVX registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose4x8(float* s, nint lds, float* d, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + lds);
+        Vector256<float> r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        // u_j holds k = j in its low half and k = j + 4 in its high half, rows 0–3 in order.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Sse.Store(d, u0.GetLower()); Sse.Store(d + 4 * ldd, u0.GetUpper());
+        Sse.Store(d + ldd, u1.GetLower()); Sse.Store(d + 5 * ldd, u1.GetUpper());
+        Sse.Store(d + 2 * ldd, u2.GetLower()); Sse.Store(d + 6 * ldd, u2.GetUpper());
+        Sse.Store(d + 3 * ldd, u3.GetLower()); Sse.Store(d + 7 * ldd, u3.GetUpper());
     }
 
     /// <summary>d[0:n] = src[0:n], d[n:width] = 0 (one padded row of a panel).</summary>

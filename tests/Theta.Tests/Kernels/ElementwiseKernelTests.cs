@@ -5,27 +5,29 @@ public sealed class ElementwiseKernelTests
 {
     private static float[] Random(Rng r, int n) => Enumerable.Range(0, n).Select(_ => r.NextFloat() * 4 - 2).ToArray();
 
-    [Fact]
-    public void ActivationKernelsMatchTheFormulaOnEverySizeUpTo67()
+    [Theory] // wide: the Vector512 bodies of the avx512 path (in software where the CPU lacks AVX-512), else Vector<float>
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ActivationKernelsMatchTheFormulaOnEverySizeUpTo67(bool wide)
     {
         var r = new Rng(21);
         for (int n = 1; n <= 67; n++)
         {
             float[] x = Random(r, n), g = Random(r, n), dx0 = Random(r, n);
             var y = new float[n];
-            Theta.Kernels.Activations.LeakyRelu(x, 0.2f, y);
+            Theta.Kernels.Activations.LeakyRelu(x, 0.2f, y, wide);
             for (int i = 0; i < n; i++) Assert.Equal(x[i] > 0 ? x[i] : 0.2f * x[i], y[i]);
 
             var dx = (float[])dx0.Clone();
-            Theta.Kernels.Activations.LeakyReluBackward(x, 0.2f, g, dx);
+            Theta.Kernels.Activations.LeakyReluBackward(x, 0.2f, g, dx, wide);
             for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0.2f * g[i]), dx[i]);
 
             dx = (float[])dx0.Clone();
-            Theta.Kernels.Activations.ReluBackward(x, g, dx);
+            Theta.Kernels.Activations.ReluBackward(x, g, dx, fresh: false, wide);
             for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0f), dx[i]);
 
             dx = Enumerable.Repeat(float.NaN, n).ToArray();   // fresh: garbage overwritten
-            Theta.Kernels.Activations.ReluBackward(x, g, dx, fresh: true);
+            Theta.Kernels.Activations.ReluBackward(x, g, dx, fresh: true, wide);
             for (int i = 0; i < n; i++) Assert.Equal(x[i] > 0 ? g[i] : 0f, dx[i]);
         }
     }

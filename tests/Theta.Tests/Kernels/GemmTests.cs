@@ -132,7 +132,7 @@ public sealed class GemmTests
         return x;
     }
 
-    private static float[] Run(bool ta, bool tb, int M, int N, int K, int threads, GemmPath path)
+    internal static float[] Run(bool ta, bool tb, int M, int N, int K, int threads, GemmPath path)
     {
         var rng = new Random(M * 1_000_003 + N * 1009 + K);
         float[] a = Random(rng, M * K), b = Random(rng, K * N), c = new float[M * N];
@@ -141,7 +141,7 @@ public sealed class GemmTests
     }
 
     /// <summary>Runs one case through <see cref="Gemm"/> and <see cref="GemmReference"/> and compares with the error bound.</summary>
-    private static void Check(bool ta, bool tb, int M, int N, int K, float alpha = 1f, float beta = 0f,
+    internal static void Check(bool ta, bool tb, int M, int N, int K, float alpha = 1f, float beta = 0f,
         int padA = 0, int padB = 0, int padC = 0, int threads = 1, GemmPath? path = null)
     {
         var rng = new Random(HashCode.Combine(ta, tb, M, N, K, padA, padB, padC));
