@@ -29,6 +29,9 @@ public sealed class BrowserFixture(IMessageSink sink) : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The server's --max-sessions: one page more is refused.</summary>
+    public const int MaxSessions = 4;
+
     /// <summary>Where the screenshots go: screenshots/ beside the test assembly (bin/Release/net10.0/screenshots).</summary>
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -39,7 +42,7 @@ public sealed class BrowserFixture(IMessageSink sink) : IAsyncLifetime
         try
         {
             string chromium = await Chromium.EnsureAsync(log);
-            _app = ThetaServer.Build(new ThetaServerOptions("http://127.0.0.1:0", maxSessions: 4));
+            _app = ThetaServer.Build(new ThetaServerOptions("http://127.0.0.1:0", maxSessions: MaxSessions));
             await _app.StartAsync();
             Http = new Uri(ThetaServer.Addresses(_app).Single());
             _playwright = await Playwright.CreateAsync();
