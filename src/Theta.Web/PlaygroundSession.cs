@@ -16,14 +16,16 @@ namespace Theta.Web;
 /// <list type="bullet">
 /// <item>page → server, text JSON <c>{"type":"config",…}</c> (see <see cref="PlaygroundConfig"/>), <c>play</c>, <c>pause</c>,
 /// <c>step</c> (one epoch), <c>reset</c>, <c>add {x1,x2,label}</c>, <c>remove {x1,x2}</c>, <c>csv {text}</c>,
-/// <c>weight {layer,to,from,value}</c>, <c>bias {layer,unit,value}</c>, <c>download</c>;</item>
+/// <c>weight {layer,to,from,value}</c>, <c>bias {layer,unit,value}</c>, <c>download</c>, <c>hidden</c> / <c>visible</c>
+/// (the page left or came back to the screen: no frames while hidden, training goes on);</item>
 /// <item>server → page, binary frame: <c>[1][classes][u16 G][u16 g][u16 L]</c>, <c>u32 epoch</c>, float32 train loss,
 /// test loss, train accuracy, test accuracy, then <c>L+1</c> u16 layer widths (features, hidden…, outputs) padded to 4 bytes;
 /// the output heatmap G·G bytes (P(class 1)·255; three classes: G·G·3 bytes, the probabilities; regression, classes = 1:
 /// 128 + 127·clamp(value, −1, 1)); every feature's and hidden unit's heatmap, g·g bytes each (128 + 127·v/max(1, |v|max));
 /// then per layer float32 weights [out, in] and biases [out];</item>
 /// <item>server → page, binary download: <c>[2]</c> then a network file (what <c>theta summary</c> reads);</item>
-/// <item>server → page, text JSON <c>{"type":"points"|"config"|"error",…}</c> (a regression set's points carry their target: <c>[x1, x2, 0, target]</c>).</item>
+/// <item>server → page, text JSON <c>{"type":"points"|"config"|"error"|"load",…}</c> (load: the frame rate the
+/// <see cref="FrameGovernor"/> allows each page now, and a sentence for the page when it is under 30) (a regression set's points carry their target: <c>[x1, x2, 0, target]</c>).</item>
 /// </list>
 /// </summary>
 internal sealed class PlaygroundSession
@@ -38,7 +40,12 @@ internal sealed class PlaygroundSession
     private bool _regression;
     private bool _playing;
 
-    public PlaygroundSession() { Regenerate(); Rebuild(); }
+    private readonly FrameGovernor _governor;
+    private bool _hidden;     // the page is not on screen: it trains on, but gets no frames until it is back
+    private int _reportedFps = FrameGovernor.MaxFps;
+
+    /// <param name="governor">The frame rate shared by the server's playground sessions (a new one of its own when null).</param>
+    public PlaygroundSession(FrameGovernor? governor = null) { _governor = governor ?? new FrameGovernor(); Regenerate(); Rebuild(); }
 
     public bool Playing { get { lock (_gate) return _playing; } }
 
@@ -47,18 +54,29 @@ internal sealed class PlaygroundSession
         SessionLoop.RunAsync(ws, maxBytes, [new(PointsJson(), false), new(Frame(), true)], Train,
             m => [.. Handle(m).Select(r => new Outgoing(r.Item1, r.Item2))], ct);
 
-    // Trains while playing: Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget.
+    // Trains while playing: Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget; the
+    // frame's length is the governor's (33 ms, longer under load). Before a frame, the page hears when that length changed.
     private Task Train(Func<Outgoing, Task> send, CancellationToken stop) => SessionLoop.Paced(elapsed =>
     {
         lock (_gate)
         {
             if (!_playing) return (null, FrameMs);
-            int epochs = 0, speed = _config.Speed;
+            int frameMs = _governor.FrameMs, epochs = 0, speed = _config.Speed;
             do { _model.TrainEpoch(_train); epochs++; }
-            while ((speed == 0 || epochs < speed) && elapsed() < FrameMs * 6 / 10);
-            return (new Outgoing(Frame(), true), FrameMs);
+            while ((speed == 0 || epochs < speed) && elapsed() < frameMs * 6 / 10);
+            return (_hidden ? null : new Outgoing(Frame(), true), frameMs);
         }
-    }, send, stop);
+    }, async frame => { if (LoadNote() is { } note) await send(note); await send(frame); }, stop);
+
+    // {"type":"load","fps":…,"message":…} when the governed frame rate moved by a frame a second or more since the last note.
+    private Outgoing? LoadNote()
+    {
+        int fps = (int)Math.Round(_governor.Fps);
+        if (Math.Abs(fps - _reportedFps) < 1) return null;
+        _reportedFps = fps;
+        string message = fps >= FrameGovernor.MaxFps ? "" : $"many pages are open: this server sends {fps} frames a second (of {FrameGovernor.MaxFps}) to each";
+        return new Outgoing(Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "load", ["fps"] = fps, ["message"] = message }.ToJsonString()), false);
+    }
 
     /// <summary>Answers one message: the replies to send (JSON texts and binary frames).</summary>
     public List<(byte[], bool)> Handle(WsMessage m)
@@ -124,7 +142,9 @@ internal sealed class PlaygroundSession
                         return [(Frame(), true)];
                     }
                 case "download": return [(NetworkFileBytes(), true)];
-                case var other: throw new ArgumentException($"unknown message type \"{other}\" (config, play, pause, step, reset, add, remove, csv, weight, bias, download)");
+                case "hidden": _hidden = true; return [];
+                case "visible": _hidden = false; return [(Frame(), true)];
+                case var other: throw new ArgumentException($"unknown message type \"{other}\" (config, play, pause, step, reset, add, remove, csv, weight, bias, download, hidden, visible)");
             }
         }
     }

@@ -43,11 +43,12 @@ public static class ThetaServer
         var app = builder.Build();
 
         var sessions = new SemaphoreSlim(options.MaxSessions, options.MaxSessions);
+        var playgroundRate = new FrameGovernor();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Map("/ws/digits", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => RunDigits(ws, options, ct)));
-        app.Map("/ws/playground", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new PlaygroundSession().RunAsync(ws, options.MaxMessageBytes, ct)));
+        app.Map("/ws/playground", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new PlaygroundSession(playgroundRate).RunAsync(ws, options.MaxMessageBytes, ct)));
         app.Map("/ws/critter", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new CritterSession(options.CritterBrainPath).RunAsync(ws, ct)));
         return app;
     }

@@ -415,7 +415,18 @@ function parseFrame(buf) {
   }
   return f;
 }
+// The frames a second this page receives (over the last 2 s), and the server's note when it throttles under load.
+let frameTimes = [], serverNote = '';
+function showRate() {
+  const now = performance.now();
+  frameTimes = frameTimes.filter(t => now - t < 2000);
+  const fps = playing && frameTimes.length > 1 ? (frameTimes.length - 1) / ((now - frameTimes[0]) / 1000) : 0;
+  $('load').textContent = (playing && fps ? `${fps.toFixed(0)} frames/s` : '') + (serverNote ? ` · ${serverNote}` : '');
+  $('load').dataset.fps = fps;
+}
+document.addEventListener('visibilitychange', () => send({ type: document.hidden ? 'hidden' : 'visible' }));
 function onFrame(f) {
+  frameTimes.push(performance.now()); showRate();
   if (frame && f.epoch < frame.epoch) lossHistory = [];
   if (!frame || f.epoch !== frame.epoch || lossHistory.length === 0) lossHistory.push([f.trainLoss, f.testLoss]);
   if (lossHistory.length > 600) lossHistory = lossHistory.filter((_, i) => i % 2 === 0);
@@ -449,7 +460,7 @@ function connect() {
     if (typeof e.data !== 'string') return new Uint8Array(e.data, 0, 1)[0] === 2 ? saveDownload(e.data) : onFrame(parseFrame(e.data));
     const m = JSON.parse(e.data);
     if (m.type === 'error') status(m.message, true);
-    else if (m.type === 'load') $('load').textContent = m.message;
+    else if (m.type === 'load') { serverNote = m.message; showRate(); }
     else if (m.type === 'points') { points = m; lossHistory = []; drawMap(); }
   };
   ws.onclose = e => {
