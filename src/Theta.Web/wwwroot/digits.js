@@ -5,6 +5,7 @@
 //   server → page  binary [1][0][u16 K][u16 L][u16 0] then float32s: the 28×28 image, K probabilities,
 //                  and for each of the L layers u32 n and its n activations (all 4-byte aligned)
 //   server → page  text   {"type":"model"|"unit"|"error", ...}
+// The bundled network: /ws/digits (the CNN) or /ws/digits?network=mlp (784-300-100-10); the page's switch, also ?network=mlp in its address.
 "use strict";
 const SEND = 112;                       // the drawing is sent as 112×112 bytes (12.5 KB)
 const pad = document.getElementById("pad"), ctx = pad.getContext("2d");
@@ -55,18 +56,29 @@ function replied() { if (inFlight) { answered++; count(); } inFlight = false; if
 
 // ---- connection ----
 function connect() {
-  ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/digits");
+  const network = document.getElementById("network").value;
+  ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/digits" + (network === "mlp" ? "?network=mlp" : ""));
   ws.binaryType = "arraybuffer";
-  ws.onopen = () => setStatus("Connected: draw a digit.", false);
+  ws.onopen = () => { setStatus(hasInk ? "Connected: reading your drawing." : "Connected: draw a digit.", false); };
   ws.onclose = e => setStatus(e.code === 1013 ? (statusEl.textContent || "The server is busy.") : "Disconnected from the server; reload the page to reconnect.", true);
   ws.onmessage = e => {
     if (typeof e.data !== "string") { replied(); onResult(e.data); return; }
     const m = JSON.parse(e.data);
     if (m.type === "error") { replied(); setStatus(m.message, true); if (/empty/.test(m.message)) drawEmpty(); }
-    else if (m.type === "model") { replied(); onModel(m); }
+    else if (m.type === "model") { replied(); onModel(m); if (hasInk && !inFlight) request(); }
     else if (m.type === "unit") { unitCache.set(m.layer + ":" + m.unit, m); showUnit(m); }
   };
 }
+const networkSelect = document.getElementById("network");
+networkSelect.value = new URLSearchParams(location.search).get("network") === "mlp" ? "mlp" : "cnn";
+networkSelect.onchange = () => {
+  const q = new URLSearchParams(location.search); q.set("network", networkSelect.value);
+  history.replaceState(null, "", "?" + q.toString() + location.hash);
+  const old = ws; ws = null; inFlight = false; pending = false;
+  if (old) { old.onclose = null; old.onmessage = null; old.close(); }
+  setStatus("Switching networks…", false);
+  connect();
+};
 connect();
 
 document.getElementById("model-file").onchange = async e => {
