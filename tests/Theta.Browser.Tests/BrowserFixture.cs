@@ -62,10 +62,10 @@ public sealed class BrowserFixture(IMessageSink sink) : IAsyncLifetime
         }
     }
 
-    /// <summary>A new page (its own context, 1440×900) that records every console error, page error, failed request and WebSocket error.</summary>
-    public async Task<WatchedPage> OpenAsync(string path)
+    /// <summary>A new page (its own context, 1440×900 unless told) that records every console error, page error, failed request and WebSocket error.</summary>
+    public async Task<WatchedPage> OpenAsync(string path, int width = 1440, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         var watched = new WatchedPage(context, page);
         await page.GotoAsync(new Uri(Http, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load });

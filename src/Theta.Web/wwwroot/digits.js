@@ -66,9 +66,24 @@ function connect() {
     const m = JSON.parse(e.data);
     if (m.type === "error") { replied(); setStatus(m.message, true); if (/empty/.test(m.message)) drawEmpty(); }
     else if (m.type === "model") { replied(); onModel(m); if (hasInk && !inFlight) request(); }
-    else if (m.type === "unit") { unitCache.set(m.layer + ":" + m.unit, m); showUnit(m); }
+    else if (m.type === "unit") {
+      const key = m.layer + ":" + m.unit;
+      unitCache.set(key, m); net3d.onUnit(m);
+      if (key === net3dAsked) net3dAsked = null; else showUnit(m);
+    }
   };
 }
+// ---- the network in space (net3d.js) ----
+let net3dAsked = null; // the unit whose weights the 3-D view asked for (its answer is not the "Selected unit" card's)
+const net3d = new Net3D(document.getElementById("net3d"), document.getElementById("net3d-info"), document.getElementById("net3d-patch"), (layer, unit) => {
+  const key = layer + ":" + unit;
+  if (unitCache.has(key)) net3d.onUnit(unitCache.get(key));
+  else if (ws && ws.readyState === WebSocket.OPEN) { net3dAsked = key; ws.send(JSON.stringify({ type: "unit", layer, unit })); }
+});
+for (const id of ["view3d", "view2d"]) document.getElementById(id).onclick = () => {
+  net3d.setFlat(id === "view2d");
+  document.getElementById("view3d").classList.toggle("on", id === "view3d"); document.getElementById("view2d").classList.toggle("on", id === "view2d");
+};
 const networkSelect = document.getElementById("network");
 networkSelect.value = new URLSearchParams(location.search).get("network") === "mlp" ? "mlp" : "cnn";
 networkSelect.onchange = () => {
@@ -90,7 +105,7 @@ document.getElementById("model-file").onchange = async e => {
 
 // ---- the model: layer sections and the first layer's filters ----
 function onModel(m) {
-  model = m; selected = null; unitCache = new Map();
+  model = m; selected = null; unitCache = new Map(); net3d.setModel(m);
   const u = document.getElementById("unit"); u.className = "muted"; u.textContent = "Click a unit in any layer.";
   document.getElementById("model-name").textContent = "model: " + m.name + " (" + m.layers.map(l => l.name).join(" → ") + ")";
   const root = document.getElementById("layers"); root.innerHTML = "";
@@ -152,7 +167,7 @@ function onResult(buf) {
   for (let i = 0; i < L; i++) { const n = dv.getUint32(o, true); o += 4; acts.push(new Float32Array(buf, o, n)); o += n * 4; }
   last = { image, probs, acts };
   setStatus("", false);
-  drawSeen(image); drawPreds(probs);
+  drawSeen(image); drawPreds(probs); net3d.setActivations(image, acts);
   model.layers.forEach((l, i) => drawLayer(l, acts[i]));
   if (selected) select(selected, true);
   else if (sample !== null) select({ layer: 3, c: 0, y: 7, x: 7 });
