@@ -75,7 +75,7 @@ function connect() {
 }
 // ---- the network in space (net3d.js) ----
 let net3dAsked = null; // the unit whose weights the 3-D view asked for (its answer is not the "Selected unit" card's)
-const net3d = new Net3D(document.getElementById("net3d"), document.getElementById("net3d-info"), document.getElementById("net3d-patch"), (layer, unit) => {
+const net3d = new Net3D(document.getElementById("net3d"), document.getElementById("net3d-links"), document.getElementById("net3d-info"), document.getElementById("net3d-patch"), (layer, unit) => {
   const key = layer + ":" + unit;
   if (unitCache.has(key)) net3d.onUnit(unitCache.get(key));
   else if (ws && ws.readyState === WebSocket.OPEN) { net3dAsked = key; ws.send(JSON.stringify({ type: "unit", layer, unit })); }

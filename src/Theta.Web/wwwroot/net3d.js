@@ -1,15 +1,15 @@
 // The digit network in space (after Adam Harley's visualisation): one box per unit (per pixel of every
 // convolution map), its brightness the unit's activation scaled per layer, layers stacked one behind the other
 // (3-D, perspective, orbit / zoom / pan) or side by side (flat 2-D). Hovering a unit asks the server for its
-// weights and draws its incoming links, coloured by the sign of weight × input (red +, blue −) and as strong as
-// |weight × input|, and shows its value, Σw·x + b and the patch of the layer below it looks at.
+// weights and draws its incoming links, coloured by the sign of weight × input (red +, blue −) and as wide and
+// opaque as |weight × input| (on a 2-D canvas over the WebGL one, re-projected every frame), and shows its value, Σw·x + b and the patch of the layer below it looks at.
 // Plain WebGL 1 written here: each layer is one quad textured with its units' brightness (one texel per unit,
-// drawn as a shaded box), so a frame costs a few quads whatever the layer sizes; lines for the links. No libraries.
+// drawn as a shaded box), so a frame costs a few quads whatever the layer sizes. No libraries.
 'use strict';
 
 class Net3D {
-  constructor(canvas, info, patch, askUnit) {
-    this.canvas = canvas; this.info = info; this.patch = patch; this.askUnit = askUnit;
+  constructor(canvas, overlay, info, patch, askUnit) {
+    this.canvas = canvas; this.overlay = overlay; this.links = []; this.info = info; this.patch = patch; this.askUnit = askUnit;
     const gl = canvas.getContext('webgl', { antialias: false, preserveDrawingBuffer: true }); // no multisampling: in software GL it costs most of a frame
     if (!gl) { info.textContent = 'This browser has no WebGL: the flat layer view below still works.'; this.gl = null; return; }
     this.gl = gl;
@@ -21,13 +21,9 @@ class Net3D {
       void main() { vec4 c = texture2D(tex, t); if (c.a < 0.5) discard;
         vec2 f = abs(fract(t * size) - 0.5); float rim = max(f.x, f.y) > 0.4 ? 0.72 : 1.0;
         gl_FragColor = vec4(vec3(0.08 + 0.92 * c.r) * rim, 1.0); }`);
-    this.lines = program(gl, `
-      attribute vec3 pos; attribute vec4 col; uniform mat4 mvp; varying vec4 c;
-      void main() { gl_Position = mvp * vec4(pos, 1.0); c = col; }`, `
-      precision mediump float; varying vec4 c; void main() { gl_FragColor = c; }`);
-    this.quadBuf = gl.createBuffer(); this.lineBuf = gl.createBuffer();
+    this.quadBuf = gl.createBuffer();
     this.flat = false; this.yaw = 0.6; this.pitch = 0.35; this.dist = 260; this.target = [0, 0, 0]; this.zoom2d = 1;
-    this.hover = null; this.linkCount = 0; this.frames = []; this.fps = 0;
+    this.hover = null; this.frames = []; this.fps = 0;
     this.listen();
     const loop = t => { this.frames.push(t); if (this.frames.length > 61) this.frames.shift();
       if (this.frames.length > 1) this.fps = 1000 * (this.frames.length - 1) / (t - this.frames[0]);
@@ -43,7 +39,7 @@ class Net3D {
     this.slabs = [{ index: -1, name: 'input', shape: model.input }];
     for (const l of model.layers) if (!/^(Flatten|Dropout)/.test(l.name)) this.slabs.push({ index: l.index, name: l.name, shape: l.shape, about: l.about });
     this.layout();
-    this.acts = null; this.hover = null; this.linkCount = 0;
+    this.acts = null; this.hover = null; this.links = [];
   }
 
   // Slab geometry: a [C, H, W] map tiles its channels in a grid; a vector of n units is a near-square grid.
@@ -104,7 +100,7 @@ class Net3D {
     for (const [k, v] of [[gl.TEXTURE_MIN_FILTER, gl.NEAREST], [gl.TEXTURE_MAG_FILTER, gl.NEAREST], [gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE], [gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE]]) gl.texParameteri(gl.TEXTURE_2D, k, v);
   }
 
-  setFlat(flat) { if (!this.gl || flat === this.flat) return; this.flat = flat; this.layout(); this.setActivations(this.image, this.acts); this.hover = null; this.linkCount = 0; }
+  setFlat(flat) { if (!this.gl || flat === this.flat) return; this.flat = flat; this.layout(); this.setActivations(this.image, this.acts); this.hover = null; this.links = []; }
 
   // One answer to a drawing: the 28×28 image and every layer's activations (by Sequential index).
   setActivations(image, acts) {
@@ -155,15 +151,30 @@ class Net3D {
     gl.activeTexture(gl.TEXTURE0); gl.uniform1i(p.u.tex, 0);
     this.slabs.forEach((s, k) => { gl.bindTexture(gl.TEXTURE_2D, s.tex); gl.uniform2f(p.u.size, s.tw, s.th); gl.drawArrays(gl.TRIANGLES, 6 * k, 6); });
     gl.disableVertexAttribArray(p.a.uv);
-    if (this.linkCount) {
-      p = this.lines;
-      gl.useProgram(p.prog); gl.uniformMatrix4fv(p.u.mvp, false, m);
-      gl.disable(gl.DEPTH_TEST); gl.enable(gl.BLEND); gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
-      gl.bindBuffer(gl.ARRAY_BUFFER, this.lineBuf);
-      gl.enableVertexAttribArray(p.a.pos); gl.vertexAttribPointer(p.a.pos, 3, gl.FLOAT, false, 28, 0);
-      gl.enableVertexAttribArray(p.a.col); gl.vertexAttribPointer(p.a.col, 4, gl.FLOAT, false, 28, 12);
-      gl.drawArrays(gl.LINES, 0, this.linkCount);
-      gl.disableVertexAttribArray(p.a.col); gl.disable(gl.BLEND);
+    this.drawLinks();
+  }
+
+  // Unit k's place on the canvas in canvas pixels, and its clip w (≤ 0: behind the eye).
+  project(k) {
+    const m = this.mvp, x = this.pos[3 * k], y = this.pos[3 * k + 1], z = this.pos[3 * k + 2];
+    const w = m[3] * x + m[7] * y + m[11] * z + m[15];
+    return [((m[0] * x + m[4] * y + m[8] * z + m[12]) / w + 1) * this.canvas.width / 2, (1 - (m[1] * x + m[5] * y + m[9] * z + m[13]) / w) * this.canvas.height / 2, w];
+  }
+
+  // The hovered unit's incoming links on the overlay: red where weight × input > 0, blue where < 0, wide and opaque as its size.
+  drawLinks() {
+    const o = this.overlay, g = o.getContext('2d');
+    if (o.width !== this.canvas.width || o.height !== this.canvas.height) { o.width = this.canvas.width; o.height = this.canvas.height; }
+    g.clearRect(0, 0, o.width, o.height);
+    if (!this.links.length) return;
+    const [tx, ty, tw] = this.project(this.linkTo);
+    if (tw <= 0) return;
+    for (const [from, v] of this.links) {
+      const [fx, fy, fw] = this.project(from), a = Math.abs(v) / this.linkMax;
+      if (fw <= 0) continue;
+      g.strokeStyle = v >= 0 ? `rgba(215,25,28,${0.15 + 0.85 * a})` : `rgba(30,80,220,${0.15 + 0.85 * a})`;
+      g.lineWidth = 0.4 + 3.6 * a;
+      g.beginPath(); g.moveTo(fx, fy); g.lineTo(tx, ty); g.stroke();
     }
   }
 
@@ -269,9 +280,8 @@ class Net3D {
 
   // Where unit i of the layer with Sequential index `index` (−1: the input) is on the page, in client pixels (for tests and tours).
   screenOf(index, i) {
-    const s = this.slabs.find(q => q.index === index), m = this.mvp, k = 3 * (s.offset + i), [x, y, z] = this.pos.subarray(k, k + 3);
-    const cw = m[3] * x + m[7] * y + m[11] * z + m[15], r = this.canvas.getBoundingClientRect();
-    return [r.left + ((m[0] * x + m[4] * y + m[8] * z + m[12]) / cw + 1) * r.width / 2, r.top + (1 - (m[1] * x + m[5] * y + m[9] * z + m[13]) / cw) * r.height / 2];
+    const s = this.slabs.find(q => q.index === index), [x, y] = this.project(s.offset + i), r = this.canvas.getBoundingClientRect();
+    return [r.left + x * r.width / this.canvas.width, r.top + y * r.height / this.canvas.height];
   }
 
   slabBelow(s) { const k = this.slabs.indexOf(s); return k > 0 ? this.slabs[k - 1] : null; }
@@ -289,16 +299,7 @@ class Net3D {
     }
   }
 
-  setLinks(links, to) {
-    const gl = this.gl, pos = this.pos, max = links.reduce((m, l) => Math.max(m, Math.abs(l[1])), 1e-9);
-    const data = new Float32Array(links.length * 14);
-    links.forEach(([from, v], n) => {
-      const a = Math.min(1, 0.08 + Math.abs(v) / max), col = v >= 0 ? [0.85, 0.1, 0.1, a] : [0.1, 0.3, 0.9, a];
-      data.set([pos[3 * from], pos[3 * from + 1], pos[3 * from + 2], ...col, pos[3 * to], pos[3 * to + 1], pos[3 * to + 2], ...col], n * 14);
-    });
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.lineBuf); gl.bufferData(gl.ARRAY_BUFFER, data, gl.DYNAMIC_DRAW);
-    this.linkCount = links.length * 2;
-  }
+  setLinks(links, to) { this.links = links; this.linkTo = to; this.linkMax = links.reduce((m, l) => Math.max(m, Math.abs(l[1])), 1e-9); }
 }
 
 function grid(n) { const w = Math.ceil(Math.sqrt(n)); return [Math.ceil(n / w), w]; }
