@@ -60,7 +60,8 @@ function connect() {
   ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/digits" + (network === "mlp" ? "?network=mlp" : ""));
   ws.binaryType = "arraybuffer";
   ws.onopen = () => { setStatus(hasInk ? "Connected: reading your drawing." : "Connected: draw a digit.", false); };
-  ws.onclose = e => setStatus(e.code === 1013 ? (statusEl.textContent || "The server is busy.") : "Disconnected from the server; reload the page to reconnect.", true);
+  ws.onclose = e => setStatus(e.code === 1013 ? "Server busy, try again: every place on this server is taken; reload in a minute."
+    : "Disconnected from the server; reload the page to reconnect.", true);
   ws.onmessage = e => {
     if (typeof e.data !== "string") { replied(); onResult(e.data); return; }
     const m = JSON.parse(e.data);
