@@ -124,6 +124,19 @@ public sealed class PlaygroundTeachingTests(BrowserFixture browser)
         }
     }
 
+    [Fact]
+    public async Task On_a_laptop_window_the_page_fits_its_width()
+    {
+        await using var p = await browser.OpenAsync("playground.html#dataset=multigauss", 1366, 768);
+        await p.WaitUntilAsync("document.getElementById('testLossName').textContent === 'Test error (MSE)'", "the first regression frame");
+        int scroll = await p.Page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        var map = await p.Page.Locator("#map").BoundingBoxAsync() ?? throw new InvalidOperationException("no map");
+        await p.ScreenshotAsync("playground-1366x768");
+        Assert.True(scroll <= 1366, $"the page is {scroll} px wide in a 1366 px window");
+        Assert.True(map.X + map.Width <= 1366, $"the output map ends at x = {map.X + map.Width}");
+        p.AssertNoProblems();
+    }
+
     private static (int Code, string Output) Theta(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
