@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Theta.Data;
+using Theta.Optim;
+using Theta.Training;
 
 namespace Theta.Web;
 
@@ -10,7 +12,7 @@ namespace Theta.Web;
 internal sealed record PlaygroundConfig
 {
     public const int MaxLayers = 6, MaxUnits = 8, MaxBatch = 100, MinPoints = 20, MaxPoints = 1000;
-    public static readonly string[] Datasets = ["circle", "xor", "gauss", "spiral", "gauss3", "spiral3"];
+    public static readonly string[] Datasets = ["circle", "xor", "gauss", "spiral", "gauss3", "spiral3", "plane", "multigauss"];
     public static readonly string[] ActivationNames = ["tanh", "sigmoid", "relu", "linear"];
     public static readonly string[] OptimizerNames = ["sgd", "momentum", "adam"];
     public static readonly string[] LossNames = ["bce", "squared"];
@@ -37,10 +39,15 @@ internal sealed record PlaygroundConfig
 
     public Toy2DKind Kind => Array.IndexOf(Datasets, Dataset) switch
     {
-        0 => Toy2DKind.Circle, 1 => Toy2DKind.Xor, 2 => Toy2DKind.Gaussians, 3 => Toy2DKind.Spiral, 4 => Toy2DKind.Gaussians3, _ => Toy2DKind.Spiral3,
+        0 => Toy2DKind.Circle, 1 => Toy2DKind.Xor, 2 => Toy2DKind.Gaussians, 3 => Toy2DKind.Spiral, 4 => Toy2DKind.Gaussians3, 5 => Toy2DKind.Spiral3,
+        6 => Toy2DKind.RegressPlane, _ => Toy2DKind.RegressGaussians,
     };
 
-    public string ActivationOf(int layer) => Activations[Math.Min(layer, Activations.Length - 1)];
+    /// <summary>The library's options for these settings (the page's names mapped to the library's enums).</summary>
+    public ToyNetworkOptions ToOptions() => new(
+        (Feature2D)Features, Layers, [.. Activations.Select(a => (ToyActivation)Array.IndexOf(ActivationNames, a))], Dropout,
+        Loss == "squared" ? ToyLoss.SquaredError : ToyLoss.LogLikelihood, (OptimizerKind)Array.IndexOf(OptimizerNames, Optimizer),
+        LearningRate, Reg == "l1" ? RegRate : 0, Reg == "l2" ? RegRate : 0, BatchSize, (ulong)Seed);
 
     /// <summary>This config with the fields present in <paramref name="e"/> replaced, validated.</summary>
     public PlaygroundConfig With(JsonElement e)

@@ -5,22 +5,27 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Theta.Data;
 using Theta.Nn;
-using Theta.Optim;
+using Theta.Training;
 
 namespace Theta.Web;
 
 /// <summary>
-/// One page's 2-D playground: its points, its network (Theta.Nn layers) and optimizer, trained in a background
-/// loop while playing. Wire format (also at the top of <c>wwwroot/playground.js</c>), little-endian:
+/// One page's 2-D playground: its points and its model (<see cref="ToyNetwork"/>, where all the model logic lives),
+/// trained in a background loop while playing; this class holds the wire format only. Wire format (also at the top
+/// of <c>wwwroot/playground.js</c>), little-endian:
 /// <list type="bullet">
 /// <item>page → server, text JSON <c>{"type":"config",…}</c> (see <see cref="PlaygroundConfig"/>), <c>play</c>, <c>pause</c>,
 /// <c>step</c> (one epoch), <c>reset</c>, <c>add {x1,x2,label}</c>, <c>remove {x1,x2}</c>, <c>csv {text}</c>,
-/// <c>weight {layer,to,from,value}</c>, <c>bias {layer,unit,value}</c>;</item>
+/// <c>weight {layer,to,from,value}</c>, <c>bias {layer,unit,value}</c>, <c>download</c>, <c>hidden</c> / <c>visible</c>
+/// (the page left or came back to the screen: no frames while hidden, training goes on);</item>
 /// <item>server → page, binary frame: <c>[1][classes][u16 G][u16 g][u16 L]</c>, <c>u32 epoch</c>, float32 train loss,
 /// test loss, train accuracy, test accuracy, then <c>L+1</c> u16 layer widths (features, hidden…, outputs) padded to 4 bytes;
-/// the output heatmap G·G bytes (P(class 1)·255; three classes: G·G·3 bytes, the probabilities); every feature's and
-/// hidden unit's heatmap, g·g bytes each (128 + 127·v/max(1, |v|max)); then per layer float32 weights [out, in] and biases [out];</item>
-/// <item>server → page, text JSON <c>{"type":"points"|"config"|"error",…}</c>.</item>
+/// the output heatmap G·G bytes (P(class 1)·255; three classes: G·G·3 bytes, the probabilities; regression, classes = 1:
+/// 128 + 127·clamp(value, −1, 1)); every feature's and hidden unit's heatmap, g·g bytes each (128 + 127·v/max(1, |v|max));
+/// then per layer float32 weights [out, in] and biases [out];</item>
+/// <item>server → page, binary download: <c>[2]</c> then a network file (what <c>theta summary</c> reads);</item>
+/// <item>server → page, text JSON <c>{"type":"points"|"config"|"error"|"load",…}</c> (load: the frame rate the
+/// <see cref="FrameGovernor"/> allows each page now, and a sentence for the page when it is under 30) (a regression set's points carry their target: <c>[x1, x2, 0, target]</c>).</item>
 /// </list>
 /// </summary>
 internal sealed class PlaygroundSession
@@ -29,16 +34,18 @@ internal sealed class PlaygroundSession
     private readonly object _gate = new();
     private PlaygroundConfig _config = new();
     private Point2D[] _train = [], _test = [];
-    private Sequential _net = null!;
-    private List<Linear> _linears = null!;
-    private List<int> _unitOutputs = null!; // indices in _net whose outputs are the hidden units (after activation)
-    private Optimizer _opt = null!;
-    private Rng _rng = new(1);
-    private int _classes = 2;
-    private long _epoch;
+    private ToyNetwork _model = null!;
+    private Rng _rng = new(1); // shuffles a loaded CSV
+    private int _classes = 2;  // 1: regression
+    private bool _regression;
     private bool _playing;
 
-    public PlaygroundSession() { Regenerate(); Rebuild(); }
+    private readonly FrameGovernor _governor;
+    private bool _hidden;     // the page is not on screen: it trains on, but gets no frames until it is back
+    private int _reportedFps = FrameGovernor.MaxFps;
+
+    /// <param name="governor">The frame rate shared by the server's playground sessions (a new one of its own when null).</param>
+    public PlaygroundSession(FrameGovernor? governor = null) { _governor = governor ?? new FrameGovernor(); Regenerate(); Rebuild(); }
 
     public bool Playing { get { lock (_gate) return _playing; } }
 
@@ -47,18 +54,29 @@ internal sealed class PlaygroundSession
         SessionLoop.RunAsync(ws, maxBytes, [new(PointsJson(), false), new(Frame(), true)], Train,
             m => [.. Handle(m).Select(r => new Outgoing(r.Item1, r.Item2))], ct);
 
-    // Trains while playing: Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget.
+    // Trains while playing: Speed epochs a frame (0: as many as fit in 60 % of the frame), never past that budget; the
+    // frame's length is the governor's (33 ms, longer under load). Before a frame, the page hears when that length changed.
     private Task Train(Func<Outgoing, Task> send, CancellationToken stop) => SessionLoop.Paced(elapsed =>
     {
         lock (_gate)
         {
             if (!_playing) return (null, FrameMs);
-            int epochs = 0, speed = _config.Speed;
-            do { TrainEpoch(); epochs++; }
-            while ((speed == 0 || epochs < speed) && elapsed() < FrameMs * 6 / 10);
-            return (new Outgoing(Frame(), true), FrameMs);
+            int frameMs = _governor.FrameMs, epochs = 0, speed = _config.Speed;
+            do { _model.TrainEpoch(_train); epochs++; }
+            while ((speed == 0 || epochs < speed) && elapsed() < frameMs * 6 / 10);
+            return (_hidden ? null : new Outgoing(Frame(), true), frameMs);
         }
-    }, send, stop);
+    }, async frame => { if (LoadNote() is { } note) await send(note); await send(frame); }, stop);
+
+    // {"type":"load","fps":…,"message":…} when the governed frame rate moved by a frame a second or more since the last note.
+    private Outgoing? LoadNote()
+    {
+        int fps = (int)Math.Round(_governor.Fps);
+        if (Math.Abs(fps - _reportedFps) < 1) return null;
+        _reportedFps = fps;
+        string message = fps >= FrameGovernor.MaxFps ? "" : $"many pages are open: this server sends {fps} frames a second (of {FrameGovernor.MaxFps}) to each";
+        return new Outgoing(Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "load", ["fps"] = fps, ["message"] = message }.ToJsonString()), false);
+    }
 
     /// <summary>Answers one message: the replies to send (JSON texts and binary frames).</summary>
     public List<(byte[], bool)> Handle(WsMessage m)
@@ -78,12 +96,12 @@ internal sealed class PlaygroundSession
                         if (data) Regenerate();
                         bool arch = data || old.Features != next.Features || !old.Layers.SequenceEqual(next.Layers) || !old.Activations.SequenceEqual(next.Activations)
                             || old.Dropout != next.Dropout || old.Loss != next.Loss;
-                        if (arch) Rebuild(); else _opt = MakeOptimizer();
+                        if (arch) Rebuild(); else _model.Retune(next.ToOptions());
                         return data ? [(PointsJson(), false), (Frame(), true)] : [(Frame(), true)];
                     }
                 case "play": _playing = true; return [];
                 case "pause": _playing = false; return [(Frame(), true)];
-                case "step": _playing = false; TrainEpoch(); return [(Frame(), true)];
+                case "step": _playing = false; _model.TrainEpoch(_train); return [(Frame(), true)];
                 case "reset": Rebuild(); return [(Frame(), true)];
                 case "add":
                     {
@@ -91,7 +109,8 @@ internal sealed class PlaygroundSession
                         int label = root.GetProperty("label").GetInt32();
                         if (label < 0 || label > 2) throw new ArgumentException($"add: label must be 0, 1 or 2, not {label}");
                         if (_train.Length + _test.Length >= MaxCsvRows) throw new ArgumentException($"add: at most {MaxCsvRows} points");
-                        _train = [.. _train, new Point2D(x1, x2, label)];
+                        // A regression set takes a point of target +1 (label 1) or −1 (label 0).
+                        _train = [.. _train, _regression ? new Point2D(x1, x2, 0, label == 1 ? 1 : -1) : new Point2D(x1, x2, label)];
                         return Changed();
                     }
                 case "remove":
@@ -122,14 +141,17 @@ internal sealed class PlaygroundSession
                         l.Bias!.Data[unit] = Value(root);
                         return [(Frame(), true)];
                     }
-                case var other: throw new ArgumentException($"unknown message type \"{other}\" (config, play, pause, step, reset, add, remove, csv, weight, bias)");
+                case "download": return [(NetworkFileBytes(), true)];
+                case "hidden": _hidden = true; return [];
+                case "visible": _hidden = false; return [(Frame(), true)];
+                case var other: throw new ArgumentException($"unknown message type \"{other}\" (config, play, pause, step, reset, add, remove, csv, weight, bias, download, hidden, visible)");
             }
         }
     }
 
     private List<(byte[], bool)> Changed()
     {
-        int classes = Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
+        int classes = _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
         if (classes != _classes) Rebuild();
         return [(PointsJson(), false), (Frame(), true)];
     }
@@ -137,8 +159,9 @@ internal sealed class PlaygroundSession
     private Linear LayerAt(JsonElement root)
     {
         int layer = root.GetProperty("layer").GetInt32();
-        if (layer < 0 || layer >= _linears.Count) throw new ArgumentException($"layer {layer}: the network has layers 0–{_linears.Count - 1}");
-        return _linears[layer];
+        var linears = _model.Linears;
+        if (layer < 0 || layer >= linears.Count) throw new ArgumentException($"layer {layer}: the network has layers 0–{linears.Count - 1}");
+        return linears[layer];
     }
 
     private static float Value(JsonElement root)
@@ -183,6 +206,7 @@ internal sealed class PlaygroundSession
         _rng.Shuffle(arr.AsSpan());
         int nTrain = Math.Clamp((int)Math.Round(arr.Length * _config.TrainRatio), 1, arr.Length - 1);
         (_train, _test) = (arr[..nTrain], arr[nTrain..]);
+        _regression = false; // a CSV holds classes
     }
 
     private void Regenerate()
@@ -190,151 +214,65 @@ internal sealed class PlaygroundSession
         var rng = new Rng((ulong)_config.Seed);
         var pts = Toy2D.Generate(_config.Kind, _config.Points, _config.Noise, rng);
         (_train, _test) = Toy2D.Split(pts, _config.TrainRatio, rng);
+        _regression = Toy2D.IsRegression(_config.Kind);
     }
 
     private void Rebuild()
     {
-        _classes = Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
-        _rng = new Rng((ulong)_config.Seed * 7919 + 13);
-        var modules = new List<Module>();
-        _linears = [];
-        _unitOutputs = [];
-        int inputs = Toy2D.FeatureCount((Feature2D)_config.Features);
-        for (int i = 0; i < _config.Layers.Length; i++)
-        {
-            var lin = new Linear(inputs, _config.Layers[i], _rng);
-            _linears.Add(lin);
-            modules.Add(lin);
-            switch (_config.ActivationOf(i))
-            {
-                case "tanh": modules.Add(new Tanh()); break;
-                case "sigmoid": modules.Add(new Sigmoid()); break;
-                case "relu": modules.Add(new ReLU()); break;
-            }
-            _unitOutputs.Add(modules.Count - 1);
-            if (_config.Dropout > 0) modules.Add(new Dropout(_config.Dropout, _rng));
-            inputs = _config.Layers[i];
-        }
-        var output = new Linear(inputs, _classes == 2 ? 1 : _classes, _rng);
-        _linears.Add(output);
-        modules.Add(output);
-        _net = new Sequential([.. modules]);
-        _opt = MakeOptimizer();
-        _epoch = 0;
-    }
-
-    private Optimizer MakeOptimizer()
-    {
-        float l1 = _config.Reg == "l1" ? _config.RegRate : 0, l2 = _config.Reg == "l2" ? _config.RegRate : 0;
-        var ps = _net.Parameters();
-        return _config.Optimizer switch
-        {
-            "sgd" => new Sgd(ps, new SgdOptions(_config.LearningRate, l2, l1)),
-            "momentum" => new Momentum(ps, new MomentumOptions(_config.LearningRate, 0.9f, l2, l1)),
-            _ => new Adam(ps, new AdamOptions(_config.LearningRate, WeightDecay: l2, L1Decay: l1)),
-        };
-    }
-
-    private void TrainEpoch()
-    {
-        if (_train.Length == 0) return;
-        var order = _rng.Permutation(_train.Length);
-        int f = Toy2D.FeatureCount((Feature2D)_config.Features);
-        _net.Train();
-        for (int s = 0; s < order.Length; s += _config.BatchSize)
-        {
-            int b = Math.Min(_config.BatchSize, order.Length - s);
-            var batch = new Point2D[b];
-            for (int i = 0; i < b; i++) batch[i] = _train[order[s + i]];
-            var x = Tensor.FromArray(Toy2D.FeatureMatrix(batch, (Feature2D)_config.Features), b, f);
-            _opt.ZeroGrad();
-            var loss = LossOf(_net.Forward(x), batch);
-            loss.Backward();
-            _opt.Step();
-        }
-        _net.Eval();
-        _epoch++;
-    }
-
-    private Tensor LossOf(Tensor z, Point2D[] batch)
-    {
-        if (_classes > 2) return Loss.CrossEntropy(z, batch.Select(p => p.Label).ToArray());
-        var y = Tensor.FromArray(batch.Select(p => p.Label == 1 ? 1f : 0f).ToArray(), batch.Length, 1);
-        return _config.Loss == "squared" ? Loss.SquaredError(z.Sigmoid(), y) : Loss.BinaryCrossEntropyWithLogits(z, y);
-    }
-
-    private (float Loss, float Accuracy) Evaluate(Point2D[] pts)
-    {
-        if (pts.Length == 0) return (0, 0);
-        int f = Toy2D.FeatureCount((Feature2D)_config.Features);
-        var z = _net.Forward(Tensor.FromArray(Toy2D.FeatureMatrix(pts, (Feature2D)_config.Features), pts.Length, f));
-        float loss = LossOf(z, pts).Item();
-        int right = 0;
-        var d = z.Data;
-        for (int i = 0; i < pts.Length; i++)
-        {
-            int guess;
-            if (_classes == 2) guess = d[i] > 0 ? 1 : 0;
-            else { guess = 0; for (int c = 1; c < _classes; c++) if (d[i * _classes + c] > d[i * _classes + guess]) guess = c; }
-            if (guess == pts[i].Label) right++;
-        }
-        return (loss, (float)right / pts.Length);
+        _classes = _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
+        _model = new ToyNetwork(_config.ToOptions(), _classes);
     }
 
     /// <summary>The binary frame described in the class summary.</summary>
     public byte[] Frame()
     {
-        using var _ = Autograd.NoGrad();
-        _net.Eval();
-        var (trL, trA) = Evaluate(_train);
-        var (teL, teA) = Evaluate(_test);
+        var (trL, trA) = _model.Evaluate(_train);
+        var (teL, teA) = _model.Evaluate(_test);
         var features = (Feature2D)_config.Features;
         int f = Toy2D.FeatureCount(features);
-        int L = _linears.Count;
+        var linears = _model.Linears;
+        int L = linears.Count;
         var widths = new List<int> { f };
-        widths.AddRange(_linears.Select(l => l.OutFeatures));
+        widths.AddRange(linears.Select(l => l.OutFeatures));
 
         var ms = new MemoryStream();
         var w = new BinaryWriter(ms);
         w.Write((byte)1); w.Write((byte)_classes); w.Write((ushort)Grid); w.Write((ushort)UnitGrid); w.Write((ushort)L);
-        w.Write((uint)Math.Min(_epoch, uint.MaxValue));
+        w.Write((uint)Math.Min(_model.Epoch, uint.MaxValue));
         w.Write(trL); w.Write(teL); w.Write(trA); w.Write(teA);
         foreach (var v in widths) w.Write((ushort)v);
         while (ms.Length % 4 != 0) w.Write((byte)0);
 
         // The output heatmap on a Grid×Grid lattice over [-6, 6]², row 0 at the top (x2 = +6).
-        var z = _net.Forward(GridInputs(Grid, f, features)).Data;
-        for (int i = 0; i < Grid * Grid; i++)
-        {
-            if (_classes == 2) w.Write((byte)Math.Round(255 / (1 + Math.Exp(-z[i]))));
-            else
-            {
-                float max = float.NegativeInfinity;
-                for (int c = 0; c < _classes; c++) max = Math.Max(max, z[i * _classes + c]);
-                double sum = 0;
-                for (int c = 0; c < _classes; c++) sum += Math.Exp(z[i * _classes + c] - max);
-                for (int c = 0; c < 3; c++) w.Write(c < _classes ? (byte)Math.Round(255 * Math.Exp(z[i * _classes + c] - max) / sum) : (byte)0);
-            }
-        }
+        var pred = _model.Predict(GridInputs(Grid, f, features));
+        foreach (var v in pred) w.Write(_regression ? (byte)Math.Round(128 + 127 * Math.Clamp(v, -1f, 1f)) : (byte)Math.Round(255 * v));
 
         // Unit heatmaps: the features, then every hidden unit (after its activation).
         var gx = GridInputs(UnitGrid, f, features);
         int n = UnitGrid * UnitGrid;
         WriteUnits(w, gx.Data, n, f);
-        var h = gx;
-        int next = 0;
-        for (int i = 0; i < _net.Count && next < _unitOutputs.Count; i++)
-        {
-            h = _net[i].Forward(h);
-            if (i == _unitOutputs[next]) { WriteUnits(w, h.Data, n, h.Shape.Dims[1]); next++; }
-        }
-        foreach (var l in _linears)
+        foreach (var h in _model.HiddenActivations(gx)) WriteUnits(w, h.Data, n, h.Shape.Dims[1]);
+        foreach (var l in linears)
         {
             foreach (var v in l.Weight.Data) w.Write(v);
             foreach (var v in l.Bias!.Data) w.Write(v);
         }
         w.Flush();
         return ms.ToArray();
+    }
+
+    /// <summary>The download reply: <c>[2]</c> then the bytes of a network file (<see cref="ToyNetwork.Save"/>), written and checked on disk first.</summary>
+    private byte[] NetworkFileBytes()
+    {
+        string dir = Directory.CreateTempSubdirectory("theta-playground-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "playground.theta");
+            _model.Save(path, $"playground:{_config.Dataset}");
+            var bytes = File.ReadAllBytes(path);
+            return [2, .. bytes];
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 
     private static void WriteUnits(BinaryWriter w, ReadOnlySpan<float> a, int n, int units)
@@ -361,7 +299,10 @@ internal sealed class PlaygroundSession
 
     private byte[] PointsJson()
     {
-        static JsonArray Pts(Point2D[] ps) => [.. ps.Select(p => (JsonNode)new JsonArray(MathF.Round(p.X1, 3), MathF.Round(p.X2, 3), p.Label))];
+        bool regression = _regression;
+        JsonArray Pts(Point2D[] ps) => [.. ps.Select(p => (JsonNode)(regression
+            ? new JsonArray(MathF.Round(p.X1, 3), MathF.Round(p.X2, 3), p.Label, MathF.Round(p.Target, 3))
+            : new JsonArray(MathF.Round(p.X1, 3), MathF.Round(p.X2, 3), p.Label)))];
         return Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "points", ["classes"] = _classes, ["train"] = Pts(_train), ["test"] = Pts(_test) }.ToJsonString());
     }
 }

@@ -45,11 +45,14 @@ public static class ThetaServer
         var app = builder.Build();
 
         var sessions = new SemaphoreSlim(options.MaxSessions, options.MaxSessions);
+        var playgroundRate = new FrameGovernor();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(ServerLimits.WebSockets());
-        app.Map("/ws/digits", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => RunDigits(ws, options, ct)));
-        app.Map("/ws/playground", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new PlaygroundSession().RunAsync(ws, options.MaxMessageBytes, ct)));
+        // ?network=mlp: the bundled fully connected network instead of the CNN (the page's switch)
+        app.Map("/ws/digits", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => RunDigits(ws,
+            ctx.Request.Query["network"] == "mlp" ? options with { ModelPath = options.MlpModelPath } : options, ct)));
+        app.Map("/ws/playground", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new PlaygroundSession(playgroundRate).RunAsync(ws, options.MaxMessageBytes, ct)));
         app.Map("/ws/critter", (HttpContext ctx) => Serve(ctx, app, sessions, options, ct => ws => new CritterSession(options.CritterBrainPath).RunAsync(ws, ct)));
         return app;
     }

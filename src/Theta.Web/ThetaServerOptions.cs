@@ -8,7 +8,7 @@ namespace Theta.Web;
 public sealed record ThetaServerOptions
 {
     /// <summary>Creates options, validated.</summary>
-    public ThetaServerOptions(string urls = "http://127.0.0.1:5000", int maxSessions = 8, int maxMessageBytes = 4 << 20, string? modelPath = null, string? critterBrainPath = null)
+    public ThetaServerOptions(string urls = "http://127.0.0.1:5000", int maxSessions = 8, int maxMessageBytes = 4 << 20, string? modelPath = null, string? critterBrainPath = null, string? mlpModelPath = null)
     {
         if (string.IsNullOrWhiteSpace(urls)) throw new ArgumentException("--urls: give at least one address, e.g. http://127.0.0.1:5000");
         if (maxSessions < 1) throw new ArgumentException($"--max-sessions: {maxSessions}; at least 1 session is needed");
@@ -18,6 +18,7 @@ public sealed record ThetaServerOptions
         MaxMessageBytes = maxMessageBytes;
         ModelPath = modelPath ?? Path.Combine(AppContext.BaseDirectory, "models", "mnist-cnn.theta");
         CritterBrainPath = critterBrainPath ?? Path.Combine(AppContext.BaseDirectory, "models", "critter-brain.theta");
+        MlpModelPath = mlpModelPath ?? Path.Combine(AppContext.BaseDirectory, "models", "mnist-mlp.theta");
     }
 
     /// <summary>Addresses separated by ';' (<c>http://127.0.0.1:0</c> picks a free port).</summary>
@@ -31,6 +32,9 @@ public sealed record ThetaServerOptions
 
     /// <summary>The network file the digit recogniser loads for every new session.</summary>
     public string ModelPath { get; init; }
+
+    /// <summary>The fully connected digit network (784-300-100-10) a page picks with <c>/ws/digits?network=mlp</c>.</summary>
+    public string MlpModelPath { get; init; }
 
     /// <summary>The trained critter brain the critter page's load button uses (<c>theta critter train</c> wrote it).</summary>
     public string CritterBrainPath { get; init; }

@@ -29,6 +29,9 @@ public sealed class BrowserFixture(IMessageSink sink) : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The server's --max-sessions: one page more is refused.</summary>
+    public const int MaxSessions = 4;
+
     /// <summary>Where the screenshots go: screenshots/ beside the test assembly (bin/Release/net10.0/screenshots).</summary>
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -39,7 +42,7 @@ public sealed class BrowserFixture(IMessageSink sink) : IAsyncLifetime
         try
         {
             string chromium = await Chromium.EnsureAsync(log);
-            _app = ThetaServer.Build(new ThetaServerOptions("http://127.0.0.1:0", maxSessions: 4));
+            _app = ThetaServer.Build(new ThetaServerOptions("http://127.0.0.1:0", maxSessions: MaxSessions));
             await _app.StartAsync();
             Http = new Uri(ThetaServer.Addresses(_app).Single());
             _playwright = await Playwright.CreateAsync();
@@ -59,10 +62,10 @@ public sealed class BrowserFixture(IMessageSink sink) : IAsyncLifetime
         }
     }
 
-    /// <summary>A new page (its own context, 1440×900) that records every console error, page error, failed request and WebSocket error.</summary>
-    public async Task<WatchedPage> OpenAsync(string path)
+    /// <summary>A new page (its own context, 1440×900 unless told) that records every console error, page error, failed request and WebSocket error.</summary>
+    public async Task<WatchedPage> OpenAsync(string path, int width = 1440, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         var watched = new WatchedPage(context, page);
         await page.GotoAsync(new Uri(Http, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load });

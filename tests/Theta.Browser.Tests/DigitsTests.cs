@@ -2,36 +2,54 @@ using Microsoft.Playwright;
 
 namespace Theta.Browser.Tests;
 
-/// <summary>The digit recogniser with real mouse strokes on its 280×280 pad, read by the committed MNIST CNN.</summary>
+/// <summary>The digit recogniser with real mouse strokes on its 280×280 pad, read by both bundled networks (the CNN and the 784-300-100-10 MLP).</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class DigitsTests(BrowserFixture browser)
 {
-    [Fact]
-    public async Task A_vertical_stroke_drawn_with_the_mouse_is_a_1()
+    [Theory]
+    [InlineData("cnn")]
+    [InlineData("mlp")]
+    public async Task A_vertical_stroke_drawn_with_the_mouse_is_a_1(string network)
     {
-        await using var p = await Open();
+        await using var p = await Open(network);
         await Stroke(p.Page, [(145, 40), (135, 240)]);
         Assert.Equal("1", await Answer(p));
-        await p.ScreenshotAsync("digits-stroke-1");
+        await p.ScreenshotAsync($"digits-stroke-1-{network}");
         p.AssertNoProblems();
     }
 
-    [Fact]
-    public async Task A_loop_drawn_with_the_mouse_is_a_0()
+    [Theory]
+    [InlineData("cnn")]
+    [InlineData("mlp")]
+    public async Task A_loop_drawn_with_the_mouse_is_a_0(string network)
     {
-        await using var p = await Open();
+        await using var p = await Open(network);
         // A closed ellipse, a little taller than wide, started and ended at its top.
         var loop = Enumerable.Range(0, 49).Select(i => i * 2 * Math.PI / 48).Select(t => (140 + 65 * Math.Sin(t), 140 - 95 * Math.Cos(t))).ToArray();
         await Stroke(p.Page, loop);
         Assert.Equal("0", await Answer(p));
-        await p.ScreenshotAsync("digits-loop-0");
+        await p.ScreenshotAsync($"digits-loop-0-{network}");
         p.AssertNoProblems();
     }
 
-    private async Task<WatchedPage> Open()
+    [Fact]
+    public async Task The_switch_reads_the_same_drawing_with_the_other_network()
     {
-        var p = await browser.OpenAsync("digits.html");
-        await p.WaitUntilAsync("document.getElementById('model-name').textContent.startsWith('model: ')", "the model's description");
+        await using var p = await Open("cnn");
+        await Stroke(p.Page, [(145, 40), (135, 240)]);
+        Assert.Equal("1", await Answer(p));
+        await p.Page.SelectOptionAsync("#network", "mlp");
+        await p.WaitUntilAsync("document.getElementById('model-name').textContent.includes('mnist-mlp')", "the MLP's description");
+        Assert.Equal("1", await Answer(p));
+        Assert.Contains("network=mlp", p.Page.Url);
+        p.AssertNoProblems();
+    }
+
+    // The page with one of the bundled networks; the model line names its file (mnist-cnn or mnist-mlp).
+    private async Task<WatchedPage> Open(string network)
+    {
+        var p = await browser.OpenAsync(network == "cnn" ? "digits.html" : $"digits.html?network={network}");
+        await p.WaitUntilAsync($"document.getElementById('model-name').textContent.startsWith('model: mnist-{network}')", $"the {network}'s description");
         return p;
     }
 

@@ -96,6 +96,54 @@ public sealed class PlaygroundTests : IAsyncLifetime
         await NextFrame(ws);
     }
 
+    [Fact]
+    public async Task The_plane_regression_sends_targets_and_value_frames_and_its_error_falls()
+    {
+        using var ws = await Connect();
+        await SendJson(ws, """{"type":"config","dataset":"plane"}""");
+        var points = await NextJson(ws);
+        Assert.Equal(1, points.GetProperty("classes").GetInt32());
+        var p0 = points.GetProperty("train")[0];
+        Assert.Equal(4, p0.GetArrayLength());
+        float want = (p0[0].GetSingle() + p0[1].GetSingle()) / 10;
+        Assert.True(Math.Abs(want - p0[3].GetSingle()) < 0.002f, $"point {p0}: target {p0[3]}, (x1 + x2)/10 = {want}"); // rounded to 3 decimals on the wire
+        var first = await NextFrame(ws);
+        Assert.Equal(1, first.Classes);
+        for (int i = 0; i < 40; i++) { await SendJson(ws, """{"type":"step"}"""); await NextFrame(ws); }
+        await SendJson(ws, """{"type":"step"}""");
+        var (_, d) = await Receive(ws);
+        var last = new Frame(d[1], BinaryPrimitives.ReadUInt32LittleEndian(d.AsSpan(8)), BinaryPrimitives.ReadSingleLittleEndian(d.AsSpan(12)),
+            BinaryPrimitives.ReadSingleLittleEndian(d.AsSpan(16)), 0, 0);
+        Assert.True(last.TestLoss < 0.02f && last.TestLoss < first.TestLoss, $"test error {first.TestLoss:F4} -> {last.TestLoss:F4} after {last.Epoch} epochs");
+        // The output map: 128 + 127·value, the plane rising to the top right (row 0 is x2 = +6).
+        int o = 28 + 2 * 4; // header, then widths 2, 4, 2, 1 (8 bytes, already aligned)
+        const int G = PlaygroundSession.Grid;
+        Assert.True(d[o + G - 1] > 200 && d[o + (G - 1) * G] < 60, $"top right {d[o + G - 1]}, bottom left {d[o + (G - 1) * G]}");
+    }
+
+    [Fact]
+    public async Task Download_sends_a_network_file_that_loads()
+    {
+        using var ws = await Connect();
+        await SendJson(ws, """{"type":"config","dataset":"gauss3","layers":[3],"features":7}""");
+        await NextJson(ws);
+        await NextFrame(ws);
+        await SendJson(ws, """{"type":"download"}""");
+        var (type, d) = await Receive(ws);
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        Assert.Equal(2, d[0]);
+        string path = Path.Combine(Path.GetTempPath(), $"theta-download-{Guid.NewGuid():N}.theta");
+        try
+        {
+            File.WriteAllBytes(path, d[1..]);
+            var read = Theta.Io.NetworkFile.Read(path, [3]);
+            Assert.Equal("playground:gauss3", read.Metadata.Dataset);
+            Assert.Equal("x1,x2,x1^2", read.Metadata.Extra!["features"]);
+            Assert.Equal(new Theta.Shape(1, 3), read.Network.Summary(1, 3).Rows[^1].OutputShape);
+        }
+        finally { File.Delete(path); }
+    }
+
     private async Task<ClientWebSocket> Connect()
     {
         var ws = new ClientWebSocket();

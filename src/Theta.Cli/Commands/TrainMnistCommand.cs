@@ -11,7 +11,7 @@ using Theta.Training;
 namespace Theta.Cli.Commands;
 
 /// <summary>
-/// <c>theta train mnist --data DIR --model mlp|sigmoid|cnn [--epochs N] [--json] [--out F]</c>: trains
+/// <c>theta train mnist --data DIR --model mlp|sigmoid|cnn|mlp300 [--epochs N] [--json] [--out F]</c>: trains
 /// one of <see cref="MnistNetworks"/> on the 60,000 training images and reports the 10,000 test images.
 /// Defaults (Adam, cosine-annealed learning rate) are chosen to reach the accuracies.
 /// </summary>
@@ -28,7 +28,7 @@ internal static class TrainMnistCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "The folder with the four MNIST IDX files (theta data mnist --out DIR).", Required = true };
-        var model = new Option<string>("--model") { Description = "mlp (784-128-10 ReLU), sigmoid (784-100-10, the lecture's), or cnn.", DefaultValueFactory = _ => "mlp" };
+        var model = new Option<string>("--model") { Description = "mlp (784-128-10 ReLU), sigmoid (784-100-10, the lecture's), cnn, or mlp300 (784-300-100-10 ReLU, the digit page's fully connected network).", DefaultValueFactory = _ => "mlp" };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training images (default: 12 mlp, 20 sigmoid, 8 cnn)." };
         var batch = new Option<int?>("--batch") { Description = "Mini-batch size (default 64)." };
         var lr = new Option<float?>("--lr") { Description = "Adam's initial learning rate, annealed by a cosine to 0 (default 0.002)." };

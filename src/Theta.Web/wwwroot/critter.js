@@ -25,7 +25,9 @@ $('testEps').oninput = () => { $('testEpsOut').textContent = Number($('testEps')
 function connect() {
   ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/critter');
   ws.onopen = () => status('Connected: a fresh critter is learning from scratch.');
-  ws.onclose = () => status('Disconnected from the server; reload the page to start again.', true);
+  // 1013 = try again later: every session slot is taken (theta serve --max-sessions)
+  ws.onclose = e => status(e.code === 1013 ? 'Server busy, try again: every place on this server is taken; reload in a minute.'
+    : 'Disconnected from the server; reload the page to start again.', true);
   ws.onmessage = ev => {
     const m = JSON.parse(ev.data);
     if (m.type === 'world') { world = m; $('load').disabled = !m.trainedBrain; if (!m.trainedBrain) $('load').title = 'No trained brain is installed beside the server'; }

@@ -5,6 +5,7 @@
 //   server → page  binary [1][0][u16 K][u16 L][u16 0] then float32s: the 28×28 image, K probabilities,
 //                  and for each of the L layers u32 n and its n activations (all 4-byte aligned)
 //   server → page  text   {"type":"model"|"unit"|"error", ...}
+// The bundled network: /ws/digits (the CNN) or /ws/digits?network=mlp (784-300-100-10); the page's switch, also ?network=mlp in its address.
 "use strict";
 const SEND = 112;                       // the drawing is sent as 112×112 bytes (12.5 KB)
 const pad = document.getElementById("pad"), ctx = pad.getContext("2d");
@@ -55,18 +56,45 @@ function replied() { if (inFlight) { answered++; count(); } inFlight = false; if
 
 // ---- connection ----
 function connect() {
-  ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/digits");
+  const network = document.getElementById("network").value;
+  ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/digits" + (network === "mlp" ? "?network=mlp" : ""));
   ws.binaryType = "arraybuffer";
-  ws.onopen = () => setStatus("Connected: draw a digit.", false);
-  ws.onclose = e => setStatus(e.code === 1013 ? (statusEl.textContent || "The server is busy.") : "Disconnected from the server; reload the page to reconnect.", true);
+  ws.onopen = () => { setStatus(hasInk ? "Connected: reading your drawing." : "Connected: draw a digit.", false); };
+  ws.onclose = e => setStatus(e.code === 1013 ? "Server busy, try again: every place on this server is taken; reload in a minute."
+    : "Disconnected from the server; reload the page to reconnect.", true);
   ws.onmessage = e => {
     if (typeof e.data !== "string") { replied(); onResult(e.data); return; }
     const m = JSON.parse(e.data);
     if (m.type === "error") { replied(); setStatus(m.message, true); if (/empty/.test(m.message)) drawEmpty(); }
-    else if (m.type === "model") { replied(); onModel(m); }
-    else if (m.type === "unit") { unitCache.set(m.layer + ":" + m.unit, m); showUnit(m); }
+    else if (m.type === "model") { replied(); onModel(m); if (hasInk && !inFlight) request(); }
+    else if (m.type === "unit") {
+      const key = m.layer + ":" + m.unit;
+      unitCache.set(key, m); net3d.onUnit(m);
+      if (key === net3dAsked) net3dAsked = null; else showUnit(m);
+    }
   };
 }
+// ---- the network in space (net3d.js) ----
+let net3dAsked = null; // the unit whose weights the 3-D view asked for (its answer is not the "Selected unit" card's)
+const net3d = new Net3D(document.getElementById("net3d"), document.getElementById("net3d-links"), document.getElementById("net3d-info"), document.getElementById("net3d-patch"), (layer, unit) => {
+  const key = layer + ":" + unit;
+  if (unitCache.has(key)) net3d.onUnit(unitCache.get(key));
+  else if (ws && ws.readyState === WebSocket.OPEN) { net3dAsked = key; ws.send(JSON.stringify({ type: "unit", layer, unit })); }
+});
+for (const id of ["view3d", "view2d"]) document.getElementById(id).onclick = () => {
+  net3d.setFlat(id === "view2d");
+  document.getElementById("view3d").classList.toggle("on", id === "view3d"); document.getElementById("view2d").classList.toggle("on", id === "view2d");
+};
+const networkSelect = document.getElementById("network");
+networkSelect.value = new URLSearchParams(location.search).get("network") === "mlp" ? "mlp" : "cnn";
+networkSelect.onchange = () => {
+  const q = new URLSearchParams(location.search); q.set("network", networkSelect.value);
+  history.replaceState(null, "", "?" + q.toString() + location.hash);
+  const old = ws; ws = null; inFlight = false; pending = false;
+  if (old) { old.onclose = null; old.onmessage = null; old.close(); }
+  setStatus("Switching networks…", false);
+  connect();
+};
 connect();
 
 document.getElementById("model-file").onchange = async e => {
@@ -78,7 +106,7 @@ document.getElementById("model-file").onchange = async e => {
 
 // ---- the model: layer sections and the first layer's filters ----
 function onModel(m) {
-  model = m; selected = null; unitCache = new Map();
+  model = m; selected = null; unitCache = new Map(); net3d.setModel(m);
   const u = document.getElementById("unit"); u.className = "muted"; u.textContent = "Click a unit in any layer.";
   document.getElementById("model-name").textContent = "model: " + m.name + " (" + m.layers.map(l => l.name).join(" → ") + ")";
   const root = document.getElementById("layers"); root.innerHTML = "";
@@ -140,7 +168,7 @@ function onResult(buf) {
   for (let i = 0; i < L; i++) { const n = dv.getUint32(o, true); o += 4; acts.push(new Float32Array(buf, o, n)); o += n * 4; }
   last = { image, probs, acts };
   setStatus("", false);
-  drawSeen(image); drawPreds(probs);
+  drawSeen(image); drawPreds(probs); net3d.setActivations(image, acts);
   model.layers.forEach((l, i) => drawLayer(l, acts[i]));
   if (selected) select(selected, true);
   else if (sample !== null) select({ layer: 3, c: 0, y: 7, x: 7 });

@@ -1,10 +1,12 @@
 // The 2-D playground page: plain JS, no build. The server trains; this page draws and sends settings.
 // Wire format (see PlaygroundSession.cs), little-endian:
 //   page → server: JSON {"type":"config",…} | play | pause | step | reset | add {x1,x2,label} | remove {x1,x2}
-//                  | csv {text} | weight {layer,to,from,value} | bias {layer,unit,value}
+//                  | csv {text} | weight {layer,to,from,value} | bias {layer,unit,value} | download
 //   server → page: binary frame [1][classes][u16 G][u16 g][u16 L][u32 epoch][f32 trainLoss, testLoss, trainAcc, testAcc]
-//                  [u16 widths × (L+1), padded to 4][output G·G bytes (3 classes: G·G·3)][units g·g bytes each]
-//                  [per layer f32 weights [out,in] then biases [out]]; JSON {"type":"points"|"error",…}
+//                  [u16 widths × (L+1), padded to 4][output G·G bytes (3 classes: G·G·3; regression, classes = 1:
+//                  128 + 127·value)][units g·g bytes each][per layer f32 weights [out,in] then biases [out]];
+//                  binary download [2][a network file]; JSON {"type":"points"|"error"|"load",…}
+// Any control can be hidden through the URL, as TF Playground's: #…&learningRate_hide=1&dataset_hide=1 (see HIDEABLE).
 'use strict';
 
 const EXTENT = 6;
@@ -13,12 +15,14 @@ const RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 const ACTS = ['tanh', 'sigmoid', 'relu', 'linear'];
 const COLORS = [[245, 147, 34], [8, 119, 189], [46, 160, 67]]; // orange = class 0, blue = class 1, green = class 2
+const VALUE_COLORS = [[126, 59, 153], [0, 135, 104]]; // regression: purple = −1, white = 0, teal = +1 (its own scale)
 const DEFAULTS = {
   dataset: 'circle', noise: 0, trainRatio: 0.5, points: 500, seed: 1, features: 3, layers: [4, 2], activations: ['tanh', 'tanh'],
   loss: 'bce', optimizer: 'adam', learningRate: 0.03, reg: 'none', regRate: 0, batchSize: 10, dropout: 0, speed: 1, showTest: false,
 };
 
 const $ = id => document.getElementById(id);
+let hides = new Set(); // the controls hidden through the URL (name_hide=1)
 let state = loadState();
 let ws = null, playing = false, frame = null, points = { train: [], test: [], classes: 2 }, lossHistory = [];
 let selected = null; // {kind:'unit'|'link', …}
@@ -29,6 +33,7 @@ function loadState() {
   const s = structuredClone(DEFAULTS);
   const q = new URLSearchParams(location.hash.slice(1));
   for (const [k, v] of q) {
+    if (k.endsWith('_hide')) { if (v !== '0' && v !== 'false') hides.add(k.slice(0, -5)); continue; }
     if (!(k in s)) continue;
     if (k === 'layers') s.layers = v === '' ? [] : v.split(',').map(Number);
     else if (k === 'activations') s.activations = v.split(',');
@@ -41,6 +46,7 @@ function loadState() {
 function saveState() {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(state)) q.set(k, Array.isArray(v) ? v.join(',') : k === 'showTest' ? (v ? '1' : '0') : String(v));
+  for (const h of hides) q.set(h + '_hide', '1');
   window.history.replaceState(null, '', '#' + q.toString());
 }
 function config() {
@@ -86,6 +92,24 @@ $('csv').addEventListener('change', async () => {
   send({ type: 'csv', text: await f.text() });
   lossHistory = [];
 });
+// ---- teaching controls: hide any of these through the URL ----
+// A name is an element id (its label goes with it) or a group: features, layers (adding and removing layers and
+// units), activations, edit (changing single weights), stats (the header's figures), curve (the loss chart), data (the whole data card).
+const HIDEABLE = {
+  features: ['featureBox'], layers: ['.pg-layers', '#net .colhead button'], activations: ['#net .colhead select'], edit: ['edit'],
+  stats: ['.pg-stat'], curve: ['curve', 'curveTitle'], data: ['.pg-data'], help: ['clickHelp'],
+};
+function applyHides() {
+  for (const name of hides) {
+    const targets = HIDEABLE[name] ?? [name];
+    let found = 0;
+    for (const t of targets) {
+      const els = /^[.#]/.test(t) ? [...document.querySelectorAll(t)] : [$(t)].filter(Boolean);
+      for (const el of els) { (el.closest('label') ?? el).hidden = true; el.classList.add('url-hidden'); found++; }
+    }
+    if (!found) status(`"${name}_hide" in the address hides nothing: no control of that name`, true);
+  }
+}
 function renderPlay() { $('play').textContent = playing ? '❚❚ Pause' : '▶ Play'; $('play').classList.toggle('on', playing); }
 function renderControls() {
   for (const id of ['dataset', 'noise', 'trainRatio', 'points', 'seed', 'batchSize', 'optimizer', 'learningRate', 'loss', 'reg', 'regRate', 'dropout', 'speed']) {
@@ -103,6 +127,18 @@ function status(text, bad = false) { $('status').textContent = text; $('status')
 const UNIT = 44;
 // Output units drawn: one for two classes (P(class 1)), one per class for three (the softmax).
 function outputs() { const k = frame ? frame.classes : points.classes; return k > 2 ? k : 1; }
+function isRegression() { return (frame ? frame.classes : points.classes) === 1; }
+// A value in [−1, 1] on the regression scale: white at 0, purple towards −1, teal towards +1.
+function valueColor(v, strength = 1) {
+  const c = v < 0 ? VALUE_COLORS[0] : VALUE_COLORS[1], a = Math.min(1, Math.abs(v)) * strength;
+  return c.map(x => 255 + (x - 255) * a);
+}
+// The winning class of output cell i (classification only).
+function winner(i) {
+  if (frame.classes === 2) return frame.out[i] >= 128 ? 1 : 0;
+  const o = frame.out;
+  return o[3 * i] >= o[3 * i + 1] && o[3 * i] >= o[3 * i + 2] ? 0 : o[3 * i + 1] >= o[3 * i + 2] ? 1 : 2;
+}
 function columns() {
   const widths = [];
   for (let i = 0; i < 7; i++) if (state.features & (1 << i)) widths.push(i);
@@ -145,7 +181,7 @@ function layoutNet() {
     cv.className = 'unit output';
     cv.dataset.layer = 'output'; cv.dataset.unit = k;
     cv.style.left = `${outX}px`; cv.style.top = `${y}px`;
-    cv.title = outputs() === 1 ? 'P(class 1), the output' : `P(class ${k}), output unit ${k + 1}`;
+    cv.title = isRegression() ? 'the predicted value (a linear output)' : outputs() === 1 ? 'P(class 1), the output' : `P(class ${k}), output unit ${k + 1}`;
     net.appendChild(cv);
     unitBoxes.push({ layer: cols.length - 1, unit: k, x: outX + UNIT / 2, y: y + UNIT / 2, canvas: cv, output: true });
   }
@@ -154,6 +190,7 @@ function layoutNet() {
   net.appendChild(head);
   const links = $('links');
   links.width = W; links.height = net.clientHeight;
+  applyHides();
   drawNet();
 }
 $('net').addEventListener('click', e => {
@@ -275,13 +312,14 @@ function mapImage() {
   const ctx = mapCanvas.getContext('2d'), img = ctx.createImageData(G, G);
   for (let i = 0; i < G * G; i++) {
     let rgb;
-    if (frame.classes === 2) {
+    if (frame.classes === 1) rgb = valueColor((frame.out[i] - 128) / 127, 0.9);
+    else if (frame.classes === 2) {
       const p = frame.out[i] / 255, v = 2 * p - 1, c = v < 0 ? COLORS[0] : COLORS[1], a = Math.abs(v) * 0.75;
       rgb = c.map(x => 255 + (x - 255) * a);
     } else {
-      const ps = [frame.out[3 * i], frame.out[3 * i + 1], frame.out[3 * i + 2]].map(x => x / 255);
-      const top = Math.max(...ps), a = (top - 1 / 3) * 1.5 * 0.75;
-      rgb = [0, 1, 2].map(ch => { const mix = ps.reduce((s, p, c) => s + p * COLORS[c][ch], 0); return 255 + (mix - 255) * a; });
+      // the winning class's colour, as strong as its probability is above a third
+      const k = winner(i), a = Math.max(0, frame.out[3 * i + k] / 255 - 1 / 3) * 1.5 * 0.75;
+      rgb = COLORS[k].map(x => 255 + (x - 255) * a);
     }
     img.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * i);
   }
@@ -292,16 +330,45 @@ function drawMap() {
   const cv = $('map'), g = cv.getContext('2d'), S = cv.width;
   g.imageSmoothingEnabled = true;
   if (frame) g.drawImage(mapImage(), 0, 0, S, S); else { g.fillStyle = '#fff'; g.fillRect(0, 0, S, S); }
+  if (frame && frame.classes > 1) drawBoundary(g, S);
   const toPx = v => (v + EXTENT) / (2 * EXTENT) * S;
+  const regression = points.classes === 1;
   const dot = (p, test) => {
     g.beginPath(); g.arc(toPx(p[0]), S - toPx(p[1]), 3.2, 0, 2 * Math.PI);
-    g.fillStyle = `rgb(${COLORS[p[2]].join(',')})`; g.fill();
-    g.lineWidth = test ? 1.6 : 0.8; g.strokeStyle = test ? '#000' : '#fff'; g.stroke();
+    g.fillStyle = `rgb(${(regression ? valueColor(p[3]) : COLORS[p[2]]).join(',')})`; g.fill();
+    g.lineWidth = test ? 1.6 : 0.8; g.strokeStyle = test || regression ? '#000' : '#fff'; g.stroke();
   };
   for (const p of points.train) dot(p, false);
   if (state.showTest) for (const p of points.test) dot(p, true);
   g.strokeStyle = '#ccc'; g.lineWidth = 1; g.beginPath(); g.moveTo(S / 2, 0); g.lineTo(S / 2, S); g.moveTo(0, S / 2); g.lineTo(S, S / 2); g.stroke();
 }
+// The decision boundary, where the winning class changes, by marching squares over the cell centres: on each edge
+// between two centres that different classes win, the crossing sits where their probabilities are equal (linearly
+// interpolated); a square's crossings are joined (two: a segment; three or four: each to the square's centre).
+function prob(i, k) { return frame.classes === 2 ? (k === 1 ? frame.out[i] : 255 - frame.out[i]) : frame.out[3 * i + k]; }
+function drawBoundary(g, S) {
+  const G = frame.G, c = S / G, at = (r, col) => [(col + 0.5) * c, (r + 0.5) * c];
+  const cross = (r0, c0, r1, c1) => {
+    const i = r0 * G + c0, j = r1 * G + c1, a = winner(i), b = winner(j);
+    if (a === b) return null;
+    const d0 = prob(i, a) - prob(i, b), d1 = prob(j, a) - prob(j, b), t = d0 - d1 !== 0 ? Math.min(1, Math.max(0, d0 / (d0 - d1))) : 0.5;
+    const [x0, y0] = at(r0, c0), [x1, y1] = at(r1, c1);
+    return [x0 + t * (x1 - x0), y0 + t * (y1 - y0)];
+  };
+  g.strokeStyle = 'rgba(30,30,30,0.85)'; g.lineWidth = 2; g.lineCap = 'round'; g.beginPath();
+  for (let r = 0; r + 1 < G; r++) for (let col = 0; col + 1 < G; col++) {
+    const pts = [cross(r, col, r, col + 1), cross(r, col + 1, r + 1, col + 1), cross(r + 1, col, r + 1, col + 1), cross(r, col, r + 1, col)].filter(Boolean);
+    if (pts.length === 2) { g.moveTo(...pts[0]); g.lineTo(...pts[1]); }
+    else if (pts.length > 2) { const [mx, my] = at(r + 0.5, col + 0.5); for (const p of pts) { g.moveTo(mx, my); g.lineTo(...p); } }
+  }
+  g.stroke();
+}
+function drawLegend() {
+  const cv = $('legendBar'), g = cv.getContext('2d'), img = g.createImageData(cv.width, 1);
+  for (let x = 0; x < cv.width; x++) img.data.set([...valueColor(2 * x / (cv.width - 1) - 1, 0.9), 255], 4 * x);
+  for (let y = 0; y < cv.height; y++) g.putImageData(img, 0, y);
+}
+drawLegend();
 $('map').addEventListener('click', e => {
   const r = $('map').getBoundingClientRect();
   const x1 = ((e.clientX - r.left) / r.width) * 2 * EXTENT - EXTENT, x2 = EXTENT - ((e.clientY - r.top) / r.height) * 2 * EXTENT;
@@ -335,7 +402,7 @@ function parseFrame(buf) {
   const widths = [];
   for (let i = 0; i <= L; i++) { widths.push(d.getUint16(o, true)); o += 2; }
   o = (o + 3) & ~3;
-  const outLen = G * G * (classes === 2 ? 1 : 3);
+  const outLen = G * G * (classes === 3 ? 3 : 1);
   f.out = u8.subarray(o, o + outLen); o += outLen;
   const nUnits = widths.slice(0, L).reduce((a, b) => a + b, 0);
   f.units = u8.subarray(o, o + nUnits * g * g); o += nUnits * g * g;
@@ -348,7 +415,18 @@ function parseFrame(buf) {
   }
   return f;
 }
+// The frames a second this page receives (over the last 2 s), and the server's note when it throttles under load.
+let frameTimes = [], serverNote = '';
+function showRate() {
+  const now = performance.now();
+  frameTimes = frameTimes.filter(t => now - t < 2000);
+  const fps = playing && frameTimes.length > 1 ? (frameTimes.length - 1) / ((now - frameTimes[0]) / 1000) : 0;
+  $('load').textContent = (playing && fps ? `${fps.toFixed(0)} frames/s` : '') + (serverNote ? ` · ${serverNote}` : '');
+  $('load').dataset.fps = fps;
+}
+document.addEventListener('visibilitychange', () => send({ type: document.hidden ? 'hidden' : 'visible' }));
 function onFrame(f) {
+  frameTimes.push(performance.now()); showRate();
   if (frame && f.epoch < frame.epoch) lossHistory = [];
   if (!frame || f.epoch !== frame.epoch || lossHistory.length === 0) lossHistory.push([f.trainLoss, f.testLoss]);
   if (lossHistory.length > 600) lossHistory = lossHistory.filter((_, i) => i % 2 === 0);
@@ -360,6 +438,12 @@ function onFrame(f) {
   stat('trainLoss', f.trainLoss.toFixed(3), f.trainLoss);
   stat('testLoss', f.testLoss.toFixed(3), f.testLoss);
   stat('testAcc', (100 * f.testAcc).toFixed(1) + ' %', f.testAcc);
+  const regression = f.classes === 1;
+  $('trainLossName').textContent = regression ? 'Train error (MSE)' : 'Train loss';
+  $('testLossName').textContent = regression ? 'Test error (MSE)' : 'Test loss';
+  $('accStat').hidden = regression; $('legend').hidden = !regression;
+  $('loss').disabled = regression;
+  $('loss').title = regression ? 'Regression always uses a linear output and the squared error' : '';
   if (relayout) layoutNet();
   drawMap(); drawNet(); drawCurve();
   if (selected && !$('edit').hidden && document.activeElement !== $('editValue')) $('editWhat').textContent = describe(selected);
@@ -373,12 +457,38 @@ function connect() {
     if (new URLSearchParams(location.search).get('autoplay') === '1') { playing = true; send({ type: 'play' }); renderPlay(); }
   };
   ws.onmessage = e => {
-    if (typeof e.data !== 'string') return onFrame(parseFrame(e.data));
+    if (typeof e.data !== 'string') return new Uint8Array(e.data, 0, 1)[0] === 2 ? saveDownload(e.data) : onFrame(parseFrame(e.data));
     const m = JSON.parse(e.data);
     if (m.type === 'error') status(m.message, true);
+    else if (m.type === 'load') { serverNote = m.message; showRate(); }
     else if (m.type === 'points') { points = m; lossHistory = []; drawMap(); }
   };
-  ws.onclose = () => { status('Disconnected from the server; reload the page to start again.', true); playing = false; renderPlay(); };
+  ws.onclose = e => {
+    playing = false; renderPlay();
+    // 1013 = try again later: every session slot is taken (theta serve --max-sessions)
+    if (e.code === 1013) showBusy();
+    else status('Disconnected from the server; reload the page to start again.', true);
+  };
+}
+function showBusy() {
+  status('Server busy, try again: every place on this server is taken (theta serve --max-sessions). ', true);
+  const b = document.createElement('button');
+  b.id = 'retry'; b.textContent = 'Try again';
+  b.onclick = () => { b.remove(); status('Connecting…'); connect(); };
+  $('status').appendChild(b);
+  const g = $('map').getContext('2d');
+  g.fillStyle = 'rgba(255,255,255,0.85)'; g.fillRect(0, 170, 400, 60);
+  g.fillStyle = '#b3261e'; g.font = '600 20px system-ui, sans-serif'; g.textAlign = 'center';
+  g.fillText('Server busy, try again', 200, 207);
+}
+$('download').onclick = () => send({ type: 'download' });
+function saveDownload(buf) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([new Uint8Array(buf, 1)], { type: 'application/octet-stream' }));
+  a.download = `playground-${state.dataset}-epoch${frame ? frame.epoch : 0}.theta`;
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  status('Saved the network: theta summary --model ' + a.download);
 }
 renderControls();
 saveState();

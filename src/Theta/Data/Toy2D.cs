@@ -15,10 +15,14 @@ public enum Toy2DKind
     Gaussians3,
     /// <summary>Three interleaved spiral arms (three classes).</summary>
     Spiral3,
+    /// <summary>Regression: the target is the plane (x₁ + x₂)/10, in [−1.2, 1.2] (TensorFlow Playground's "plane").</summary>
+    RegressPlane,
+    /// <summary>Regression: six Gaussian bumps of height ±1 on a 3×2 grid; the target is the tallest bump's value, in [−1, 1] (TF Playground's "multi Gaussian").</summary>
+    RegressGaussians,
 }
 
-/// <summary>One labelled point of the plane.</summary>
-public readonly record struct Point2D(float X1, float X2, int Label);
+/// <summary>One labelled point of the plane: a class <paramref name="Label"/>, or for the regression sets a real <paramref name="Target"/> (label 0).</summary>
+public readonly record struct Point2D(float X1, float X2, int Label, float Target = 0);
 
 /// <summary>The input features the playground can feed to its network.</summary>
 [Flags]
@@ -51,8 +55,36 @@ public static class Toy2D
     /// <summary>Half the side of the square the points live on.</summary>
     public const float Extent = 6f;
 
-    /// <summary>How many classes a data set has (2, or 3 for the three-class variants).</summary>
-    public static int Classes(Toy2DKind kind) => kind is Toy2DKind.Gaussians3 or Toy2DKind.Spiral3 ? 3 : 2;
+    /// <summary>How many classes a data set has (2, or 3 for the three-class variants; 1 for the regression sets, whose points all have label 0).</summary>
+    public static int Classes(Toy2DKind kind) => kind switch
+    {
+        Toy2DKind.Gaussians3 or Toy2DKind.Spiral3 => 3,
+        Toy2DKind.RegressPlane or Toy2DKind.RegressGaussians => 1,
+        _ => 2,
+    };
+
+    /// <summary>Whether the set's points carry a real target (regression) rather than a class.</summary>
+    public static bool IsRegression(Toy2DKind kind) => Classes(kind) == 1;
+
+    // The bumps of RegressGaussians: centre and sign, as in TensorFlow Playground.
+    private static readonly (float X, float Y, float Sign)[] Bumps = [(-4, 2.5f, 1), (0, 2.5f, -1), (4, 2.5f, 1), (-4, -2.5f, -1), (0, -2.5f, 1), (4, -2.5f, -1)];
+
+    /// <summary>
+    /// The clean target of a regression set at (x₁, x₂): the plane (x₁ + x₂)/10, or for the Gaussians the bump of
+    /// largest magnitude, each falling linearly from ±1 at its centre to 0 at distance 2.
+    /// </summary>
+    public static float RegressionTarget(Toy2DKind kind, float x1, float x2)
+    {
+        if (kind == Toy2DKind.RegressPlane) return (x1 + x2) / 10;
+        if (kind != Toy2DKind.RegressGaussians) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Toy2D.RegressionTarget: not a regression set");
+        float best = 0;
+        foreach (var (cx, cy, sign) in Bumps)
+        {
+            float v = sign * Math.Clamp(1 - MathF.Sqrt((x1 - cx) * (x1 - cx) + (x2 - cy) * (x2 - cy)) / 2, 0, 1);
+            if (Math.Abs(v) > Math.Abs(best)) best = v;
+        }
+        return best;
+    }
 
     /// <summary>
     /// <paramref name="n"/> points of <paramref name="kind"/>, classes balanced (within one point), with Gaussian
@@ -75,6 +107,7 @@ public static class Toy2D
                 Toy2DKind.Gaussians => Blob(label == 1 ? 2f : -2f, label == 1 ? 2f : -2f, label, 0.5f + 2f * noise, rng),
                 Toy2DKind.Gaussians3 => Blob(3f * MathF.Cos(label * 2 * MathF.PI / 3), 3f * MathF.Sin(label * 2 * MathF.PI / 3), label, 0.5f + 2f * noise, rng),
                 Toy2DKind.Spiral or Toy2DKind.Spiral3 => SpiralPoint(label, k, i / k, (n + k - 1) / k, noise, rng),
+                Toy2DKind.RegressPlane or Toy2DKind.RegressGaussians => RegressionPoint(kind, noise, rng),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Toy2D.Generate: unknown data set"),
             };
         }
@@ -123,6 +156,15 @@ public static class Toy2D
         double r = label == 1 ? rng.NextDouble() * 2.5 : 3.5 + rng.NextDouble() * 1.5;
         double a = rng.NextDouble() * 2 * Math.PI;
         return new((float)(r * Math.Cos(a) + noise * rng.NextNormal()), (float)(r * Math.Sin(a) + noise * rng.NextNormal()), label);
+    }
+
+    // NOTE: as in TensorFlow Playground, the point sits at a uniform (x₁, x₂) and its target is read at the point
+    // moved by uniform noise of up to noise·6 in each direction, so noise blurs the target, not the positions.
+    private static Point2D RegressionPoint(Toy2DKind kind, float noise, Rng rng)
+    {
+        float x = (float)((rng.NextDouble() * 2 - 1) * Extent), y = (float)((rng.NextDouble() * 2 - 1) * Extent);
+        float nx = (float)((rng.NextDouble() * 2 - 1) * Extent * noise), ny = (float)((rng.NextDouble() * 2 - 1) * Extent * noise);
+        return new(x, y, 0, RegressionTarget(kind, x + nx, y + ny));
     }
 
     private static Point2D XorPoint(float noise, Rng rng)

@@ -29,6 +29,20 @@ public sealed class MnistTrainingTests
     }
 
     [Fact]
+    public void TheBundledFullyConnectedNetworkIs784_300_100_10UnderTwoMegabytesAndReads98PercentOfTheTestSet()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Theta.slnx"))) dir = dir.Parent;
+        string path = Path.Combine(dir!.FullName, "src", "Theta.Web", "models", "mnist-mlp.theta");
+        Assert.InRange(new FileInfo(path).Length, 1, 2_000_000);
+        var net = Theta.Io.NetworkFile.Load(path, [1, 28, 28]);
+        Assert.Equal(Theta.Io.NetworkArchitecture.ToJson(MnistNetworks.Create("mlp300", new Rng(0))).ToJsonString(), Theta.Io.NetworkArchitecture.ToJson(net).ToJsonString());
+        var (_, test) = Data.Value;
+        double acc = Trainer.Evaluate(net, test.Images, test.Labels).Accuracy;
+        Assert.True(acc >= 0.98, $"the bundled 784-300-100-10 reads {acc:P2} of the 10,000 test images");
+    }
+
+    [Fact]
     public void TheLecturesSigmoidNetworkLearns()
     {
         var (acc, _) = Run("sigmoid", 10000, 10000, 2);

@@ -1,0 +1,238 @@
+using Theta.Data;
+using Theta.Io;
+using Theta.Nn;
+using Theta.Optim;
+
+namespace Theta.Training;
+
+/// <summary>A hidden layer's activation in the playground's networks (linear: none).</summary>
+public enum ToyActivation { Tanh, Sigmoid, Relu, Linear }
+
+/// <summary>
+/// The loss a classifying <see cref="ToyNetwork"/> minimises: the negative log-likelihood (Bernoulli on one logit
+/// for two classes, softmax for three), or the squared error of σ(z) against the 0/1 label. A regression network
+/// always has a linear output and the squared error.
+/// </summary>
+public enum ToyLoss { LogLikelihood, SquaredError }
+
+/// <summary>
+/// Everything that shapes a playground network and its training. <paramref name="Activations"/> has one entry per
+/// hidden layer (a shorter list repeats its last entry); <paramref name="Seed"/> seeds the initial weights, the
+/// epochs' shuffles and dropout.
+/// </summary>
+public sealed record ToyNetworkOptions(
+    Feature2D Features, int[] Hidden, ToyActivation[] Activations, float Dropout, ToyLoss Loss,
+    OptimizerKind Optimizer, float LearningRate, float L1, float L2, int BatchSize, ulong Seed)
+{
+    /// <summary>The activation of hidden layer <paramref name="layer"/>.</summary>
+    public ToyActivation ActivationOf(int layer) => Activations.Length == 0 ? ToyActivation.Tanh : Activations[Math.Min(layer, Activations.Length - 1)];
+}
+
+/// <summary>
+/// The 2-D playground's model, apart from any page: a small fully connected network over the selected features
+/// of (x₁, x₂) with one of three heads. Two classes: one logit, P(class 1) = σ(z). Three classes: one logit per
+/// class, softmax. Regression (<see cref="Toy2D.IsRegression"/>): one linear output, the predicted value, trained
+/// on the squared error. It trains by mini-batch epochs, evaluates a set of points, predicts on any batch of
+/// feature rows (the heatmaps), and saves itself as a network file that <c>theta summary</c> and <c>theta explain</c> read.
+/// </summary>
+public sealed class ToyNetwork
+{
+    private readonly List<Linear> _linears = [];
+    private readonly List<int> _hiddenOutputs = []; // indices in Network whose outputs are the hidden units (after activation)
+    private readonly Rng _rng;
+    private Optimizer _optimizer;
+
+    /// <param name="options">The architecture and training settings.</param>
+    /// <param name="classes">2 or 3 classes, or 1 for regression (one real-valued output).</param>
+    public ToyNetwork(ToyNetworkOptions options, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (classes is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(classes), classes, "ToyNetwork: 1 (regression), 2 or 3 classes");
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "ToyNetwork: the batch size must be at least 1");
+        int inputs = Toy2D.FeatureCount(options.Features);
+        if (inputs == 0) throw new ArgumentException("ToyNetwork: select at least one feature", nameof(options));
+        Options = options;
+        Classes = classes;
+        _rng = new Rng(options.Seed * 7919 + 13);
+        var modules = new List<Module>();
+        for (int i = 0; i < options.Hidden.Length; i++)
+        {
+            var lin = new Linear(inputs, options.Hidden[i], _rng);
+            _linears.Add(lin);
+            modules.Add(lin);
+            switch (options.ActivationOf(i))
+            {
+                case ToyActivation.Tanh: modules.Add(new Tanh()); break;
+                case ToyActivation.Sigmoid: modules.Add(new Sigmoid()); break;
+                case ToyActivation.Relu: modules.Add(new ReLU()); break;
+            }
+            _hiddenOutputs.Add(modules.Count - 1);
+            if (options.Dropout > 0) modules.Add(new Dropout(options.Dropout, _rng));
+            inputs = options.Hidden[i];
+        }
+        var output = new Linear(inputs, Outputs, _rng);
+        _linears.Add(output);
+        modules.Add(output);
+        Network = new Sequential([.. modules]);
+        _optimizer = MakeOptimizer();
+    }
+
+    /// <summary>The settings it was built with (the training ones replaced by <see cref="Retune"/>).</summary>
+    public ToyNetworkOptions Options { get; private set; }
+
+    /// <summary>1 (regression), 2 or 3.</summary>
+    public int Classes { get; }
+
+    /// <summary>Whether this network predicts a real value (squared error, linear output).</summary>
+    public bool IsRegression => Classes == 1;
+
+    /// <summary>Output units: one for regression and for two classes, three for three classes.</summary>
+    public int Outputs => Classes == 3 ? 3 : 1;
+
+    /// <summary>The layers: Linear, activation (and dropout) per hidden layer, then the output Linear.</summary>
+    public Sequential Network { get; }
+
+    /// <summary>The weighted layers in order, the output layer last (for reading and editing single weights).</summary>
+    public IReadOnlyList<Linear> Linears => _linears;
+
+    /// <summary>Epochs trained so far.</summary>
+    public long Epoch { get; private set; }
+
+    /// <summary>Takes new training settings (optimizer, step size, regularisation, batch size) without touching the weights; the optimizer starts afresh.</summary>
+    public void Retune(ToyNetworkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Features != Options.Features || !options.Hidden.SequenceEqual(Options.Hidden) || options.Dropout != Options.Dropout
+            || options.Loss != Options.Loss || !Enumerable.Range(0, Options.Hidden.Length).All(i => options.ActivationOf(i) == Options.ActivationOf(i)))
+            throw new ArgumentException("ToyNetwork.Retune: the architecture or loss changed; build a new network", nameof(options));
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "ToyNetwork: the batch size must be at least 1");
+        Options = options;
+        _optimizer = MakeOptimizer();
+    }
+
+    private Optimizer MakeOptimizer()
+    {
+        var ps = Network.Parameters();
+        var o = Options;
+        return o.Optimizer switch
+        {
+            OptimizerKind.Sgd => new Sgd(ps, new SgdOptions(o.LearningRate, o.L2, o.L1)),
+            OptimizerKind.Momentum => new Momentum(ps, new MomentumOptions(o.LearningRate, 0.9f, o.L2, o.L1)),
+            _ => new Adam(ps, new AdamOptions(o.LearningRate, WeightDecay: o.L2, L1Decay: o.L1)),
+        };
+    }
+
+    /// <summary>One pass over <paramref name="train"/> in shuffled mini-batches (nothing when it is empty).</summary>
+    public void TrainEpoch(ReadOnlySpan<Point2D> train)
+    {
+        if (train.Length == 0) return;
+        var order = _rng.Permutation(train.Length);
+        int f = Toy2D.FeatureCount(Options.Features), batchSize = Options.BatchSize;
+        Network.Train();
+        for (int s = 0; s < order.Length; s += batchSize)
+        {
+            int b = Math.Min(batchSize, order.Length - s);
+            var batch = new Point2D[b];
+            for (int i = 0; i < b; i++) batch[i] = train[order[s + i]];
+            var x = Tensor.FromArray(Toy2D.FeatureMatrix(batch, Options.Features), b, f);
+            _optimizer.ZeroGrad();
+            LossOf(Network.Forward(x), batch).Backward();
+            _optimizer.Step();
+        }
+        Network.Eval();
+        Epoch++;
+    }
+
+    // The mean loss of outputs z [n, Outputs] against the points' labels (or targets).
+    private Tensor LossOf(Tensor z, Point2D[] points)
+    {
+        if (Classes == 3) return Loss.CrossEntropy(z, points.Select(p => p.Label).ToArray());
+        if (IsRegression) return Loss.SquaredError(z, Tensor.FromArray(points.Select(p => p.Target).ToArray(), points.Length, 1));
+        var y = Tensor.FromArray(points.Select(p => p.Label == 1 ? 1f : 0f).ToArray(), points.Length, 1);
+        return Options.Loss == ToyLoss.SquaredError ? Loss.SquaredError(z.Sigmoid(), y) : Loss.BinaryCrossEntropyWithLogits(z, y);
+    }
+
+    /// <summary>
+    /// The mean loss on <paramref name="points"/> (for regression, the mean squared error) and the share classified
+    /// right (the class of largest probability; 0 for regression). Both are 0 for no points.
+    /// </summary>
+    public (float Loss, float Accuracy) Evaluate(Point2D[] points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Length == 0) return (0, 0);
+        using var _ = Autograd.NoGrad();
+        Network.Eval();
+        int f = Toy2D.FeatureCount(Options.Features);
+        var z = Network.Forward(Tensor.FromArray(Toy2D.FeatureMatrix(points, Options.Features), points.Length, f));
+        float loss = LossOf(z, points).Item();
+        if (IsRegression) return (loss, 0);
+        var winners = Winners(z.Data, points.Length);
+        int right = 0;
+        for (int i = 0; i < points.Length; i++) if (winners[i] == points[i].Label) right++;
+        return (loss, (float)right / points.Length);
+    }
+
+    // The class of largest output per row: for one logit, class 1 where z > 0.
+    private int[] Winners(ReadOnlySpan<float> z, int rows)
+    {
+        var w = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            if (Outputs == 1) { w[i] = z[i] > 0 ? 1 : 0; continue; }
+            for (int c = 1; c < Outputs; c++) if (z[i * Outputs + c] > z[i * Outputs + w[i]]) w[i] = c;
+        }
+        return w;
+    }
+
+    /// <summary>
+    /// The prediction for each feature row of <paramref name="features"/> [n, F], row-major [n, Outputs]: P(class 1)
+    /// for two classes, the three class probabilities for three, the predicted value for regression.
+    /// </summary>
+    public float[] Predict(Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        using var _ = Autograd.NoGrad();
+        Network.Eval();
+        var z = Network.Forward(features);
+        return (Classes switch { 1 => z, 2 => z.Sigmoid(), _ => z.Softmax(1) }).ToArray();
+    }
+
+    /// <summary>Every hidden layer's activations [n, units] (after its activation function) for the feature rows <paramref name="features"/> [n, F].</summary>
+    public IReadOnlyList<Tensor> HiddenActivations(Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        using var _ = Autograd.NoGrad();
+        Network.Eval();
+        var result = new List<Tensor>();
+        var h = features;
+        for (int i = 0, next = 0; i < Network.Count && next < _hiddenOutputs.Count; i++)
+        {
+            h = Network[i].Forward(h);
+            if (i == _hiddenOutputs[next]) { result.Add(h); next++; }
+        }
+        return result;
+    }
+
+    /// <summary>The feature names in the network's input order (x1, x2, x1^2, x2^2, x1*x2, sin x1, sin x2).</summary>
+    public string[] FeatureNames => [.. FeatureNamesAll.Where((_, i) => Options.Features.HasFlag((Feature2D)(1 << i)))];
+
+    private static readonly string[] FeatureNamesAll = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2"];
+
+    /// <summary>
+    /// Saves the network as a network file (atomically, <see cref="NetworkFile"/>): the input shape [F], the classes
+    /// for three, and in its extra fields the features and what the output means. Reads it back to check it.
+    /// </summary>
+    public void Save(string path, string dataset)
+    {
+        int f = Toy2D.FeatureCount(Options.Features);
+        var extra = new Dictionary<string, string>
+        {
+            ["features"] = string.Join(",", FeatureNames),
+            ["output"] = Classes switch { 1 => "the predicted value (regression, squared error)", 2 => "the logit of P(class 1)", _ => "one logit per class (softmax)" },
+            ["epoch"] = Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var meta = new NetworkMetadata([f], Classes == 3 ? ["0", "1", "2"] : null, dataset, extra);
+        NetworkFile.Save(Network, path, meta);
+        NetworkFile.Read(path, [f]); // the file as a reader sees it: a failure here is a writer's bug, reported, never a silent bad file
+    }
+}
