@@ -74,6 +74,9 @@ public sealed unsafe class MpiWorld : ICollectives, IDisposable
                 Mpi.AllreduceInPlace(p + at, Math.Min(MaxCount, data.Length - at), Mpi.Double, Mpi.OpSum, Mpi.CommWorld);
     }
 
+    /// <inheritdoc/>
+    public float[] NewBuffer(int count) => HugePages.NewFloats(count);
+
     /// <summary>Waits until every rank has called it (MPI_Barrier).</summary>
     public void Barrier() => Mpi.Barrier(Mpi.CommWorld);
 

@@ -59,7 +59,7 @@ internal static class AllreduceBench
 
     private static Result Measure(MpiWorld world, long bytes, int reps)
     {
-        var data = new float[bytes / sizeof(float)];
+        var data = world.NewBuffer(checked((int)(bytes / sizeof(float))));   // huge pages from 4 MiB, as NumPy's arrays (see HugePages)
         data.AsSpan().Fill(world.Rank + 1);
         world.AllReduceSum(data);
         float expected = world.Size * (world.Size + 1) / 2f;

@@ -83,7 +83,7 @@ public sealed class DataParallel
         ArgumentOutOfRangeException.ThrowIfLessThan(globalRows, 1);
         int total = sums.Length;
         foreach (var p in parameters) total += p.Size;
-        if (_flat.Length < total) _flat = new float[total];
+        if (_flat.Length < total) _flat = Group.NewBuffer(total);
         var flat = _flat.AsSpan(0, total);
         float w = (float)((double)localRows / globalRows);
         int at = 0;

@@ -22,4 +22,10 @@ public interface ICollectives
 
     /// <inheritdoc cref="AllReduceSum(Span{float})"/>
     void AllReduceSum(Span<double> data);
+
+    /// <summary>
+    /// A buffer of <paramref name="count"/> floats suited to <see cref="AllReduceSum(Span{float})"/> (the gradient
+    /// buckets live in one): by default an ordinary array; over MPI a pinned one on huge pages from 4 MiB on.
+    /// </summary>
+    float[] NewBuffer(int count) => new float[count];
 }
