@@ -19,6 +19,7 @@ public sealed class PlaygroundTeachingTests(BrowserFixture browser)
         Assert.Equal("Test error (MSE)", await p.Page.Locator("#testLossName").InnerTextAsync());
         Assert.False(await p.Page.Locator("#testAcc").IsVisibleAsync(), "a regression shows a test accuracy");
         Assert.True(await p.Page.Locator("#legend").IsVisibleAsync(), "no colour scale for the predicted value");
+        Assert.Equal("squared", await p.Page.Locator("#loss").InputValueAsync());   // the loss shown is the one used
         var clock = Stopwatch.StartNew();
         await p.Page.ClickAsync("#play");
         await p.WaitUntilAsync("Number(document.getElementById('testLoss').dataset.value) < 0.05", "test error under 0.05 on the plane", seconds: 20);

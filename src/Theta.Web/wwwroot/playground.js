@@ -443,6 +443,7 @@ function onFrame(f) {
   $('testLossName').textContent = regression ? 'Test error (MSE)' : 'Test loss';
   $('accStat').hidden = regression; $('legend').hidden = !regression;
   $('loss').disabled = regression;
+  $('loss').value = regression ? 'squared' : state.loss;   // what the server uses; the page's choice returns with a classification set
   $('loss').title = regression ? 'Regression always uses a linear output and the squared error' : '';
   if (relayout) layoutNet();
   drawMap(); drawNet(); drawCurve();
