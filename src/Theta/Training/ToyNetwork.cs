@@ -110,17 +110,7 @@ public sealed class ToyNetwork
         _optimizer = MakeOptimizer();
     }
 
-    private Optimizer MakeOptimizer()
-    {
-        var ps = Network.Parameters();
-        var o = Options;
-        return o.Optimizer switch
-        {
-            OptimizerKind.Sgd => new Sgd(ps, new SgdOptions(o.LearningRate, o.L2, o.L1)),
-            OptimizerKind.Momentum => new Momentum(ps, new MomentumOptions(o.LearningRate, 0.9f, o.L2, o.L1)),
-            _ => new Adam(ps, new AdamOptions(o.LearningRate, WeightDecay: o.L2, L1Decay: o.L1)),
-        };
-    }
+    private Optimizer MakeOptimizer() => Optimizers.Create(Options.Optimizer, Network.Parameters(), Options.LearningRate, Options.L2, Options.L1);
 
     /// <summary>One pass over <paramref name="train"/> in shuffled mini-batches (nothing when it is empty).</summary>
     public void TrainEpoch(ReadOnlySpan<Point2D> train)
@@ -177,10 +167,7 @@ public sealed class ToyNetwork
     {
         var w = new int[rows];
         for (int i = 0; i < rows; i++)
-        {
-            if (Outputs == 1) { w[i] = z[i] > 0 ? 1 : 0; continue; }
-            for (int c = 1; c < Outputs; c++) if (z[i * Outputs + c] > z[i * Outputs + w[i]]) w[i] = c;
-        }
+            w[i] = Outputs == 1 ? (z[i] > 0 ? 1 : 0) : ClassificationMetrics.ArgMax(z.Slice(i * Outputs, Outputs));
         return w;
     }
 
