@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Theta.Classic;
 using Theta.Data;
-using Theta.Peers;
 using Theta.Training;
 
 namespace Theta.Cli.Bench;
