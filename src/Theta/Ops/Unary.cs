@@ -129,11 +129,11 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var y = Uninitialized(Shape);
-        Kernels.Activations.Relu(Data, y.Data);
+        Kernels.ActivationKernels.Relu(Data, y.Data);
         return Record(y, "relu", g =>
         {
             var dx = GradSpanForGemm(out float beta);   // beta 0: fresh memory, overwritten whole
-            Kernels.Activations.ReluBackward(y.Data, g.Data, dx, fresh: beta == 0f);
+            Kernels.ActivationKernels.ReluBackward(y.Data, g.Data, dx, fresh: beta == 0f);
         }, this);
     }
 
@@ -142,8 +142,8 @@ public sealed partial class Tensor
     public Tensor LeakyRelu(float slope = 0.01f)
     {
         var y = new Tensor(Shape);
-        Kernels.Activations.LeakyRelu(Data, slope, y.Data);
-        return Record(y, "leaky_relu", g => Kernels.Activations.LeakyReluBackward(Data, slope, g.Data, GradSpan()), this);
+        Kernels.ActivationKernels.LeakyRelu(Data, slope, y.Data);
+        return Record(y, "leaky_relu", g => Kernels.ActivationKernels.LeakyReluBackward(Data, slope, g.Data, GradSpan()), this);
     }
 
     private delegate void SpanMap(ReadOnlySpan<float> x, Span<float> y);
