@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Theta.Data;
-using Theta.Inspect;
+using Theta.Explain;
 using Theta.Io;
 using Theta.Nn;
 

@@ -1,5 +1,5 @@
 using Theta.Data;
-using Theta.Inspect;
+using Theta.Explain;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Plots;

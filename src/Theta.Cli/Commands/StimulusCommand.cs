@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Theta.Inspect;
+using Theta.Explain;
 using Theta.Plots;
 
 namespace Theta.Cli.Commands;
