@@ -33,7 +33,7 @@ public static class Classifier
     internal static void CheckFeatures(IClassifier model, Tensor x)
     {
         if (x.Rank != 2 || x.Shape[1] != model.FeatureNames.Count)
-            throw new ShapeException($"{model.Kind}: data {x.Shape} must be [rows, {model.FeatureNames.Count}] (the model's features)");
+            throw ShapeException.Invalid(model.Kind, x.Shape, $"data {x.Shape} must be [rows, {model.FeatureNames.Count}] (the model's features)");
     }
 
     /// <summary>Row-wise softmax of log scores [rows, C] into probabilities, stable for −∞ entries.</summary>

@@ -34,7 +34,7 @@ public sealed class RegressionModel
     public float[] Predict(Tensor x)
     {
         if (x.Rank != 2 || x.Shape[1] != FeatureNames.Count)
-            throw new ShapeException($"regression: data {x.Shape} must be [rows, {FeatureNames.Count}] (the model's features)");
+            throw ShapeException.Invalid("regression", x.Shape, $"data {x.Shape} must be [rows, {FeatureNames.Count}] (the model's features)");
         var z = Standardizer.Transform(x);
         var y = new float[x.Shape[0]];
         foreach (var net in Members)
