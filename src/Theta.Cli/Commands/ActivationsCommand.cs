@@ -31,7 +31,7 @@ internal static class ActivationsCommand
             var img = NetworkPictures.ActivationSheet(x, layers, shape);
             img.Save(path);
             var logits = layers[^1].Output.Data;
-            Console.WriteLine($"wrote {path} ({img.Width}×{img.Height}): test image {p.GetValue(index)} (label {label}, predicted {Training.ClassificationMetrics.ArgMax(logits)})");
+            Console.WriteLine($"wrote {path} ({img.Width}×{img.Height}): test image {p.GetValue(index)} (label {label}, predicted {Metrics.ClassificationMetrics.ArgMax(logits)})");
             foreach (var line in NetworkPictures.ActivationLegend(layers, shape)) Console.WriteLine("  " + line);
             return 0;
         });

@@ -38,7 +38,7 @@ internal static class PredictCommand
                 var row = probs.Data.Slice(r * C, C);
                 sb.Append(r + 1);
                 foreach (float v in row) sb.Append(',').Append(v.ToString("0.######", CultureInfo.InvariantCulture));
-                sb.Append(',').Append(Csv(classes[Training.ClassificationMetrics.ArgMax(row)])).Append('\n');
+                sb.Append(',').Append(Csv(classes[Metrics.ClassificationMetrics.ArgMax(row)])).Append('\n');
             }
             if (p.GetValue(output) is { } path) AtomicFile.WriteText(path, sb.ToString());
             else Console.Out.Write(sb.ToString());

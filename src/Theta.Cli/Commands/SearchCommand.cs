@@ -77,7 +77,7 @@ internal static class SearchCommand
             {
                 if (kind == SearchTask.Classification)
                 {
-                    var m = Training.ClassificationMetrics.Compute(result.Model.PredictProba(testData.Features), testData.Labels!, testData.Classes);
+                    var m = Metrics.ClassificationMetrics.Compute(result.Model.PredictProba(testData.Features), testData.Labels!, testData.Classes);
                     testJson = Report.Json(m);
                     testLine = $"test accuracy {m.Accuracy:0.0000} ({m.Rows} rows), mean log-likelihood {m.MeanLogLikelihood:0.0000}";
                 }

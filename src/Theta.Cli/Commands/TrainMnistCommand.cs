@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Theta.Data;
 using Theta.Io;
+using Theta.Metrics;
 using Theta.Optim;
 using Theta.Plots;
 using Theta.Training;

@@ -25,7 +25,7 @@ public static class Classifier
         var p = model.PredictProba(x);
         int C = p.Shape[1];
         var y = new int[p.Shape[0]];
-        for (int r = 0; r < y.Length; r++) y[r] = Training.ClassificationMetrics.ArgMax(p.Data.Slice(r * C, C));
+        for (int r = 0; r < y.Length; r++) y[r] = Metrics.ClassificationMetrics.ArgMax(p.Data.Slice(r * C, C));
         return y;
     }
 

@@ -1,4 +1,4 @@
-namespace Theta.Training;
+namespace Theta.Metrics;
 
 /// <summary>Precision, recall and F1 of one class (one-vs-rest).</summary>
 public sealed record ClassScores(string Class, int Support, double Precision, double Recall, double F1);
