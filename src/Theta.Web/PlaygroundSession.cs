@@ -151,8 +151,7 @@ internal sealed class PlaygroundSession
 
     private List<(byte[], bool)> Changed()
     {
-        int classes = _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
-        if (classes != _classes) Rebuild();
+        if (ClassCount() != _classes) Rebuild();
         return [(PointsJson(), false), (Frame(), true)];
     }
 
@@ -219,9 +218,12 @@ internal sealed class PlaygroundSession
 
     private void Rebuild()
     {
-        _classes = _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
+        _classes = ClassCount();
         _model = new ToyNetwork(_config.ToOptions(), _classes);
     }
+
+    // The network's outputs: 1 for regression, else the classes the points use (at least two).
+    private int ClassCount() => _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
 
     /// <summary>The binary frame described in the class summary.</summary>
     public byte[] Frame()
