@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Theta.Explain;
-using Theta.Plots;
-
 namespace Theta.Cli.Commands;
 
 /// <summary><c>theta activations --model M --data DIR --index N --out F.png</c>: one MNIST test image through every layer, one row of the picture per layer.</summary>

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
-using Spectre.Console;
 using Theta.Cli.Bench;
 using static Theta.Cli.Bench.BenchArgs;
 

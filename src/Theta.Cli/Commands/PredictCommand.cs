@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using Theta.Io;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 
