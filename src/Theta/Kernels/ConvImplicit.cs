@@ -153,7 +153,7 @@ internal static unsafe class ConvImplicit
         if (nr == nq)
         {
             for (int p = 0; p < kc; p++)
-                Unsafe.CopyBlockUnaligned(bp + p * nq, xp + off[p0 + p] + jr, (uint)(nq * sizeof(float)));
+                CopyPanelRow(bp + p * nq, xp + off[p0 + p] + jr, nq);
             return;
         }
         for (int p = 0; p < kc; p++)
@@ -163,6 +163,17 @@ internal static unsafe class ConvImplicit
             for (; j < nr; j++) d[j] = src[j];
             for (; j < nq; j++) d[j] = 0f;
         }
+    }
+
+    /// <summary>
+    /// dst[0:nq] = src[0:nq], nq = 16 or 32. NOTE: a copy of constant length, which the JIT turns into a few vector
+    /// moves; with nq as a variable length it called memmove for every 64 bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanelRow(float* dst, float* src, int nq)
+    {
+        if (nq == NR) Unsafe.CopyBlockUnaligned(dst, src, NR * sizeof(float));
+        else Unsafe.CopyBlockUnaligned(dst, src, GemmMicroKernel512.NR * sizeof(float));
     }
 
     /// <summary>y_n [O,OH,OW] = the valid columns of yq [O,QR] (+ bias).</summary>
@@ -283,7 +294,7 @@ internal static unsafe class ConvImplicit
                                 for (int jr = 0; jr < g.QR; jr += nq)
                                 {
                                     for (int p = 0; p < O; p++)
-                                        Unsafe.CopyBlockUnaligned(bp + p * nq, dyq + p * g.QR + jr, (uint)(nq * sizeof(float)));
+                                        CopyPanelRow(bp + p * nq, dyq + p * g.QR + jr, nq);
                                     for (int r = 0; r < kPanels; r++)
                                     {
                                         float* a = (float*)aw + r * O * mrD, c = dcol + r * mrD * g.QR + jr;
