@@ -6,7 +6,8 @@
 # 2. the kernel, optimizer, op and layer tests under THETA_ISA=avx512, avx2 and portable (naive references,
 #    bit-identity across thread counts and across paths);
 # 3. Theta.Peers gemm's measurement at fixed thread counts (THETA_ADAPTIVE_THREADS=0): avx512 (A packed, the
-#    default), avx512 with A read in place, avx2; 1, 2 and all threads, with both FMA ceilings;
+#    default), avx512 with A read in place, avx2; 1, 2 and all threads, with both FMA ceilings; then the CNN's two
+#    convolutions (implicit GEMM, forward and backward) on the avx512 and avx2 tiles, alternating in one process;
 # 4. ROUNDS interleaved rounds on two cores (taskset -c 0,1) of the training benchmark: Theta avx512 with and
 #    without the adaptive thread choice, Theta avx2, PyTorch (bench_train_torch.py beside this script) at 1 and
 #    2 threads; then one round of the two Theta avx512 variants with a busy loop pinned to core 1 (a neighbour
@@ -34,6 +35,7 @@ shapes=256,512,1024,2048,64x784x128,784x64x128,64x128x784
 step "gemm avx512"; DOTNET_PreferredVectorBitWidth=512 THETA_ISA=avx512 THETA_ADAPTIVE_THREADS=0 timeout 100 "$x" gemm $shapes 1,2,$all 5 >> "$out/gemm.txt" 2>&1
 step "gemm avx512 inplace"; DOTNET_PreferredVectorBitWidth=512 THETA_ISA=avx512 THETA_ADAPTIVE_THREADS=0 timeout 60 "$x" gemm 512,2048,64x784x128,784x64x128,64x128x784 1,2 5 inplace >> "$out/gemm.txt" 2>&1
 step "gemm avx2"; THETA_ISA=avx2 THETA_ADAPTIVE_THREADS=0 timeout 100 "$x" gemm $shapes 1,2,$all 5 >> "$out/gemm.txt" 2>&1
+step "conv avx512 vs avx2"; DOTNET_PreferredVectorBitWidth=512 THETA_ADAPTIVE_THREADS=0 timeout 60 $pin "$x" conv 1,2 7 >> "$out/gemm.txt" 2>&1
 theta() {  # theta ISA ADAPTIVE LABEL
   echo "## $3" >> "$out/train.txt"
   env $(wide $1) THETA_ISA=$1 THETA_ADAPTIVE_THREADS=$2 timeout 100 $pin "$x" train mlp_relu,mlp_sigmoid,cnn 1,2 3 >> "$out/train.txt" 2>&1

@@ -22,27 +22,36 @@ namespace Theta.Kernels;
 ///   backward-weights dwᵀ [K,O] += col [K,Q] · dyqᵀ [Q,O]   A rows read in place (<see cref="TileRows"/>)
 /// where dyq is dy_n spread onto the padded grid with zeros in the junk columns, so they add nothing.
 /// Everything one image needs (xp, one B panel, dyq, dcol) stays in L1/L2.
+/// <para>
+/// Register tiles per path (<see cref="Isa"/>; the path only changes the speed: every element is the same FMA chain
+/// over the same K slices, and the same write-back, so avx512 and avx2 agree bit for bit, as do all thread counts):
+///   avx2    forward 6×16 (packed B) or 8×16 with taps in place (AVX-512VL's registers only); backward-data 6×16;
+///           backward-weights 6×16, or 12×8 with at most 8 output channels
+///   avx512  forward 12×32 (packed B) or 8×32 with taps in place; backward-data 12×32; backward-weights 12×32,
+///           12×16 with 9 to 16 output channels, 12×8 (the 256-bit one) with at most 8
+/// (<see cref="GemmMicroKernel512"/>); the positions q go in panels of 32 instead of 16 on the avx512 path.
+/// </para>
 /// </summary>
 internal static unsafe class ConvImplicit
 {
     /// <summary>True when this path can run: stride 1 on a CPU with AVX2 + FMA, unless THETA_ISA=portable.</summary>
     public static bool Applies(int sH, int sW) => sH == 1 && sW == 1 && Avx2.IsSupported && Fma.IsSupported && Isa.Current != GemmPath.Portable;
 
-    /// <summary>Padded-grid geometry of one layer.</summary>
+    /// <summary>Padded-grid geometry of one layer; positions in panels of Nq (the path's tile width).</summary>
     private sealed class Grid
     {
-        public readonly int C, H, W, O, KH, KW, pH, pW, Hp, Wp, OH, OW, Q, QR, K, Panels;
+        public readonly int C, H, W, O, KH, KW, pH, pW, Hp, Wp, OH, OW, Q, QR, K, Nq;
         public readonly int[] Off;   // off(k) for k = (c·KH + kh)·KW + kw
 
-        public Grid(int C, int H, int W, int O, int KH, int KW, int pH, int pW)
+        public Grid(int C, int H, int W, int O, int KH, int KW, int pH, int pW, int Nq)
         {
+            this.Nq = Nq;
             (this.C, this.H, this.W, this.O, this.KH, this.KW, this.pH, this.pW) = (C, H, W, O, KH, KW, pH, pW);
             Hp = H + 2 * pH; Wp = W + 2 * pW;
             OH = Hp - KH + 1; OW = Wp - KW + 1;
             Q = (OH - 1) * Wp + OW;
-            QR = (Q + NR - 1) / NR * NR;
+            QR = (Q + Nq - 1) / Nq * Nq;
             K = C * KH * KW;
-            Panels = (O + NR - 1) / NR;
             Off = new int[K];
             for (int c = 0, k = 0; c < C; c++)
                 for (int kh = 0; kh < KH; kh++)
@@ -63,18 +72,26 @@ internal static unsafe class ConvImplicit
     /// <summary>x [N,C,H,W], w [O,C,KH,KW], bias [O] or empty → y [N,O,OH,OW] (overwritten). Stride 1.</summary>
     public static void Forward(ReadOnlySpan<float> x, int N, int C, int H, int W,
         ReadOnlySpan<float> w, int O, int KH, int KW, ReadOnlySpan<float> bias, int pH, int pW, Span<float> y)
+        => Forward(x, N, C, H, W, w, O, KH, KW, bias, pH, pW, y, Isa.Current);
+
+    /// <summary>As above on a given path (avx512 or avx2; the tests force the 512-bit one, emulated where the CPU lacks it).</summary>
+    internal static void Forward(ReadOnlySpan<float> x, int N, int C, int H, int W,
+        ReadOnlySpan<float> w, int O, int KH, int KW, ReadOnlySpan<float> bias, int pH, int pW, Span<float> y, GemmPath path)
     {
-        var g = new Grid(C, H, W, O, KH, KW, pH, pW);
-        // Tiles of 8 rows where they cover O with fewer rows than tiles of 6 (O = 8: 8 against 12; O = 16: 16
-        // against 18) and the CPU has the registers for them.
-        int tr = HasTile8x16 && (O + 7) / 8 * 8 <= (O + MR - 1) / MR * MR ? 8 : MR;
+        bool wide = path == GemmPath.Avx512;
+        int nq = wide ? GemmMicroKernel512.NR : NR, mrFull = wide ? GemmMicroKernel512.MR : MR;
+        var g = new Grid(C, H, W, O, KH, KW, pH, pW, nq);
+        // Tiles of 8 rows where they cover O with no more rows than the full tiles (avx2: O = 8 is 8 rows against
+        // 12, O = 16 is 16 against 18; avx512: 8 against 12, 16 against 24) and, on the avx2 path, the CPU has
+        // the registers for them. They read the taps in place; the full tiles read packed B panels.
+        int tr = (wide || HasTile8x16) && (O + 7) / 8 * 8 <= (O + mrFull - 1) / mrFull * mrFull ? 8 : mrFull;
         int K = g.K, aPanels = (O + tr - 1) / tr;   // every tile is whole: yq has aPanels·tr rows, QR columns
         Debug.Assert(x.Length >= N * C * H * W && w.Length >= O * K && y.Length >= N * O * g.OH * g.OW);
         using var packedA = Scratch.Rent(aPanels * K * tr);
         fixed (float* pw = w, pa = packedA.Span)
         {
             // w [O,K] packed once for every image: panel r holds rows tr·r .. tr·r + tr − 1, k-major (zero rows past O).
-            if (tr == MR) GemmPack.PackA(false, pw, K, 0, O, 0, K, pa);
+            if (tr != 8) GemmPack.PackA(false, pw, K, 0, O, 0, K, pa, tr);
             else
                 for (int r = 0; r < aPanels; r++)
                     for (int p = 0; p < K; p++)
@@ -89,32 +106,36 @@ internal static unsafe class ConvImplicit
                     int kSlices = (K + Gemm.KC - 1) / Gemm.KC, kcMax = (K + kSlices - 1) / kSlices;
                     using var xpS = Scratch.Rent(g.Padded);
                     using var yqS = Scratch.Rent(aPanels * tr * g.QR);   // rows past O: zeros of the packed A, dropped
-                    using var bpS = Scratch.Rent(kcMax * NR + 16);
+                    using var bpS = Scratch.Rent(kcMax * nq + 16);
                     xpS.Span.Clear();
                     fixed (float* xp = xpS.Span, yq = yqS.Span, bpRaw = bpS.Span)
                     fixed (int* off = g.Off)
                     {
-                        float* bp = Align32(bpRaw);
+                        float* bp = Align64(bpRaw);
                         for (int n = from; n < to; n++)
                         {
                             g.PadImage((float*)ax + (long)n * C * H * W, xp);
-                            for (int jr = 0; jr < g.Q; jr += NR)
+                            for (int jr = 0; jr < g.Q; jr += nq)
                             {
-                                int nr = Math.Min(NR, g.Q - jr);
+                                int nr = Math.Min(nq, g.Q - jr);
                                 for (int s = 0, p0 = 0; s < kSlices; s++)
                                 {
                                     int kc = (int)((long)K * (s + 1) / kSlices) - p0;
-                                    // 8-row tiles read a whole panel's taps in place (each is 16 consecutive floats
-                                    // of the padded image), the 6-row ones and a last partial panel from a copy.
-                                    bool inPlace = tr == 8 && nr == NR;
-                                    if (!inPlace) PackPanel(xp, g.Off, p0, kc, jr, nr, bp);
+                                    // 8-row tiles read a whole panel's taps in place (each is nq consecutive floats
+                                    // of the padded image), the full-height ones and a last partial panel from a copy.
+                                    bool inPlace = tr == 8 && nr == nq;
+                                    if (!inPlace) PackPanel(xp, g.Off, p0, kc, jr, nr, nq, bp);
+                                    float* b = inPlace ? xp + jr : bp;
+                                    int* bOff = inPlace ? off + p0 : null;
+                                    float beta = s == 0 ? 0f : 1f;
                                     for (int r = 0; r < aPanels; r++)
-                                        if (tr == 8)
-                                            GemmMicroKernel.Tile8x16(kc, (float*)aa + (r * K + p0) * 8, inPlace ? xp + jr : bp, inPlace ? off + p0 : null,
-                                                yq + r * 8 * g.QR + jr, g.QR, 1f, s == 0 ? 0f : 1f);
-                                        else
-                                            GemmMicroKernel.Tile(GemmPath.Avx2, kc, (float*)aa + (r * K + p0) * MR, bp, NR,
-                                                yq + r * MR * g.QR + jr, g.QR, MR, NR, 1f, s == 0 ? 0f : 1f);
+                                    {
+                                        float* a = (float*)aa + (r * K + p0) * tr, c = yq + r * tr * g.QR + jr;
+                                        if (wide && tr == 8) GemmMicroKernel512.Tile8x32(kc, a, b, bOff, c, g.QR, 1f, beta);
+                                        else if (wide) GemmMicroKernel512.Tile(kc, a, bp, nq, c, g.QR, tr, nq, 1f, beta);
+                                        else if (tr == 8) GemmMicroKernel.Tile8x16(kc, a, b, bOff, c, g.QR, 1f, beta);
+                                        else GemmMicroKernel.Tile(GemmPath.Avx2, kc, a, bp, NR, c, g.QR, MR, NR, 1f, beta);
+                                    }
                                     p0 += kc;
                                 }
                             }
@@ -126,22 +147,33 @@ internal static unsafe class ConvImplicit
         }
     }
 
-    /// <summary>One B panel: bp[p·NR + j] = xp[off(p0 + p) + jr + j] for j &lt; nr, zeros beyond.</summary>
-    private static void PackPanel(float* xp, int[] off, int p0, int kc, int jr, int nr, float* bp)
+    /// <summary>One B panel nq wide: bp[p·nq + j] = xp[off(p0 + p) + jr + j] for j &lt; nr, zeros beyond.</summary>
+    private static void PackPanel(float* xp, int[] off, int p0, int kc, int jr, int nr, int nq, float* bp)
     {
-        if (nr == NR)
+        if (nr == nq)
         {
             for (int p = 0; p < kc; p++)
-                Unsafe.CopyBlockUnaligned(bp + p * NR, xp + off[p0 + p] + jr, NR * sizeof(float));
+                CopyPanelRow(bp + p * nq, xp + off[p0 + p] + jr, nq);
             return;
         }
         for (int p = 0; p < kc; p++)
         {
-            float* src = xp + off[p0 + p] + jr, d = bp + p * NR;
+            float* src = xp + off[p0 + p] + jr, d = bp + p * nq;
             int j = 0;
             for (; j < nr; j++) d[j] = src[j];
-            for (; j < NR; j++) d[j] = 0f;
+            for (; j < nq; j++) d[j] = 0f;
         }
+    }
+
+    /// <summary>
+    /// dst[0:nq] = src[0:nq], nq = 16 or 32. NOTE: a copy of constant length, which the JIT turns into a few vector
+    /// moves; with nq as a variable length it called memmove for every 64 bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanelRow(float* dst, float* src, int nq)
+    {
+        if (nq == NR) Unsafe.CopyBlockUnaligned(dst, src, NR * sizeof(float));
+        else Unsafe.CopyBlockUnaligned(dst, src, GemmMicroKernel512.NR * sizeof(float));
     }
 
     /// <summary>y_n [O,OH,OW] = the valid columns of yq [O,QR] (+ bias).</summary>
@@ -187,35 +219,47 @@ internal static unsafe class ConvImplicit
     public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> w,
         int N, int C, int H, int W, int O, int KH, int KW, int pH, int pW,
         Span<float> dx, bool dxFresh, Span<float> dw)
+        => Backward(x, dy, w, N, C, H, W, O, KH, KW, pH, pW, dx, dxFresh, dw, Isa.Current);
+
+    /// <summary>As above on a given path (avx512 or avx2; the tests force the 512-bit one, emulated where the CPU lacks it).</summary>
+    internal static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> w,
+        int N, int C, int H, int W, int O, int KH, int KW, int pH, int pW,
+        Span<float> dx, bool dxFresh, Span<float> dw, GemmPath path)
     {
-        var g = new Grid(C, H, W, O, KH, KW, pH, pW);
+        bool wide = path == GemmPath.Avx512;
+        int nq = wide ? GemmMicroKernel512.NR : NR, mrD = wide ? GemmMicroKernel512.MR : MR;
+        var g = new Grid(C, H, W, O, KH, KW, pH, pW, nq);
         bool wantX = !dx.IsEmpty, wantW = !dw.IsEmpty;
         if (!wantX && !wantW) return;
         // NOTE: with at most 8 output channels (the MNIST CNN's first layer) backward-weights uses 12×8 tiles
-        // (TileRows12x8) instead of 6×16 ones, half of whose columns would be zero padding.
-        bool narrow = O <= NarrowColumns;
-        int pwid = narrow ? NarrowColumns : NR, tileRows = narrow ? NarrowRows : MR, panels = narrow ? 1 : g.Panels;
+        // (TileRows12x8) instead of 6×16 ones, half of whose columns would be zero padding; on the avx512 path
+        // 9 to 16 channels (its second layer) take 12×16 tiles (one Vector512 a row) rather than half-empty 12×32 ones.
+        var (pwid, tileRows) = O <= NarrowColumns ? (NarrowColumns, NarrowRows)
+            : !wide ? (NR, MR)
+            : O <= 16 ? (16, GemmMicroKernel512.MR)
+            : (GemmMicroKernel512.NR, GemmMicroKernel512.MR);
+        int panels = (O + pwid - 1) / pwid;
         int K = g.K, OR = panels * pwid, P = g.OH * g.OW, groups = (N + Conv.Group - 1) / Conv.Group;
         using var partial = wantW ? Scratch.Rent(groups * K * OR) : default;   // dwᵀ [K, OR] per group
-        int kPanels = (K + MR - 1) / MR;
-        using var packedWt = wantX ? Scratch.Rent(kPanels * O * MR) : default;  // wᵀ [K,O] as MR-row panels, once for all images
+        int kPanels = (K + mrD - 1) / mrD;
+        using var packedWt = wantX ? Scratch.Rent(kPanels * O * mrD) : default;  // wᵀ [K,O] as mrD-row panels, once for all images
         fixed (float* px = x, pdy = dy, pw = w, pdx = dx, pp = partial.Span, pwt = packedWt.Span)
         {
-            if (wantX) GemmPack.PackA(true, pw, K, 0, K, 0, O, pwt);
+            if (wantX) GemmPack.PackA(true, pw, K, 0, K, 0, O, pwt, mrD);
             nint ax = (nint)px, ady = (nint)pdy, aw = (nint)pwt, adx = (nint)pdx, ap = (nint)pp;
             Chunks.ForRange(groups, (long)Conv.Group * K * g.Q * O * ((wantX ? 1 : 0) + (wantW ? 1 : 0)), (g0, g1) =>
             {
                 using var xpS = Scratch.Rent(wantW ? g.Padded : 0);
                 using var dyTS = Scratch.Rent(wantW ? panels * g.Q * pwid + 16 : 0);   // dyqᵀ as packed B panels, pwid wide
                 using var dyqS = Scratch.Rent(wantX ? O * g.QR : 0);
-                using var dcolS = Scratch.Rent(wantX ? kPanels * MR * g.QR : 0);
-                using var bpS = Scratch.Rent(wantX ? O * NR + 16 : 0);
+                using var dcolS = Scratch.Rent(wantX ? kPanels * mrD * g.QR : 0);
+                using var bpS = Scratch.Rent(wantX ? O * nq + 16 : 0);
                 using var dxpS = Scratch.Rent(wantX ? g.Padded : 0);
                 xpS.Span.Clear(); dyTS.Span.Clear(); dyqS.Span.Clear();
                 float** rows = stackalloc float*[NarrowRows];
                 fixed (float* xp = xpS.Span, dyTRaw = dyTS.Span, dyq = dyqS.Span, dcol = dcolS.Span, dxp = dxpS.Span, bpRaw = bpS.Span)
                 {
-                    float* dyT = wantW ? Align32(dyTRaw) : null, bp = wantX ? Align32(bpRaw) : null;
+                    float* dyT = wantW ? Align64(dyTRaw) : null, bp = wantX ? Align64(bpRaw) : null;
                     for (int gi = g0; gi < g1; gi++)
                         for (int n = gi * Conv.Group, end = Math.Min(N, n + Conv.Group); n < end; n++)
                         {
@@ -230,11 +274,15 @@ internal static unsafe class ConvImplicit
                                 {
                                     int mr = Math.Min(tileRows, K - k0);
                                     for (int i = 0; i < tileRows; i++) rows[i] = xp + g.Off[Math.Min(k0 + i, K - 1)];
-                                    if (narrow)
-                                        GemmMicroKernel.TileRows12x8(g.Q, rows, dyT, NarrowColumns, dwT + k0 * OR, OR, mr, NarrowColumns, 1f, accumulate ? 1f : 0f);
-                                    else
-                                        for (int s = 0; s < panels; s++)
-                                            GemmMicroKernel.TileRows(g.Q, rows, dyT + s * g.Q * NR, dwT + k0 * OR + s * NR, OR, mr, NR, 1f, accumulate ? 1f : 0f);
+                                    float beta = accumulate ? 1f : 0f;
+                                    for (int s = 0; s < panels; s++)
+                                    {
+                                        float* b = dyT + s * g.Q * pwid, c = dwT + k0 * OR + s * pwid;
+                                        if (pwid == NarrowColumns) GemmMicroKernel.TileRows12x8(g.Q, rows, b, NarrowColumns, c, OR, mr, NarrowColumns, 1f, beta);
+                                        else if (!wide) GemmMicroKernel.TileRows(g.Q, rows, b, c, OR, mr, NR, 1f, beta);
+                                        else if (pwid == 16) GemmMicroKernel512.TileRows12x16(g.Q, rows, b, c, OR, mr, 1f, beta);
+                                        else GemmMicroKernel512.TileRows(g.Q, rows, b, c, OR, mr, pwid, 1f, beta);
+                                    }
                                 }
                             }
                             if (wantX)
@@ -242,13 +290,17 @@ internal static unsafe class ConvImplicit
                                 for (int o = 0; o < O; o++)   // dyq [O, QR]: dy_n on the padded grid, junk columns 0
                                     for (int oh = 0; oh < g.OH; oh++)
                                         Unsafe.CopyBlockUnaligned(dyq + o * g.QR + oh * g.Wp, dyn + (o * g.OH + oh) * g.OW, (uint)(g.OW * sizeof(float)));
-                                // dcol [K, Q] = wᵀ [K,O] · dyq [O,Q], whole tiles (dcol has KR rows, QR columns)
-                                for (int jr = 0; jr < g.QR; jr += NR)
+                                // dcol [K, Q] = wᵀ [K,O] · dyq [O,Q], whole tiles (dcol has kPanels·mrD rows, QR columns)
+                                for (int jr = 0; jr < g.QR; jr += nq)
                                 {
                                     for (int p = 0; p < O; p++)
-                                        Unsafe.CopyBlockUnaligned(bp + p * NR, dyq + p * g.QR + jr, NR * sizeof(float));
+                                        CopyPanelRow(bp + p * nq, dyq + p * g.QR + jr, nq);
                                     for (int r = 0; r < kPanels; r++)
-                                        GemmMicroKernel.Tile(GemmPath.Avx2, O, (float*)aw + r * O * MR, bp, NR, dcol + r * MR * g.QR + jr, g.QR, MR, NR, 1f, 0f);
+                                    {
+                                        float* a = (float*)aw + r * O * mrD, c = dcol + r * mrD * g.QR + jr;
+                                        if (wide) GemmMicroKernel512.Tile(O, a, bp, nq, c, g.QR, mrD, nq, 1f, 0f);
+                                        else GemmMicroKernel.Tile(GemmPath.Avx2, O, a, bp, NR, c, g.QR, MR, NR, 1f, 0f);
+                                    }
                                 }
                                 var dxpSpan = new Span<float>(dxp, g.Padded);
                                 dxpSpan.Clear();
@@ -307,6 +359,6 @@ internal static unsafe class ConvImplicit
         }
     }
 
-    /// <summary>The first 32-byte-aligned address at or after p (the buffers are rented with 16 floats to spare).</summary>
-    private static float* Align32(float* p) => (float*)(((nint)p + 31) & ~(nint)31);
+    /// <summary>The first 64-byte-aligned address at or after p (the buffers are rented with 16 floats to spare).</summary>
+    private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 }

@@ -10,7 +10,9 @@ namespace Theta.Kernels;
 /// <see cref="Vector512.IsHardwareAccelerated"/> and <see cref="Avx512F"/> hold and the start-up probe
 /// (<see cref="IsaProbe"/>: the 12×32 tile against the 6×16 one on the same packed panels) finds it
 /// at least <see cref="Avx512Margin"/> faster per FLOP (on Zen 4, whose 512-bit FMAs are two 256-bit
-/// halves, it may not be).
+/// halves, it may not be). The same decision picks the implicit-GEMM convolution's 512-bit tiles (<see cref="ConvImplicit"/>):
+/// they are the same broadcast-and-FMA loop over L1-resident panels, so they pay where the GEMM tile does (the reasoning,
+/// and the device measurement that must confirm it, in docs/benchmarks.md).
 /// Every path computes each output of the GEMM as the same chain of FMAs, so the choice changes the
 /// speed, never the bits. NOTE: TensorPrimitives (the elementwise kernels and the optimizers' updates)
 /// picks its own width from the runtime; to hold it to 256 bits as well, start the process with

@@ -34,6 +34,35 @@ public sealed class ElementwiseKernelTests
         }
     }
 
+    /// <summary>
+    /// Softmax backward on lanes of 1..67 and 300 (past the stack temporary): the plain one bit for bit against the
+    /// scalar formula dx + y·(g − dot) (two roundings, as the kernel's passes; a fused multiply-add would differ), the
+    /// log one against the formula in double (its e^y is TensorPrimitives' vector exp, within an ulp of MathF.Exp).
+    /// </summary>
+    [Fact]
+    public void SoftmaxBackwardMatchesTheFormula()
+    {
+        var r = new Rng(23);
+        foreach (int n in Enumerable.Range(1, 67).Append(300))
+        {
+            float[] x = Random(r, n), g = Random(r, n), dx0 = Random(r, n), y = new float[n], dx;
+            Theta.Kernels.SoftmaxKernels.Forward(x, y, log: false);
+            float dot = System.Numerics.Tensors.TensorPrimitives.Dot(g, y);
+            Theta.Kernels.SoftmaxKernels.Backward(y, g, dx = (float[])dx0.Clone(), log: false);
+            for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + y[i] * (g[i] - dot), dx[i]);
+
+            Theta.Kernels.SoftmaxKernels.Forward(x, y, log: true);
+            double sg = g.Sum(v => (double)v);
+            Theta.Kernels.SoftmaxKernels.Backward(y, g, dx = (float[])dx0.Clone(), log: true);
+            for (int i = 0; i < n; i++)
+            {
+                double e = Math.Exp(y[i]), expected = dx0[i] + (g[i] - e * sg);
+                double bound = 1e-6 * (Math.Abs(dx0[i]) + Math.Abs(g[i]) + e * Math.Abs(sg) + g.Sum(v => Math.Abs(v)) * e);
+                Assert.True(Math.Abs(dx[i] - expected) <= bound, $"n = {n}, i = {i}: {dx[i]} against {expected}");
+            }
+        }
+    }
+
     /// <summary>Past one block the ReLU kernels run blocks in parallel: same values, last block short.</summary>
     [Fact]
     public void ReluKernelsOverSeveralBlocks()
