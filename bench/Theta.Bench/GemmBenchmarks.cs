@@ -4,7 +4,7 @@ using Theta.Peers;
 namespace Theta.Bench;
 
 /// <summary>
-/// SGEMM C = A·B (fp32, row-major) on the shapes of <c>theta bench gemm</c> (square 128..2048 and the
+/// SGEMM C = A·B (fp32, row-major) on the shapes of <c>Theta.Peers gemm</c> (square 128..2048 and the
 /// MNIST-MLP training shapes, M×K×N), on 1 and 2 threads: Theta and, when libopenblas is installed,
 /// OpenBLAS on the same operands, side by side (the Library column). GFLOP/s = 2·M·K·N / Mean.
 /// </summary>

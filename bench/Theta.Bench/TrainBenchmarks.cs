@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Theta.Cli.Bench;
 using Theta.Peers;
 
 namespace Theta.Bench;

@@ -17,7 +17,7 @@ namespace Theta.Device;
 /// <item><c>tests NS…</c>: every [Fact] and [Theory] row of the Theta.Tests classes in the given namespaces
 ///   (e.g. Theta.Tests.Kernels), run by reflection (xunit's runner needs the SDK); the path is the process's
 ///   THETA_ISA, so the default-path tests check that path against the naive references.</item>
-/// <item><c>gemm SIZES THREADS REPS [inplace]</c>: <c>theta bench gemm</c>'s measurement, one line per row
+/// <item><c>gemm SIZES THREADS REPS [inplace]</c>: <c>Theta.Peers gemm</c>'s measurement, one line per row
 ///   (inplace: the 512-bit path reads a row-major A in place, <see cref="Theta.Kernels.Gemm.InPlaceA512"/>).</item>
 /// <item><c>train NETWORKS THREADS PASSES</c>: <c>theta bench train</c>'s measurement, one line per row.</item>
 /// <item><c>conv THREADS ROUNDS</c>: the MNIST CNN's two convolutions at batch 64 (implicit GEMM), forward and fused

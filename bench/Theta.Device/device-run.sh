@@ -5,7 +5,7 @@
 # 1. the CPU (lscpu, AVX-512 flags), Theta's path choice with five runs of the start-up probe;
 # 2. the kernel, optimizer, op and layer tests under THETA_ISA=avx512, avx2 and portable (naive references,
 #    bit-identity across thread counts and across paths);
-# 3. theta bench gemm's measurement at fixed thread counts (THETA_ADAPTIVE_THREADS=0): avx512 (A packed, the
+# 3. Theta.Peers gemm's measurement at fixed thread counts (THETA_ADAPTIVE_THREADS=0): avx512 (A packed, the
 #    default), avx512 with A read in place, avx2; 1, 2 and all threads, with both FMA ceilings; then the CNN's two
 #    convolutions (implicit GEMM, forward and backward) on the avx512 and avx2 tiles, alternating in one process;
 # 4. ROUNDS interleaved rounds on two cores (taskset -c 0,1) of the training benchmark: Theta avx512 with and

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Theta.Cli.Commands;
 using Theta.Distributed;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Theta.Data;
-using Theta.Inspect;
+using Theta.Explain;
 using Theta.Io;
 using Theta.Nn;
 
@@ -203,17 +203,12 @@ internal sealed class DigitSession
         }
     }
 
+    // The network's own softmax when it ends in one, else the library's softmax over its logits.
     private static float[] Probabilities(LayerActivation last)
     {
-        var z = last.Output.Data;
-        if (last.Layer == "Softmax") return z.ToArray();
-        var p = new float[z.Length];
-        float max = float.NegativeInfinity;
-        foreach (var v in z) max = Math.Max(max, v);
-        double sum = 0;
-        for (int i = 0; i < z.Length; i++) sum += p[i] = MathF.Exp(z[i] - max);
-        for (int i = 0; i < z.Length; i++) p[i] = (float)(p[i] / sum);
-        return p;
+        if (last.Layer == "Softmax") return last.Output.Data.ToArray();
+        using var _ = Autograd.NoGrad();
+        return Tensor.FromArray(last.Output.Data.ToArray(), last.Output.Size).Softmax().Data.ToArray();
     }
 
     private static string About(Module m) => m switch

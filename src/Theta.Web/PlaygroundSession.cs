@@ -151,8 +151,7 @@ internal sealed class PlaygroundSession
 
     private List<(byte[], bool)> Changed()
     {
-        int classes = _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
-        if (classes != _classes) Rebuild();
+        if (ClassCount() != _classes) Rebuild();
         return [(PointsJson(), false), (Frame(), true)];
     }
 
@@ -178,31 +177,10 @@ internal sealed class PlaygroundSession
         return (float)v;
     }
 
-    // x1,x2,label per line (a header line is skipped); labels 0, 1 (or 2); the points are split by the train ratio.
+    // The page's CSV of points (Toy2D.ParseCsv), shuffled and split by the train ratio.
     private void LoadCsv(string text)
     {
-        var pts = new List<Point2D>();
-        int line = 0;
-        foreach (var raw in text.Split('\n'))
-        {
-            line++;
-            var s = raw.Trim();
-            if (s.Length == 0) continue;
-            var parts = s.Split(',', ';', '\t');
-            if (parts.Length != 3) throw new ArgumentException($"csv line {line}: expected x1,x2,label");
-            var inv = System.Globalization.CultureInfo.InvariantCulture;
-            if (!float.TryParse(parts[0], inv, out float x1) || !float.TryParse(parts[1], inv, out float x2) || !int.TryParse(parts[2], out int label))
-            {
-                if (pts.Count == 0 && line == 1) continue; // a header
-                throw new ArgumentException($"csv line {line}: \"{s}\" is not x1,x2,label");
-            }
-            if (!float.IsFinite(x1) || !float.IsFinite(x2) || Math.Abs(x1) > 12 || Math.Abs(x2) > 12) throw new ArgumentException($"csv line {line}: coordinates must be in [-12, 12]");
-            if (label < 0 || label > 2) throw new ArgumentException($"csv line {line}: label must be 0, 1 or 2");
-            pts.Add(new(x1, x2, label));
-            if (pts.Count > MaxCsvRows) throw new ArgumentException($"csv: at most {MaxCsvRows} points");
-        }
-        if (pts.Count < 4) throw new ArgumentException("csv: at least 4 points");
-        var arr = pts.ToArray();
+        var arr = Toy2D.ParseCsv(text, MaxCsvRows);
         _rng.Shuffle(arr.AsSpan());
         int nTrain = Math.Clamp((int)Math.Round(arr.Length * _config.TrainRatio), 1, arr.Length - 1);
         (_train, _test) = (arr[..nTrain], arr[nTrain..]);
@@ -219,9 +197,12 @@ internal sealed class PlaygroundSession
 
     private void Rebuild()
     {
-        _classes = _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
+        _classes = ClassCount();
         _model = new ToyNetwork(_config.ToOptions(), _classes);
     }
+
+    // The network's outputs: 1 for regression, else the classes the points use (at least two).
+    private int ClassCount() => _regression ? 1 : Math.Max(2, _train.Concat(_test).Select(p => p.Label + 1).DefaultIfEmpty(2).Max());
 
     /// <summary>The binary frame described in the class summary.</summary>
     public byte[] Frame()

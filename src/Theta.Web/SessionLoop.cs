@@ -42,7 +42,8 @@ internal static class SessionLoop
                 try { replies = handle(m); }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // NOTE: any failure answering a message costs that message only, never the session.
+                    // NOTE: any failure answering a message (a network that loads but fails on a drawing, a bug)
+                    // costs that message only, never the session.
                     await Send(Error(e is ArgumentException ? e.Message : $"a bad message: {e.Message}"));
                     continue;
                 }

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -86,31 +85,17 @@ public static class ThetaServer
     public static IReadOnlyList<string> Addresses(WebApplication app)
         => [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
 
+    // The digits answer each drawing and send nothing on their own: the session loop with no producer.
     private static async Task RunDigits(WebSocket ws, ThetaServerOptions options, CancellationToken ct)
     {
         DigitSession session;
         try { session = DigitSession.Open(options.ModelPath); }
         catch (ArgumentException e) { await SendError(ws, e.Message, ct); await ws.CloseAsync(WebSocketCloseStatus.InternalServerError, "no model", ct); return; }
-        await ws.SendAsync(Encoding.UTF8.GetBytes(session.Describe()), WebSocketMessageType.Text, true, ct);
-        while (ws.State == WebSocketState.Open)
-        {
-            var m = await BoundedMessages.ReadAsync(ws, options.MaxMessageBytes, ct);
-            if (m is null) { await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct); return; }
-            if (m.TooLarge) { await SendError(ws, $"a message of {m.Length} bytes is over the limit of {options.MaxMessageBytes} bytes", ct); continue; }
-            byte[] reply;
-            bool binary;
-            try { (binary, reply) = session.Handle(m); }
-            catch (ArgumentException e) { await SendError(ws, e.Message, ct); continue; }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // NOTE: a network that loads but fails on a drawing (or any bug) costs this message only, never the session.
-                await SendError(ws, $"the server could not answer that message: {e.Message}", ct);
-                continue;
-            }
-            await ws.SendAsync(reply, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, ct);
-        }
+        await SessionLoop.RunAsync(ws, options.MaxMessageBytes, [new Outgoing(Encoding.UTF8.GetBytes(session.Describe()), false)],
+            static (_, _) => Task.CompletedTask,
+            m => { var (binary, reply) = session.Handle(m); return [new Outgoing(reply, binary)]; }, ct);
     }
 
     private static Task SendError(WebSocket ws, string message, CancellationToken ct)
-        => ws.SendAsync(Encoding.UTF8.GetBytes(new JsonObject { ["type"] = "error", ["message"] = message }.ToJsonString()), WebSocketMessageType.Text, true, ct);
+        => ws.SendAsync(SessionLoop.Error(message).Data, WebSocketMessageType.Text, true, ct);
 }

@@ -119,7 +119,6 @@ public sealed class ClassicCommandTests : IDisposable
         foreach (var verb in new[] { "train", "eval", "predict", "compare", "bench" }) Assert.Contains(verb, r.Out);
         Assert.Contains("--drop", Cli.Run("train", "--help").Out);
         Assert.Matches(@"^\d+\.\d+\.\d+", Cli.Run("--version").Out);
-        Assert.NotEqual(0, Cli.Run("bench", "gemm", "--sizes", "12x").ExitCode);
     }
 }
 

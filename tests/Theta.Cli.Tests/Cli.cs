@@ -10,9 +10,14 @@ public static class Cli
     public static Result Run(params string[] args) => RunWith(null, args);
 
     /// <summary>Runs theta with extra environment variables (e.g. DOTNET_GCHeapHardLimit, a memory ceiling).</summary>
-    public static Result RunWith(IReadOnlyDictionary<string, string>? env, params string[] args)
+    public static Result RunWith(IReadOnlyDictionary<string, string>? env, params string[] args) => RunDll("Theta.Cli.dll", env, args);
+
+    /// <summary>Runs bench/Theta.Peers (the OpenBLAS comparison, kept out of theta; Theta.Peers.dll beside the tests).</summary>
+    public static Result RunPeers(IReadOnlyDictionary<string, string>? env, params string[] args) => RunDll("Theta.Peers.dll", env, args);
+
+    private static Result RunDll(string dll, IReadOnlyDictionary<string, string>? env, string[] args)
     {
-        using var p = Start(env, args);
+        using var p = Start(dll, env, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("theta " + string.Join(' ', args)); }
@@ -20,11 +25,12 @@ public static class Cli
     }
 
     /// <summary>Starts theta (output redirected) and returns the process, for a test that kills it.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string>? env, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string>? env, params string[] args) => Start("Theta.Cli.dll", env, args);
+
+    private static Process Start(string dll, IReadOnlyDictionary<string, string>? env, string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Theta.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         return Process.Start(psi)!;

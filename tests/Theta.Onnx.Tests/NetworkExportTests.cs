@@ -1,5 +1,6 @@
 using Theta.Data;
 using Theta.Io;
+using Theta.Metrics;
 using Theta.Nn;
 using Theta.Rl;
 using Theta.Tests;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Theta.Classic;
 using Theta.Data;
-using Theta.Peers;
+using Theta.Metrics;
 using Theta.Training;
 
 namespace Theta.Cli.Bench;

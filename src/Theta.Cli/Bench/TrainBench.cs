@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Theta.Peers;
 
 namespace Theta.Cli.Bench;
 

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Theta.Inspect;
-using Theta.Plots;
-
 namespace Theta.Cli.Commands;
 
 /// <summary><c>theta activations --model M --data DIR --index N --out F.png</c>: one MNIST test image through every layer, one row of the picture per layer.</summary>
@@ -31,7 +27,7 @@ internal static class ActivationsCommand
             var img = NetworkPictures.ActivationSheet(x, layers, shape);
             img.Save(path);
             var logits = layers[^1].Output.Data;
-            Console.WriteLine($"wrote {path} ({img.Width}×{img.Height}): test image {p.GetValue(index)} (label {label}, predicted {Training.ClassificationMetrics.ArgMax(logits)})");
+            Console.WriteLine($"wrote {path} ({img.Width}×{img.Height}): test image {p.GetValue(index)} (label {label}, predicted {Metrics.ClassificationMetrics.ArgMax(logits)})");
             foreach (var line in NetworkPictures.ActivationLegend(layers, shape)) Console.WriteLine("  " + line);
             return 0;
         });

@@ -1,8 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 

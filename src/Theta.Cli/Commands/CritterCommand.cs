@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Spectre.Console;
 using Theta.Rl;
 
 namespace Theta.Cli.Commands;

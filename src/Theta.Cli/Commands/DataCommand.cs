@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Theta.Data;
-
 namespace Theta.Cli.Commands;
 
 /// <summary><c>theta data mnist --out DIR</c>: downloads the four MNIST files and verifies their SHA-256.</summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Theta.Data;
-
 namespace Theta.Cli.Commands;
 
 /// <summary>The options every data-reading verb shares: how to read a CSV of examples.</summary>

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Theta.Distributed;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 

@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using Theta.Data;
-using Theta.Io;
-using Theta.Plots;
-using Theta.Training;
-
 namespace Theta.Cli.Commands;
 
 /// <summary>

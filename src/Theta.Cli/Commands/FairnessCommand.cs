@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using Theta.Explain;
-
 namespace Theta.Cli.Commands;
 
 /// <summary>

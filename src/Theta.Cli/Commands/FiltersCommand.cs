@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Theta.Plots;
-
 namespace Theta.Cli.Commands;
 
 /// <summary><c>theta filters --model M --out F.png</c>: the first layer's weights as a grid of pictures (blue negative, red positive).</summary>

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using Theta.Explain;
 using static Theta.Cli.Commands.ExplainCommand;
 
 namespace Theta.Cli.Commands;

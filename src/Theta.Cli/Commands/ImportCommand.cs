@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Theta.Io;
-
 namespace Theta.Cli.Commands;
 
 /// <summary>

@@ -1,8 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using Theta.Classic;
 using Theta.Optim;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 

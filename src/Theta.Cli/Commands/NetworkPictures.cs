@@ -1,9 +1,4 @@
-using Theta.Data;
-using Theta.Inspect;
-using Theta.Io;
 using Theta.Nn;
-using Theta.Plots;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 

@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using Theta.Io;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 
@@ -24,18 +20,9 @@ internal static class PredictCommand
         cmd.SetAction(p =>
         {
             OutputPaths.Check(("--out", p.GetValue(output)));
-            // The file is read once (so --model <(…) works), then loaded by its kind.
-            string file = p.GetValue(modelPath)!;
-            TrainedModel loaded;
-            if (ForeignFormats.For(file) is not null) loaded = ModelFile.Load(file);   // an .onnx export of a tabular model
-            else
-            {
-                var opened = ModelFile.Guard(file, () => ModelFile.Open(file));
-                if (opened.Reader.Root["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue(out string? kind) && kind == "regression")
-                    return PredictValues(ModelFile.Guard(file, () => Search.RegressionModel.Load(opened.Reader)), p.GetValue(dataPath)!, p.GetValue(output));
-                loaded = ModelFile.Guard(file, () => ModelFile.Load(opened.Reader));
-            }
-            var model = EvalCommand.WithData(loaded, data, p);
+            var (regression, loaded) = Search.RegressionModel.LoadEither(p.GetValue(modelPath)!);
+            if (regression is not null) return PredictValues(regression, p.GetValue(dataPath)!, p.GetValue(output));
+            var model = EvalCommand.WithData(loaded!, data, p);
             var ds = model.ReadData(p.GetValue(dataPath)!, requireKnownLabels: false);
             var probs = model.PredictProba(ds);
             var classes = model.Classifier.Classes;
@@ -47,7 +34,7 @@ internal static class PredictCommand
                 var row = probs.Data.Slice(r * C, C);
                 sb.Append(r + 1);
                 foreach (float v in row) sb.Append(',').Append(v.ToString("0.######", CultureInfo.InvariantCulture));
-                sb.Append(',').Append(Csv(classes[Training.ClassificationMetrics.ArgMax(row)])).Append('\n');
+                sb.Append(',').Append(Csv(classes[Metrics.ClassificationMetrics.ArgMax(row)])).Append('\n');
             }
             if (p.GetValue(output) is { } path) AtomicFile.WriteText(path, sb.ToString());
             else Console.Out.Write(sb.ToString());

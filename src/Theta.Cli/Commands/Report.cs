@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Spectre.Console;
 using Theta.Classic;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 

@@ -1,11 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using Theta.Data;
-using Theta.Io;
-using Theta.Plots;
 using Theta.Search;
 
 namespace Theta.Cli.Commands;
@@ -49,20 +42,7 @@ internal static class SearchCommand
             // Where results go is checked before the search, not after minutes of work.
             OutputPaths.Check(("--out", p.GetValue(output)), ("--report", p.GetValue(report) is { } r ? r + ".csv" : null), ("--report", p.GetValue(report) is { } r2 ? r2 + ".png" : null));
 
-            var trainSet = CsvReader.Read(p.GetValue(train)!, csv);
-            var kind = p.GetValue(task) switch
-            {
-                "auto" => SearchData.Detect(trainSet),
-                "classification" => SearchTask.Classification,
-                "regression" => SearchTask.Regression,
-                var s => throw new ArgumentException($"--task: '{s}' is not one of auto, classification, regression"),
-            };
-            var searchData = kind == SearchTask.Classification ? SearchData.Classification(trainSet) : SearchData.Regression(trainSet);
-            Dataset? testSet = p.GetValue(test) is { } tp
-                ? (kind == SearchTask.Classification ? CsvReader.Read(tp, csv, trainSet.Classes, trainSet.FeatureNames) : CsvReader.Read(tp, csv, null, trainSet.FeatureNames))
-                : null;
-            var testData = testSet is null ? null : kind == SearchTask.Classification ? SearchData.Classification(testSet) : SearchData.Regression(testSet);
-
+            var (kind, searchData, testData) = ReadData(p.GetValue(train)!, p.GetValue(test), csv, p.GetValue(task)!);
             bool asJson = p.GetValue(json);
             if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120);
             int shown = Math.Max(1, p.GetValue(top));
@@ -71,24 +51,7 @@ internal static class SearchCommand
             if (!lead) return 0;
 
             // Judge once on the test file, then write the report and the model (only when everything succeeded).
-            JsonObject? testJson = null;
-            string? testLine = null;
-            if (testData is not null)
-            {
-                if (kind == SearchTask.Classification)
-                {
-                    var m = Training.ClassificationMetrics.Compute(result.Model.PredictProba(testData.Features), testData.Labels!, testData.Classes);
-                    testJson = Report.Json(m);
-                    testLine = $"test accuracy {m.Accuracy:0.0000} ({m.Rows} rows), mean log-likelihood {m.MeanLogLikelihood:0.0000}";
-                }
-                else
-                {
-                    var yHat = result.Model.Predict(testData.Features);
-                    double rmse = Math.Sqrt(yHat.Zip(testData.Targets!, (a, b) => (double)(a - b) * (a - b)).Average());
-                    testJson = new JsonObject { ["rows"] = yHat.Length, ["rmse"] = rmse };
-                    testLine = $"test RMSE {rmse:G5} ({yHat.Length} rows)";
-                }
-            }
+            var (testJson, testLine) = testData is null ? (null, null) : Judge(result, testData, kind);
             if (p.GetValue(report) is { } name) WriteReport(name, result);
             if (p.GetValue(output) is { } path)
             {
@@ -98,23 +61,7 @@ internal static class SearchCommand
 
             if (asJson)
             {
-                var o = new JsonObject
-                {
-                    ["task"] = kind.ToString().ToLowerInvariant(),
-                    ["seconds"] = result.Seconds,
-                    ["budgetSeconds"] = time.TotalSeconds,
-                    ["plan"] = new JsonObject
-                    {
-                        ["rungs"] = new JsonArray([.. result.Plan.Rungs.Select(r => (JsonNode)new JsonObject { ["candidates"] = r.Candidates, ["epochs"] = r.Epochs })]),
-                        ["cost"] = result.Plan.Cost.ToString(), ["costMeasured"] = result.Plan.CostMeasured,
-                        ["workers"] = result.Plan.Workers, ["folds"] = result.Plan.Folds, ["predictedSeconds"] = result.PredictedSeconds,
-                    },
-                    ["stoppedByClock"] = result.StoppedByClock,
-                    ["members"] = new JsonArray([.. result.Model.Members.Select(m => (JsonNode)m.Id)]),
-                    ["leaderboard"] = new JsonArray([.. result.Leaderboard.Take(shown).Select(Json)]),
-                    ["candidates"] = result.Leaderboard.Count,
-                    ["warnings"] = new JsonArray([.. result.Warnings.Select(w => (JsonNode)w)]),
-                };
+                var o = ResultJson(result, kind, time, shown);
                 if (testJson is not null) o["test"] = testJson;
                 Console.WriteLine(o.ToJsonString());
                 return 0;
@@ -132,6 +79,55 @@ internal static class SearchCommand
         });
         return cmd;
     }
+
+    // The training file as a search task (--task auto detects it), and the test file read with the training file's columns.
+    private static (SearchTask Kind, SearchData Train, SearchData? Test) ReadData(string trainPath, string? testPath, CsvOptions csv, string task)
+    {
+        var trainSet = CsvReader.Read(trainPath, csv);
+        var kind = task switch
+        {
+            "auto" => SearchData.Detect(trainSet),
+            "classification" => SearchTask.Classification,
+            "regression" => SearchTask.Regression,
+            var s => throw new ArgumentException($"--task: '{s}' is not one of auto, classification, regression"),
+        };
+        bool cls = kind == SearchTask.Classification;
+        Dataset? testSet = testPath is null ? null : CsvReader.Read(testPath, csv, cls ? trainSet.Classes : null, trainSet.FeatureNames);
+        SearchData As(Dataset d) => cls ? SearchData.Classification(d) : SearchData.Regression(d);
+        return (kind, As(trainSet), testSet is null ? null : As(testSet));
+    }
+
+    // The chosen model on the held-out test data: the JSON entry and the line for the terminal.
+    private static (JsonObject Json, string Line) Judge(SearchResult result, SearchData testData, SearchTask kind)
+    {
+        if (kind == SearchTask.Classification)
+        {
+            var m = Metrics.ClassificationMetrics.Compute(result.Model.PredictProba(testData.Features), testData.Labels!, testData.Classes);
+            return (Report.Json(m), $"test accuracy {m.Accuracy:0.0000} ({m.Rows} rows), mean log-likelihood {m.MeanLogLikelihood:0.0000}");
+        }
+        var yHat = result.Model.Predict(testData.Features);
+        double rmse = Math.Sqrt(yHat.Zip(testData.Targets!, (a, b) => (double)(a - b) * (a - b)).Average());
+        return (new JsonObject { ["rows"] = yHat.Length, ["rmse"] = rmse }, $"test RMSE {rmse:G5} ({yHat.Length} rows)");
+    }
+
+    // The --json output (the test entry added by the caller).
+    private static JsonObject ResultJson(SearchResult result, SearchTask kind, TimeSpan budget, int shown) => new()
+    {
+        ["task"] = kind.ToString().ToLowerInvariant(),
+        ["seconds"] = result.Seconds,
+        ["budgetSeconds"] = budget.TotalSeconds,
+        ["plan"] = new JsonObject
+        {
+            ["rungs"] = new JsonArray([.. result.Plan.Rungs.Select(r => (JsonNode)new JsonObject { ["candidates"] = r.Candidates, ["epochs"] = r.Epochs })]),
+            ["cost"] = result.Plan.Cost.ToString(), ["costMeasured"] = result.Plan.CostMeasured,
+            ["workers"] = result.Plan.Workers, ["folds"] = result.Plan.Folds, ["predictedSeconds"] = result.PredictedSeconds,
+        },
+        ["stoppedByClock"] = result.StoppedByClock,
+        ["members"] = new JsonArray([.. result.Model.Members.Select(m => (JsonNode)m.Id)]),
+        ["leaderboard"] = new JsonArray([.. result.Leaderboard.Take(shown).Select(Json)]),
+        ["candidates"] = result.Leaderboard.Count,
+        ["warnings"] = new JsonArray([.. result.Warnings.Select(w => (JsonNode)w)]),
+    };
 
     // The label column's name in the header (for the predictions' header): --label, or the last column.
     private static string LabelName(string path, CsvOptions csv)

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Theta.Inspect;
-using Theta.Plots;
-
 namespace Theta.Cli.Commands;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using Theta.Explain;
-
 namespace Theta.Cli.Commands;
 
 /// <summary><c>theta summary --model M [--input-shape 1,28,28] [--json]</c>: layers, output shapes, parameter counts and the total.</summary>

@@ -1,12 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using Theta.Data;
-using Theta.Io;
 using Theta.Optim;
-using Theta.Plots;
-using Theta.Training;
 
 namespace Theta.Cli.Commands;
 

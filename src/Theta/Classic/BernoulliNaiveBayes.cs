@@ -64,7 +64,7 @@ public sealed class BernoulliNaiveBayes : IClassifier
         for (int r = 0; r < n; r++)
         {
             var row = x.Slice(r * d, d);
-            int bad = Kernels.Activations.IndexOfNonBinary(row);
+            int bad = Kernels.ActivationKernels.IndexOfNonBinary(row);
             if (bad >= 0)
                 throw train.ErrorAt(r, bad, $"{row[bad]} is not 0 or 1; Bernoulli naive Bayes needs binary features (use --nb gaussian for real values)");
             int c = train.Labels[r];

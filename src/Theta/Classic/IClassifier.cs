@@ -25,7 +25,7 @@ public static class Classifier
         var p = model.PredictProba(x);
         int C = p.Shape[1];
         var y = new int[p.Shape[0]];
-        for (int r = 0; r < y.Length; r++) y[r] = Training.ClassificationMetrics.ArgMax(p.Data.Slice(r * C, C));
+        for (int r = 0; r < y.Length; r++) y[r] = Metrics.ClassificationMetrics.ArgMax(p.Data.Slice(r * C, C));
         return y;
     }
 
@@ -33,7 +33,7 @@ public static class Classifier
     internal static void CheckFeatures(IClassifier model, Tensor x)
     {
         if (x.Rank != 2 || x.Shape[1] != model.FeatureNames.Count)
-            throw new ShapeException($"{model.Kind}: data {x.Shape} must be [rows, {model.FeatureNames.Count}] (the model's features)");
+            throw ShapeException.Invalid(model.Kind, x.Shape, $"data {x.Shape} must be [rows, {model.FeatureNames.Count}] (the model's features)");
     }
 
     /// <summary>Row-wise softmax of log scores [rows, C] into probabilities, stable for −∞ entries.</summary>

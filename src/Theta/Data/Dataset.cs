@@ -11,13 +11,13 @@ public sealed class Dataset
         IReadOnlyList<string>? groups = null, string source = "", DataOrigin? origin = null)
     {
         if (features.Rank != 2)
-            throw new ShapeException($"Dataset: features {features.Shape} must be 2-d [rows, features]");
+            throw ShapeException.Invalid("Dataset", features.Shape, $"features {features.Shape} must be 2-d [rows, features]");
         if (labels.Length != features.Shape[0])
-            throw new ShapeException($"Dataset: {features.Shape[0]} feature rows but {labels.Length} labels");
+            throw ShapeException.Invalid("Dataset", features.Shape, $"{features.Shape[0]} feature rows but {labels.Length} labels", dimension: 0);
         if (featureNames.Count != features.Shape[1])
-            throw new ShapeException($"Dataset: {features.Shape[1]} feature columns but {featureNames.Count} names");
+            throw ShapeException.Invalid("Dataset", features.Shape, $"{features.Shape[1]} feature columns but {featureNames.Count} names", dimension: 1);
         if (groups is not null && groups.Count != labels.Length)
-            throw new ShapeException($"Dataset: {labels.Length} rows but {groups.Count} group values");
+            throw ShapeException.Invalid("Dataset", features.Shape, $"{labels.Length} rows but {groups.Count} group values", dimension: 0);
         foreach (int l in labels)
             if ((uint)l >= (uint)classes.Count)
                 throw new ArgumentException($"Dataset: label {l} is not an index into {classes.Count} classes");

@@ -38,7 +38,7 @@ public sealed class Standardizer
     {
         int d = Mean.Length;
         if (x.Rank != 2 || x.Shape[1] != d)
-            throw new ShapeException($"Standardizer: data {x.Shape} must be [rows, {d}]");
+            throw ShapeException.Invalid("Standardizer", x.Shape, $"data {x.Shape} must be [rows, {d}]", dimension: x.Rank == 2 ? 1 : null);
         var y = new float[x.Size];
         var src = x.Data;
         for (int i = 0; i < y.Length; i++) y[i] = (src[i] - Mean[i % d]) / Std[i % d];

@@ -115,6 +115,36 @@ public static class Toy2D
         return pts;
     }
 
+    /// <summary>
+    /// Points from CSV text, one <c>x1,x2,label</c> a line (',', ';' or a tab; a header line is skipped), coordinates in
+    /// [−12, 12], labels 0, 1 or 2; from 4 to <paramref name="maxRows"/> points. Bad input: one line naming the CSV line.
+    /// </summary>
+    public static Point2D[] ParseCsv(string text, int maxRows)
+    {
+        var pts = new List<Point2D>();
+        int line = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            line++;
+            var s = raw.Trim();
+            if (s.Length == 0) continue;
+            var parts = s.Split(',', ';', '\t');
+            if (parts.Length != 3) throw new ArgumentException($"csv line {line}: expected x1,x2,label");
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            if (!float.TryParse(parts[0], inv, out float x1) || !float.TryParse(parts[1], inv, out float x2) || !int.TryParse(parts[2], out int label))
+            {
+                if (pts.Count == 0 && line == 1) continue; // a header
+                throw new ArgumentException($"csv line {line}: \"{s}\" is not x1,x2,label");
+            }
+            if (!float.IsFinite(x1) || !float.IsFinite(x2) || Math.Abs(x1) > 12 || Math.Abs(x2) > 12) throw new ArgumentException($"csv line {line}: coordinates must be in [-12, 12]");
+            if (label < 0 || label > 2) throw new ArgumentException($"csv line {line}: label must be 0, 1 or 2");
+            pts.Add(new(x1, x2, label));
+            if (pts.Count > maxRows) throw new ArgumentException($"csv: at most {maxRows} points");
+        }
+        if (pts.Count < 4) throw new ArgumentException("csv: at least 4 points");
+        return [.. pts];
+    }
+
     /// <summary>Splits points into train and test, about <paramref name="trainFraction"/> of every class in train (seeded, stratified).</summary>
     public static (Point2D[] Train, Point2D[] Test) Split(Point2D[] points, double trainFraction, Rng rng)
     {

@@ -44,7 +44,7 @@ public static class GradCheck
     /// <summary>As <see cref="Run(Sequential, Tensor, int[], GradCheckOptions?)"/> with the gradient supplied by <paramref name="autodiff"/> (tests break it on purpose).</summary>
     internal static GradCheckResult RunWith(DenseStack stack, Tensor x, int[] labels, GradCheckOptions o, Func<DenseStack, Tensor, int[], Dictionary<string, double[]>> autodiff)
     {
-        if (x.Rank != 2 || x.Shape[0] != labels.Length) throw new ShapeException($"gradcheck: rows {x.Shape} and {labels.Length} labels do not match");
+        if (x.Rank != 2 || x.Shape[0] != labels.Length) throw ShapeException.Invalid("gradcheck", x.Shape, $"rows {x.Shape} and {labels.Length} labels do not match");
         if (x.Shape[0] == 0) throw new ArgumentException("gradcheck: no rows to check on");
         int rows = Math.Min(o.Rows, labels.Length);
         Tensor xs;

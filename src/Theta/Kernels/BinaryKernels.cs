@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Theta;
+namespace Theta.Kernels;
 
 /// <summary>An elementwise binary function over spans, in the three broadcast forms (span∘span, span∘scalar, scalar∘span).</summary>
 internal interface IBinaryKernel

@@ -17,8 +17,9 @@ namespace Theta.Kernels;
 /// buffer col_n [K,P] (157 KB on the MNIST CNN's 8→16 layer) that stays in L2 from im2col through
 /// the GEMM that reads it; backward recomputes col_n rather than keeping the batch's (10 MB on that
 /// layer, which went to DRAM and back). The per-image GEMMs run on one thread, so a step forks once
-/// per pass, not once per GEMM. On the CNN of the training benchmark this took a 2-thread step from
-/// 7.9 to [measured below] ms.
+/// per pass, not once per GEMM. On the CNN of the training benchmark (batch 64) a step takes 5.3 ms on 2 threads
+/// against 9.0 ms on 1 (12,138 and 7,080 examples/s, medians of 6 rounds on the quiet Zen 2 machine; docs/benchmarks.md,
+/// "Two threads against one").
 /// NOTE: 1×1 kernels with stride 1 and no padding skip im2col: col_n is x_n [C, H·W] itself.
 /// Determinism: backward-weights sums per fixed group of <see cref="Group"/> images into its own
 /// partial, then adds the partials in group order, so dw does not depend on the thread count.

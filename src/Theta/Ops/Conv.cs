@@ -66,7 +66,7 @@ public sealed partial class Tensor
     [Op("max_pool2d")]
     public Tensor MaxPool2d((int H, int W) kernel, (int H, int W) stride, (int H, int W) padding)
     {
-        if (Rank != 4) throw new ShapeException($"MaxPool2d: the input {Shape} must be 4-d [N, C, H, W]");
+        if (Rank != 4) throw ShapeException.Invalid("MaxPool2d", Shape, $"the input {Shape} must be 4-d [N, C, H, W]");
         int N = Shape[0], C = Shape[1], H = Shape[2], W = Shape[3];
         var (KH, KW) = kernel; var (sH, sW) = stride; var (pH, pW) = padding;
         if (KH < 1 || KW < 1 || sH < 1 || sW < 1)
@@ -74,7 +74,7 @@ public sealed partial class Tensor
         if (pH < 0 || pW < 0 || 2 * pH > KH || 2 * pW > KW)
             throw new ArgumentException($"MaxPool2d: padding {padding} must be between 0 and half the kernel {kernel}");
         if (H + 2 * pH < KH || W + 2 * pW < KW)
-            throw new ShapeException($"MaxPool2d: the input {Shape} is smaller than the {KH}×{KW} window at dimension {(H + 2 * pH < KH ? 2 : 3)}");
+            throw ShapeException.Invalid("MaxPool2d", Shape, $"the input {Shape} is smaller than the {KH}×{KW} window at dimension {(H + 2 * pH < KH ? 2 : 3)}", dimension: H + 2 * pH < KH ? 2 : 3);
         int OH = Im2Col.OutSize(H, KH, sH, pH), OW = Im2Col.OutSize(W, KW, sW, pW);
         var y = Uninitialized(new Shape(N, C, OH, OW));
         var argmax = TensorArena.Ints(y.Size);

@@ -59,10 +59,10 @@ public static class Loss
     public static Tensor CrossEntropy(Tensor logits, ReadOnlySpan<int> labels, Reduction reduction = Reduction.Mean)
     {
         if (logits.Rank != 2)
-            throw new ShapeException($"CrossEntropy: logits {logits.Shape} must be 2-d [rows, classes]");
+            throw ShapeException.Invalid("CrossEntropy", logits.Shape, $"logits {logits.Shape} must be 2-d [rows, classes]");
         int rows = logits.Shape[0], C = logits.Shape[1];
         if (labels.Length != rows)
-            throw new ShapeException($"CrossEntropy: logits {logits.Shape} have {rows} rows but {labels.Length} labels were given");
+            throw ShapeException.Invalid("CrossEntropy", logits.Shape, $"logits {logits.Shape} have {rows} rows but {labels.Length} labels were given", dimension: 0);
         var lab = labels.ToArray();
         var logp = TensorArena.Floats(logits.Size, clear: false);
         double sum = 0;

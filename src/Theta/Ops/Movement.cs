@@ -32,7 +32,7 @@ public sealed partial class Tensor
         if (infer >= 0)
         {
             if (Size % known != 0)
-                throw new ShapeException($"Reshape: {Shape} -> [{string.Join(", ", shape)}]: {Size} elements do not divide into {known}");
+                throw ShapeException.Invalid("Reshape", Shape, $"{Shape} -> [{string.Join(", ", shape)}]: {Size} elements do not divide into {known}");
             dims[infer] = Size / known;
         }
         var s = new Shape(dims);

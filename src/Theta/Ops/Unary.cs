@@ -81,15 +81,11 @@ public sealed partial class Tensor
     {
         var y = new Tensor(Shape);
         TensorPrimitives.Pow(Data, p, y.Data);
-        return Record(y, "pow", g =>
+        return Record(y, "pow", g => AddChainRule(g, Data, (x, t) =>
         {
-            // dL/dx = g · p · x^(p−1)
-            using var s = Kernels.Scratch.Rent(Size);
-            var t = s.Span;
-            TensorPrimitives.Pow(Data, p - 1f, t);
+            TensorPrimitives.Pow(x, p - 1f, t);   // dy/dx = p · x^(p−1)
             TensorPrimitives.Multiply(t, p, t);
-            TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
-        }, this);
+        }), this);
     }
 
     /// <summary>The logistic function σ(x) = 1 / (1 + e⁻ˣ); saturates cleanly at ±100.</summary>
@@ -97,15 +93,11 @@ public sealed partial class Tensor
     public Tensor Sigmoid()
     {
         var y = Map(TensorPrimitives.Sigmoid);
-        return Record(y, "sigmoid", g =>
+        return Record(y, "sigmoid", g => AddChainRule(g, y.Data, static (y, t) =>
         {
-            // dL/dx = g · y(1 − y)
-            using var s = Kernels.Scratch.Rent(Size);
-            var t = s.Span;
-            TensorPrimitives.Subtract(1f, y.Data, t);
-            TensorPrimitives.Multiply(t, y.Data, t);
-            TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
-        }, this);
+            TensorPrimitives.Subtract(1f, y, t);   // dy/dx = y(1 − y)
+            TensorPrimitives.Multiply(t, y, t);
+        }), this);
     }
 
     /// <summary>Hyperbolic tangent.</summary>
@@ -113,15 +105,11 @@ public sealed partial class Tensor
     public Tensor Tanh()
     {
         var y = Map(TensorPrimitives.Tanh);
-        return Record(y, "tanh", g =>
+        return Record(y, "tanh", g => AddChainRule(g, y.Data, static (y, t) =>
         {
-            // dL/dx = g · (1 − y²)
-            using var s = Kernels.Scratch.Rent(Size);
-            var t = s.Span;
-            TensorPrimitives.Multiply(y.Data, y.Data, t);
+            TensorPrimitives.Multiply(y, y, t);   // dy/dx = 1 − y²
             TensorPrimitives.Subtract(1f, t, t);
-            TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
-        }, this);
+        }), this);
     }
 
     /// <summary>Rectified linear unit max(x, 0).</summary>
@@ -129,11 +117,11 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var y = Uninitialized(Shape);
-        Kernels.Activations.Relu(Data, y.Data);
+        Kernels.ActivationKernels.Relu(Data, y.Data);
         return Record(y, "relu", g =>
         {
             var dx = GradSpanForGemm(out float beta);   // beta 0: fresh memory, overwritten whole
-            Kernels.Activations.ReluBackward(y.Data, g.Data, dx, fresh: beta == 0f);
+            Kernels.ActivationKernels.ReluBackward(y.Data, g.Data, dx, fresh: beta == 0f);
         }, this);
     }
 
@@ -142,11 +130,21 @@ public sealed partial class Tensor
     public Tensor LeakyRelu(float slope = 0.01f)
     {
         var y = new Tensor(Shape);
-        Kernels.Activations.LeakyRelu(Data, slope, y.Data);
-        return Record(y, "leaky_relu", g => Kernels.Activations.LeakyReluBackward(Data, slope, g.Data, GradSpan()), this);
+        Kernels.ActivationKernels.LeakyRelu(Data, slope, y.Data);
+        return Record(y, "leaky_relu", g => Kernels.ActivationKernels.LeakyReluBackward(Data, slope, g.Data, GradSpan()), this);
     }
 
     private delegate void SpanMap(ReadOnlySpan<float> x, Span<float> y);
+
+    // dL/dx += g ⊙ dy/dx, the local derivative written by local(saved, t) into a scratch t of Size floats.
+    // NOTE: local is a static lambda where it can be (sigmoid, tanh), so backward allocates no delegate.
+    private void AddChainRule(Tensor g, ReadOnlySpan<float> saved, SpanMap local)
+    {
+        using var s = Kernels.Scratch.Rent(Size);
+        var t = s.Span;
+        local(saved, t);
+        TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
+    }
 
     private Tensor Map(SpanMap f)
     {

@@ -34,7 +34,7 @@ public sealed class RegressionModel
     public float[] Predict(Tensor x)
     {
         if (x.Rank != 2 || x.Shape[1] != FeatureNames.Count)
-            throw new ShapeException($"regression: data {x.Shape} must be [rows, {FeatureNames.Count}] (the model's features)");
+            throw ShapeException.Invalid("regression", x.Shape, $"data {x.Shape} must be [rows, {FeatureNames.Count}] (the model's features)");
         var z = Standardizer.Transform(x);
         var y = new float[x.Shape[0]];
         foreach (var net in Members)
@@ -83,6 +83,20 @@ public sealed class RegressionModel
 
     /// <summary>Reads and validates a regression model file.</summary>
     public static RegressionModel Load(string path) => ModelFile.Guard(path, () => Load(ModelFile.Open(path).Reader));
+
+    /// <summary>
+    /// Reads a model file once (a pipe works) as what it holds: a regression network from <c>theta search</c>
+    /// (<c>Regression</c> set) or a tabular classifier (<c>Classifier</c> set, as <see cref="ModelFile.Load(string)"/> reads it,
+    /// an ONNX export of one included).
+    /// </summary>
+    public static (RegressionModel? Regression, TrainedModel? Classifier) LoadEither(string path)
+    {
+        if (ForeignFormats.For(path) is not null) return (null, ModelFile.Load(path));
+        var opened = ModelFile.Guard(path, () => ModelFile.Open(path));
+        return opened.Reader.Root["kind"] is JsonValue k && k.TryGetValue(out string? kind) && kind == "regression"
+            ? (ModelFile.Guard(path, () => Load(opened.Reader)), null)
+            : (null, ModelFile.Guard(path, () => ModelFile.Load(opened.Reader)));
+    }
 
     // The regression model in an opened file.
     internal static RegressionModel Load(ArchReader r)

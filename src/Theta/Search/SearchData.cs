@@ -20,8 +20,8 @@ public sealed class SearchData
 {
     private SearchData(SearchTask task, Tensor features, int[]? labels, float[]? targets, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames, string source)
     {
-        if (features.Rank != 2) throw new ShapeException($"SearchData: features {features.Shape} must be [rows, features]");
-        if (featureNames.Count != features.Shape[1]) throw new ShapeException($"SearchData: {features.Shape[1]} feature columns but {featureNames.Count} names");
+        if (features.Rank != 2) throw ShapeException.Invalid("SearchData", features.Shape, $"features {features.Shape} must be [rows, features]");
+        if (featureNames.Count != features.Shape[1]) throw ShapeException.Invalid("SearchData", features.Shape, $"{features.Shape[1]} feature columns but {featureNames.Count} names", dimension: 1);
         Task = task; Features = features; Labels = labels; Targets = targets; Classes = classes; FeatureNames = featureNames; Source = source;
     }
 
@@ -52,7 +52,7 @@ public sealed class SearchData
     /// <summary>A regression search: X [n, d] and one real target per row.</summary>
     public static SearchData Regression(Tensor features, float[] targets, IReadOnlyList<string> featureNames, string source = "")
     {
-        if (targets.Length != features.Shape[0]) throw new ShapeException($"SearchData: {features.Shape[0]} rows but {targets.Length} targets");
+        if (targets.Length != features.Shape[0]) throw ShapeException.Invalid("SearchData", features.Shape, $"{features.Shape[0]} rows but {targets.Length} targets", dimension: 0);
         int bad = Array.FindIndex(targets, t => !float.IsFinite(t));
         if (bad >= 0) throw new ArgumentException($"SearchData: target {targets[bad]} of row {bad + 1} is not a finite number");
         return new(SearchTask.Regression, features, null, targets, [], featureNames, source);

@@ -160,7 +160,7 @@ internal static class Scoring
             var row = outputs.AsSpan(r * C, C);
             Kernels.SoftmaxKernels.Forward(row.ToArray(), logp, log: true);
             ll += logp[labels[r]];
-            if (Training.ClassificationMetrics.ArgMax(row) == labels[r]) correct++;
+            if (Metrics.ClassificationMetrics.ArgMax(row) == labels[r]) correct++;
         }
         return (ll, correct);
     }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Theta.Kernels;
 
 namespace Theta;
 

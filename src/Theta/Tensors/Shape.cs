@@ -16,10 +16,10 @@ public readonly struct Shape : IEquatable<Shape>
         for (int i = 0; i < _dims.Length; i++)
         {
             if (_dims[i] < 1)
-                throw new ShapeException($"Shape: {Format(_dims)}: dimension {i} is {_dims[i]}; every dimension must be at least 1");
+                throw ShapeException.Invalid("Shape", null, $"{Format(_dims)}: dimension {i} is {_dims[i]}; every dimension must be at least 1");
             size *= _dims[i];
             if (size > Array.MaxLength)
-                throw new ShapeException($"Shape: {Format(_dims)}: more than {Array.MaxLength} elements");
+                throw ShapeException.Invalid("Shape", null, $"{Format(_dims)}: more than {Array.MaxLength} elements");
         }
         Size = (int)size;
     }

@@ -57,7 +57,7 @@ public sealed partial class Tensor
     {
         var s = new Shape(shape);
         if (values.Length != s.Size)
-            throw new ShapeException($"FromSpan: {values.Length} values cannot fill shape {s} ({s.Size} elements)");
+            throw ShapeException.Invalid("FromSpan", s, $"{values.Length} values cannot fill shape {s} ({s.Size} elements)");
         var t = Fresh(s);
         values.CopyTo(t.Buffer);
         return t;

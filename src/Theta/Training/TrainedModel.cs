@@ -1,5 +1,6 @@
 using Theta.Classic;
 using Theta.Data;
+using Theta.Metrics;
 
 namespace Theta.Training;
 

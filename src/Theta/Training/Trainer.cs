@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Theta.Metrics;
 using Theta.Nn;
 using Theta.Optim;
 

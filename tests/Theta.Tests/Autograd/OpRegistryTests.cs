@@ -17,7 +17,7 @@ public sealed class OpRegistryTests
     {
         var c = OpRegistry.Find(id);
         var inputs = c.Inputs(new Rng(1234));
-        var r = GradCheck.Run(c.F, inputs, seed: 99);
+        var r = OpGradCheck.Run(c.F, inputs, seed: 99);
         Assert.True(r.MaxRelError < 1e-2, $"{id}: max relative error {r.MaxRelError:G3} at {r.Worst}");
     }
 
@@ -42,7 +42,7 @@ public sealed class OpRegistryTests
     {
         // A deliberately wrong backward (d/dx x·x reported as x, not 2x) must fail the check.
         Func<Tensor[], Tensor> f = t => t[0] * t[0].Detach();
-        var r = GradCheck.Run(f, [Tensor.Uniform(new Rng(3), 0.5f, 2f, 4)], seed: 1);
+        var r = OpGradCheck.Run(f, [Tensor.Uniform(new Rng(3), 0.5f, 2f, 4)], seed: 1);
         Assert.True(r.MaxRelError > 0.3, $"the check should have failed, got {r.MaxRelError}");
     }
 }

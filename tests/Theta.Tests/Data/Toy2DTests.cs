@@ -51,4 +51,15 @@ public sealed class Toy2DTests
         Assert.Equal(2, Toy2D.FeatureCount(Feature2D.X1 | Feature2D.X1X2));
         Assert.Equal([4f, 6f, 1f, 1.5f], Toy2D.FeatureMatrix([new(2, 3, 0), new(1, 1.5f, 1)], Feature2D.X1Squared | Feature2D.X1X2));
     }
+
+    [Fact]
+    public void Csv_points_skip_a_header_and_name_the_bad_line()
+    {
+        var pts = Toy2D.ParseCsv("x1,x2,label\n1,2,0\n-1;-2;1\n\n3\t4\t2\n0.5,0.5,0\n", maxRows: 10);
+        Assert.Equal([new Point2D(1, 2, 0), new Point2D(-1, -2, 1), new Point2D(3, 4, 2), new Point2D(0.5f, 0.5f, 0)], pts);
+        Assert.Equal("csv line 3: label must be 0, 1 or 2", Assert.Throws<ArgumentException>(() => Toy2D.ParseCsv("1,1,0\n2,2,1\n3,3,5\n4,4,0", 10)).Message);
+        Assert.Equal("csv line 2: \"a,b,c\" is not x1,x2,label", Assert.Throws<ArgumentException>(() => Toy2D.ParseCsv("1,1,0\na,b,c", 10)).Message);
+        Assert.Equal("csv: at most 4 points", Assert.Throws<ArgumentException>(() => Toy2D.ParseCsv("1,1,0\n2,2,1\n3,3,0\n4,4,1\n5,5,0", 4)).Message);
+        Assert.Equal("csv: at least 4 points", Assert.Throws<ArgumentException>(() => Toy2D.ParseCsv("1,1,0\n2,2,1", 10)).Message);
+    }
 }

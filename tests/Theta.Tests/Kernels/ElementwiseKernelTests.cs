@@ -1,3 +1,5 @@
+using Theta.Kernels;
+
 namespace Theta.Tests.Kernels;
 
 /// <summary>The vectorised elementwise kernels and the broadcasting loops against naive per-element references.</summary>
@@ -15,19 +17,19 @@ public sealed class ElementwiseKernelTests
         {
             float[] x = Random(r, n), g = Random(r, n), dx0 = Random(r, n);
             var y = new float[n];
-            Theta.Kernels.Activations.LeakyRelu(x, 0.2f, y, wide);
+            Theta.Kernels.ActivationKernels.LeakyRelu(x, 0.2f, y, wide);
             for (int i = 0; i < n; i++) Assert.Equal(x[i] > 0 ? x[i] : 0.2f * x[i], y[i]);
 
             var dx = (float[])dx0.Clone();
-            Theta.Kernels.Activations.LeakyReluBackward(x, 0.2f, g, dx, wide);
+            Theta.Kernels.ActivationKernels.LeakyReluBackward(x, 0.2f, g, dx, wide);
             for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0.2f * g[i]), dx[i]);
 
             dx = (float[])dx0.Clone();
-            Theta.Kernels.Activations.ReluBackward(x, g, dx, fresh: false, wide);
+            Theta.Kernels.ActivationKernels.ReluBackward(x, g, dx, fresh: false, wide);
             for (int i = 0; i < n; i++) Assert.Equal(dx0[i] + (x[i] > 0 ? g[i] : 0f), dx[i]);
 
             dx = Enumerable.Repeat(float.NaN, n).ToArray();   // fresh: garbage overwritten
-            Theta.Kernels.Activations.ReluBackward(x, g, dx, fresh: true, wide);
+            Theta.Kernels.ActivationKernels.ReluBackward(x, g, dx, fresh: true, wide);
             for (int i = 0; i < n; i++) Assert.Equal(x[i] > 0 ? g[i] : 0f, dx[i]);
         }
     }
@@ -69,11 +71,11 @@ public sealed class ElementwiseKernelTests
         int n = 3 * Theta.Kernels.Chunks.Block + 77;
         float[] x = Random(r, n), g = Random(r, n), dx0 = Random(r, n);
         var y = new float[n];
-        Theta.Kernels.Activations.Relu(x, y);
+        Theta.Kernels.ActivationKernels.Relu(x, y);
         var dx = (float[])dx0.Clone();
-        Theta.Kernels.Activations.ReluBackward(x, g, dx);
+        Theta.Kernels.ActivationKernels.ReluBackward(x, g, dx);
         var fresh = Enumerable.Repeat(float.NaN, n).ToArray();
-        Theta.Kernels.Activations.ReluBackward(x, g, fresh, fresh: true);
+        Theta.Kernels.ActivationKernels.ReluBackward(x, g, fresh, fresh: true);
         for (int i = 0; i < n; i++)
         {
             Assert.Equal(MathF.Max(x[i], 0f), y[i]);
@@ -88,13 +90,13 @@ public sealed class ElementwiseKernelTests
         for (int n = 1; n <= 67; n++)
         {
             var x = Enumerable.Range(0, n).Select(i => (float)(i % 2)).ToArray();
-            Assert.Equal(-1, Theta.Kernels.Activations.IndexOfNonBinary(x));
+            Assert.Equal(-1, Theta.Kernels.ActivationKernels.IndexOfNonBinary(x));
             for (int at = 0; at < n; at += 7)
             {
                 var y = (float[])x.Clone();
                 y[at] = at % 3 == 0 ? 0.5f : -1f;
                 if (at + 3 < n) y[at + 3] = 2f; // a later offender must not win
-                Assert.Equal(at, Theta.Kernels.Activations.IndexOfNonBinary(y));
+                Assert.Equal(at, Theta.Kernels.ActivationKernels.IndexOfNonBinary(y));
             }
         }
     }

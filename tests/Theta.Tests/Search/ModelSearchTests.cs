@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Theta.Classic;
 using Theta.Data;
+using Theta.Metrics;
 using Theta.Search;
 using Theta.Training;
 

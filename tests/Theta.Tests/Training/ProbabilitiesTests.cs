@@ -1,3 +1,4 @@
+using Theta.Metrics;
 using Theta.Nn;
 using Theta.Training;
 

@@ -1,6 +1,6 @@
 using Theta.Data;
 
-namespace Theta.Peers;
+namespace Theta.Cli.Bench;
 
 /// <summary>
 /// The classic-model benchmark data, the same recipe as ../shared/peers/py/bench_sklearn.py:

@@ -7,7 +7,7 @@ namespace Theta.Tests.Autograd;
 /// the step is divided by the perturbation actually stored in float32 (x⁺ − x⁻, not 2ε), and the
 /// error is relative: |a − n| / max(|a|, |n|, floor).
 /// </summary>
-public static class GradCheck
+public static class OpGradCheck
 {
     public sealed record Result(double MaxRelError, string Worst);
 

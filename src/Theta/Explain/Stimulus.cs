@@ -1,6 +1,6 @@
 using Theta.Nn;
 
-namespace Theta.Inspect;
+namespace Theta.Explain;
 
 /// <summary>
 /// Settings of the best-stimulus search: <paramref name="Steps"/> of gradient ascent with step

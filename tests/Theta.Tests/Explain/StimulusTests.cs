@@ -1,9 +1,9 @@
 using Theta.Data;
-using Theta.Inspect;
+using Theta.Explain;
 using Theta.Optim;
 using Theta.Training;
 
-namespace Theta.Tests.Inspect;
+namespace Theta.Tests.Explain;
 
 /// <summary>The best stimulus and the per-layer activations on a small MLP trained on part of MNIST.</summary>
 public sealed class StimulusTests

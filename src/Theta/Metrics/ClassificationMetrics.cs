@@ -1,4 +1,4 @@
-namespace Theta.Training;
+namespace Theta.Metrics;
 
 /// <summary>Precision, recall and F1 of one class (one-vs-rest).</summary>
 public sealed record ClassScores(string Class, int Support, double Precision, double Recall, double F1);
@@ -22,7 +22,7 @@ public sealed record ClassificationMetrics(
     public static ClassificationMetrics Compute(Tensor probabilities, int[] labels, IReadOnlyList<string> classes)
     {
         if (probabilities.Rank != 2 || probabilities.Shape[0] != labels.Length || probabilities.Shape[1] != classes.Count)
-            throw new ShapeException($"Metrics: probabilities {probabilities.Shape} must be [{labels.Length}, {classes.Count}] (rows, classes)");
+            throw ShapeException.Invalid("Metrics", probabilities.Shape, $"probabilities {probabilities.Shape} must be [{labels.Length}, {classes.Count}] (rows, classes)");
         int n = labels.Length, C = classes.Count;
         var p = probabilities.Data;
         var confusion = new int[C, C];

@@ -1,10 +1,10 @@
 using Theta.Kernels;
-using Theta.Peers;
+using Theta.Cli.Bench;
 
-namespace Theta.Cli.Bench;
+namespace Theta.Peers;
 
 /// <summary>
-/// One row of <c>theta bench gemm</c>: Theta (on <paramref name="Path"/>) and OpenBLAS on one shape and thread count,
+/// One row of <c>Theta.Peers gemm</c>: Theta (on <paramref name="Path"/>) and OpenBLAS on one shape and thread count,
 /// GFLOP/s, with the FMA ceilings of both widths on as many threads.
 /// </summary>
 internal sealed record GemmResult(int M, int K, int N, int Threads, Throughput Theta, Throughput? OpenBlas,

@@ -1,7 +1,7 @@
 using Theta.Nn;
 using Theta.Optim;
 
-namespace Theta.Peers;
+namespace Theta.Cli.Bench;
 
 /// <summary>
 /// The training benchmark of ../shared/peers (bench_train_torch.py and the TorchSharp / JS scripts):

@@ -1,6 +1,6 @@
 using Theta.Nn;
 
-namespace Theta.Inspect;
+namespace Theta.Explain;
 
 /// <summary>One layer's output for one input: the layer's index in the Sequential, its type, and y_L [1, …].</summary>
 public sealed record LayerActivation(int Index, string Layer, Tensor Output);

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Theta.Cli.Bench;
 
-namespace Theta.Cli.Bench;
+namespace Theta.Peers;
 
 /// <summary>
 /// The machine's fp32 FMA ceiling, measured in C#, at 256 and at 512 bits: each thread runs 12 independent

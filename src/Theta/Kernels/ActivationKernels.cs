@@ -8,7 +8,7 @@ namespace Theta.Kernels;
 /// Vector&lt;float&gt; (256 bits on x86, also on AVX-512 machines), each with a scalar tail. The same arithmetic per element
 /// on every path, so the same bits. The <c>wide</c> overloads let the tests run either body on any CPU.
 /// </summary>
-internal static class Activations
+internal static class ActivationKernels
 {
     private static bool Wide => Isa.Current == GemmPath.Avx512;
 

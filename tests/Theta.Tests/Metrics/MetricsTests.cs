@@ -1,6 +1,6 @@
-using Theta.Training;
+using Theta.Metrics;
 
-namespace Theta.Tests.Training;
+namespace Theta.Tests.Metrics;
 
 public sealed class MetricsTests
 {
