@@ -77,6 +77,37 @@ public abstract class Module
     /// <summary>Evaluation mode (dropout is the identity) here and in every descendant: <c>Train(false)</c>.</summary>
     public Module Eval() => Train(false);
 
+    /// <summary>
+    /// Evaluation mode (and, with <paramref name="noGrad"/>, a <see cref="Autograd.NoGrad"/> scope) until the scope is disposed,
+    /// then the mode the module had: <c>using (model.EvalScope()) { … }</c> for inference inside a training run.
+    /// </summary>
+    public ModeScope EvalScope(bool noGrad = true)
+    {
+        var scope = new ModeScope(this, Training, noGrad);
+        Eval();
+        return scope;
+    }
+
+    /// <summary>Restores a module's mode (and ends its NoGrad scope) when disposed; see <see cref="EvalScope"/>.</summary>
+    public readonly struct ModeScope : IDisposable
+    {
+        private readonly Module _module;
+        private readonly bool _wasTraining;
+        private readonly Autograd.NoGradScope? _noGrad;
+
+        internal ModeScope(Module module, bool wasTraining, bool noGrad)
+        {
+            _module = module; _wasTraining = wasTraining;
+            _noGrad = noGrad ? Autograd.NoGrad() : null;
+        }
+
+        public void Dispose()
+        {
+            _noGrad?.Dispose();
+            _module.Train(_wasTraining);
+        }
+    }
+
     /// <summary>Clears the gradient of every parameter (the next backward pass starts from zero).</summary>
     public void ZeroGrad()
     {

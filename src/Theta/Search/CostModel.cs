@@ -121,7 +121,7 @@ public sealed record CostModel(double SecondsPerMultiplyAdd, double SecondsPerLa
             var times = new double[workers];
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
             {
-                var run = new FoldRun(c, x, null, Tensor.Zeros(rows, outputs), outputs, LossKind.Squared, new Rng((ulong)w + 7));
+                var run = new FoldRun(c, x, null, Tensor.Zeros(rows, outputs), outputs, TrainingLoss.SquaredError, new Rng((ulong)w + 7));
                 var warm = Stopwatch.StartNew();
                 while (warm.Elapsed.TotalSeconds < probeSeconds * 0.5) run.Steps(2);
                 // The fastest of three windows: other processes' bursts only ever slow a window down.

@@ -45,8 +45,8 @@ public sealed class NetworkClassifier : IClassifier
     }
 
     /// <summary>Trains a new network on <paramref name="train"/>; <paramref name="progress"/> gets the epoch and the training mean log-likelihood.</summary>
-    /// <param name="parallel">Data-parallel over several ranks (see <see cref="DataParallel"/>): every rank calls Fit with the same
-    /// data and options, computes its shard of each batch, and ends with the same network as one process would.</param>
+    /// <param name="parallel">Data-parallel over several ranks (the <see cref="Trainer.Parallel"/> of its trainer): every rank calls Fit with
+    /// the same data and options, computes its shard of each batch, and ends with the same network as one process would.</param>
     public static NetworkClassifier Fit(Dataset train, NetworkOptions o, Action<TrainingProgress>? progress = null, DataParallel? parallel = null)
     {
         if (train.ClassCount < 2) throw new ArgumentException($"NetworkClassifier: {train.Source} has one class; two or more are needed");
@@ -55,54 +55,14 @@ public sealed class NetworkClassifier : IClassifier
         var rng = new Rng(o.Seed);
         int n = train.Rows, C = train.ClassCount;
         var net = Build(train.FeatureCount, o.HiddenLayers, o.Activation, C, rng);
-        var weights = net.NamedParameters().Where(p => p.Name.EndsWith("weight", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
-        Tensor[] parameters = [.. net.Parameters()];
-        var optimizer = Optimizers.Create(o.Optimizer, parameters, o.LearningRate);
-        var targets = Tensor.FromArray(train.Labels.Select(l => (float)l).ToArray(), n, 1);
+        var options = new TrainerOptions(o.Epochs, Math.Min(o.BatchSize, n), Loss: C == 2 ? TrainingLoss.Bernoulli : TrainingLoss.CrossEntropy, L2: o.L2);
+        var trainer = new Trainer(net, Optimizers.Create(o.Optimizer, net.Parameters(), o.LearningRate), options) { Parallel = parallel };
         var order = Enumerable.Range(0, n).ToArray();
-        int batch = Math.Min(o.BatchSize, n);
-        if (parallel is not null)
-        {
-            parallel.CheckBatch(batch, n);
-            parallel.BroadcastParameters(parameters);
-        }
-        var arena = new TensorArena();   // each step's temporaries are reused by the next
         for (int epoch = 1; epoch <= o.Epochs; epoch++)
         {
-            net.Train();
-            rng.Shuffle<int>(order);
-            double sum = 0;
-            for (int start = 0; start < n; start += batch)
-            {
-                using var step = arena.Use();
-                int rows = Math.Min(batch, n - start);
-                var idx = order.AsSpan(start, rows);
-                if (parallel is not null) { var (from, count) = parallel.Shard(rows); idx = idx.Slice(from, count); } // this rank's shard
-                float value = 0;
-                optimizer.ZeroGrad();
-                if (!idx.IsEmpty)
-                {
-                    var logits = net.Forward(train.Features.SelectRows(idx));
-                    Tensor loss = C == 2
-                        ? Loss.BinaryCrossEntropyWithLogits(logits, targets.SelectRows(idx))
-                        : Loss.CrossEntropy(logits, idx.ToArray().Select(i => train.Labels[i]).ToArray());
-                    value = loss.Item();
-                    if (o.L2 > 0) foreach (var w in weights) loss = loss + (w * w).Sum() * (o.L2 / 2);
-                    loss.Backward();
-                }
-                if (parallel is not null)
-                {
-                    Span<float> sums = [value * idx.Length];
-                    parallel.AverageGradients(parameters, idx.Length, rows, sums);
-                    value = sums[0] / rows;
-                }
-                if (!float.IsFinite(value))
-                    throw new ArithmeticException($"NetworkClassifier: the loss became {value} at epoch {epoch}, rows {start + 1}–{start + rows}; lower the learning rate");
-                sum -= value * rows;
-                optimizer.Step();
-                if (parallel is { CheckReplicas: true }) parallel.VerifyReplicas(parameters, (long)(epoch - 1) * ((n + batch - 1) / batch) + start / batch + 1);
-            }
-            progress?.Invoke(new TrainingProgress(epoch, o.Epochs, sum / n));
+            rng.Shuffle<int>(order); // NOTE: the weights' generator, each epoch reshuffling the last order (the trainer's Fit draws a fresh permutation from its own)
+            var (loss, _) = trainer.TrainEpoch(train.Features, train.Labels, order);
+            progress?.Invoke(new TrainingProgress(epoch, o.Epochs, -loss));
         }
         net.Eval();
         return new NetworkClassifier(net, o.Activation, o.HiddenLayers, train.Classes, train.FeatureNames);

@@ -41,6 +41,8 @@ public sealed class ToyNetwork
     private readonly List<int> _hiddenOutputs = []; // indices in Network whose outputs are the hidden units (after activation)
     private readonly Rng _rng;
     private Optimizer _optimizer;
+    private Trainer? _trainer;     // made at the first epoch, and again when the optimizer or the training set's size changes
+    private int _trainerRows;
 
     /// <param name="options">The architecture and training settings.</param>
     /// <param name="classes">2 or 3 classes, or 1 for regression (one real-valued output).</param>
@@ -108,6 +110,7 @@ public sealed class ToyNetwork
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "ToyNetwork: the batch size must be at least 1");
         Options = options;
         _optimizer = MakeOptimizer();
+        _trainer = null;
     }
 
     private Optimizer MakeOptimizer() => Optimizers.Create(Options.Optimizer, Network.Parameters(), Options.LearningRate, Options.L2, Options.L1);
@@ -117,30 +120,26 @@ public sealed class ToyNetwork
     {
         if (train.Length == 0) return;
         var order = _rng.Permutation(train.Length);
-        int f = Toy2D.FeatureCount(Options.Features), batchSize = Options.BatchSize;
-        Network.Train();
-        for (int s = 0; s < order.Length; s += batchSize)
+        var points = train.ToArray();
+        if (_trainer is null || _trainerRows != points.Length)
         {
-            int b = Math.Min(batchSize, order.Length - s);
-            var batch = new Point2D[b];
-            for (int i = 0; i < b; i++) batch[i] = train[order[s + i]];
-            var x = Tensor.FromArray(Toy2D.FeatureMatrix(batch, Options.Features), b, f);
-            _optimizer.ZeroGrad();
-            LossOf(Network.Forward(x), batch).Backward();
-            _optimizer.Step();
+            var options = new TrainerOptions(BatchSize: Math.Min(Options.BatchSize, points.Length), Loss: Loss);
+            (_trainer, _trainerRows) = (new Trainer(Network, _optimizer, options), points.Length);
         }
+        _trainer.TrainEpoch(Inputs(points), TargetsOf(points), order);
         Network.Eval();
         Epoch++;
     }
 
-    // The mean loss of outputs z [n, Outputs] against the points' labels (or targets).
-    private Tensor LossOf(Tensor z, Point2D[] points)
-    {
-        if (Classes == 3) return Loss.CrossEntropy(z, points.Select(p => p.Label).ToArray());
-        if (IsRegression) return Loss.SquaredError(z, Tensor.FromArray(points.Select(p => p.Target).ToArray(), points.Length, 1));
-        var y = Tensor.FromArray(points.Select(p => p.Label == 1 ? 1f : 0f).ToArray(), points.Length, 1);
-        return Options.Loss == ToyLoss.SquaredError ? Loss.SquaredError(z.Sigmoid(), y) : Loss.BinaryCrossEntropyWithLogits(z, y);
-    }
+    /// <summary>What training minimises: the cross-entropy (three classes), the squared error (regression), or for two classes the chosen <see cref="ToyLoss"/>.</summary>
+    public TrainingLoss Loss => Classes == 3 ? TrainingLoss.CrossEntropy : IsRegression ? TrainingLoss.SquaredError
+        : Options.Loss == ToyLoss.SquaredError ? TrainingLoss.ProbabilitySquaredError : TrainingLoss.Bernoulli;
+
+    private Tensor Inputs(Point2D[] points) => Tensor.FromArray(Toy2D.FeatureMatrix(points, Options.Features), points.Length, Toy2D.FeatureCount(Options.Features));
+
+    private Targets TargetsOf(Point2D[] points) => IsRegression
+        ? new Targets(Tensor.FromArray(points.Select(p => p.Target).ToArray(), points.Length, 1))
+        : new Targets(points.Select(p => p.Label).ToArray());
 
     /// <summary>
     /// The mean loss on <paramref name="points"/> (for regression, the mean squared error) and the share classified
@@ -150,25 +149,9 @@ public sealed class ToyNetwork
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Length == 0) return (0, 0);
-        using var _ = Autograd.NoGrad();
+        var (loss, accuracy) = Trainer.Evaluate(Network, Inputs(points), TargetsOf(points), points.Length, new TrainerOptions(Loss: Loss));
         Network.Eval();
-        int f = Toy2D.FeatureCount(Options.Features);
-        var z = Network.Forward(Tensor.FromArray(Toy2D.FeatureMatrix(points, Options.Features), points.Length, f));
-        float loss = LossOf(z, points).Item();
-        if (IsRegression) return (loss, 0);
-        var winners = Winners(z.Data, points.Length);
-        int right = 0;
-        for (int i = 0; i < points.Length; i++) if (winners[i] == points[i].Label) right++;
-        return (loss, (float)right / points.Length);
-    }
-
-    // The class of largest output per row: for one logit, class 1 where z > 0.
-    private int[] Winners(ReadOnlySpan<float> z, int rows)
-    {
-        var w = new int[rows];
-        for (int i = 0; i < rows; i++)
-            w[i] = Outputs == 1 ? (z[i] > 0 ? 1 : 0) : ClassificationMetrics.ArgMax(z.Slice(i * Outputs, Outputs));
-        return w;
+        return ((float)loss, (float)accuracy);
     }
 
     /// <summary>
