@@ -105,7 +105,7 @@ public static class OnnxFile
         if (kind == "mlp")
         {
             var linears = body.Layers.OfType<Linear>().ToArray();
-            var activation = body.Layers.FirstOrDefault(l => l is Sigmoid or Tanh or ReLU) switch { Tanh => HiddenActivation.Tanh, ReLU => HiddenActivation.Relu, _ => HiddenActivation.Sigmoid };
+            var activation = body.Layers.FirstOrDefault(l => l is Sigmoid or Tanh or ReLU) switch { Tanh => Activation.Tanh, ReLU => Activation.Relu, _ => Activation.Sigmoid };
             classifier = new NetworkClassifier(body, activation, [.. linears[..^1].Select(l => l.OutFeatures)], classes, features);
         }
         else

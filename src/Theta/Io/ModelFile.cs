@@ -194,11 +194,11 @@ public static class ModelFile
     internal static NetworkClassifier ReadNetwork(ArchReader r, JsonObject net, string prefix, string[] classes, string[] features)
     {
         int[] hidden;
-        HiddenActivation activation;
+        Activation activation;
         try
         {
             hidden = net["hidden"]!.AsArray().Select(h => h!.GetValue<int>()).ToArray();
-            activation = Enum.Parse<HiddenActivation>(net["activation"]!.GetValue<string>(), ignoreCase: true);
+            activation = Enum.Parse<Activation>(net["activation"]!.GetValue<string>(), ignoreCase: true);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
         {

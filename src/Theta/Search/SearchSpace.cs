@@ -35,7 +35,7 @@ public sealed record SearchSpace(
     int MaxHidden = 3,
     int MinUnits = 5,
     int MaxUnits = 200,
-    IReadOnlyList<HiddenActivation>? Activations = null,
+    IReadOnlyList<Activation>? Activations = null,
     double DropoutChance = 0.5,
     double MaxDropout = 0.5,
     IReadOnlyList<SearchOptimizer>? Optimizers = null,
@@ -51,7 +51,7 @@ public sealed record SearchSpace(
     public double MaxL2 { get; init; } = MaxL2 >= MinL2 ? MaxL2 : throw Bad(nameof(MaxL2), MaxL2, $"at least MinL2 ({MinL2})");
 
     /// <summary>The activations to draw from.</summary>
-    public IReadOnlyList<HiddenActivation> ActivationList => Activations is { Count: > 0 } a ? a : [HiddenActivation.Relu, HiddenActivation.Tanh, HiddenActivation.Sigmoid];
+    public IReadOnlyList<Activation> ActivationList => Activations is { Count: > 0 } a ? a : [Activation.Relu, Activation.Tanh, Activation.Sigmoid];
     /// <summary>The optimizers to draw from.</summary>
     public IReadOnlyList<SearchOptimizer> OptimizerList => Optimizers is { Count: > 0 } o ? o : [SearchOptimizer.Momentum, SearchOptimizer.Adam, SearchOptimizer.Adagrad, SearchOptimizer.Adadelta];
     /// <summary>The batch sizes to draw from.</summary>
@@ -99,7 +99,7 @@ public sealed record SearchSpace(
 /// <param name="LearningRate">Its step size η.</param>
 /// <param name="L2">Coupled weight decay λ (g ← g + λθ).</param>
 /// <param name="BatchSize">Examples per mini-batch (capped at the training rows when trained).</param>
-public sealed record CandidateConfig(int[] Hidden, HiddenActivation Activation, float Dropout, SearchOptimizer Optimizer, float LearningRate, float L2, int BatchSize)
+public sealed record CandidateConfig(int[] Hidden, Activation Activation, float Dropout, SearchOptimizer Optimizer, float LearningRate, float L2, int BatchSize)
 {
     /// <summary>Layers as text: <c>24-relu-7-relu (dropout 0.21)</c>, or <c>linear</c> without hidden layers.</summary>
     public string Shape => Hidden.Length == 0 ? "no hidden layer"
@@ -111,20 +111,7 @@ public sealed record CandidateConfig(int[] Hidden, HiddenActivation Activation, 
     public override string ToString() => $"{Shape}; {Training}";
 
     /// <summary>The layers, weights drawn from <paramref name="rng"/>: d → hidden… → outputs (logits, or the prediction for regression).</summary>
-    public Sequential Build(int d, int outputs, Rng rng)
-    {
-        var layers = new List<Module>();
-        int width = d;
-        foreach (int h in Hidden)
-        {
-            layers.Add(new Linear(width, h, rng));
-            layers.Add(Activation switch { HiddenActivation.Sigmoid => new Sigmoid(), HiddenActivation.Tanh => new Tanh(), _ => new ReLU() });
-            if (Dropout > 0) layers.Add(new Nn.Dropout(Dropout, new Rng(rng.NextUInt())));
-            width = h;
-        }
-        layers.Add(new Linear(width, outputs, rng));
-        return new Sequential([.. layers]);
-    }
+    public Sequential Build(int d, int outputs, Rng rng) => Mlp.Create(d, Hidden, [Activation], Dropout, outputs, rng);
 
     /// <summary>The optimizer over <paramref name="parameters"/>.</summary>
     public Optimizer CreateOptimizer(IEnumerable<Tensor> parameters) => Optimizer switch

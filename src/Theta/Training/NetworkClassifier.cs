@@ -16,7 +16,7 @@ namespace Theta.Training;
 /// </summary>
 public sealed class NetworkClassifier : IClassifier
 {
-    public NetworkClassifier(Sequential network, HiddenActivation activation, int[] hidden, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
+    public NetworkClassifier(Sequential network, Activation activation, int[] hidden, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
     {
         Network = network; Activation = activation; Hidden = hidden; Classes = classes; FeatureNames = featureNames;
     }
@@ -26,23 +26,12 @@ public sealed class NetworkClassifier : IClassifier
     public IReadOnlyList<string> FeatureNames { get; }
     /// <summary>The layers: Linear, activation, …, Linear (logits).</summary>
     public Sequential Network { get; }
-    public HiddenActivation Activation { get; }
+    public Activation Activation { get; }
     public int[] Hidden { get; }
 
-    /// <summary>Builds the layers with weights drawn from <paramref name="rng"/>: d → hidden… → 1 (two classes) or C.</summary>
-    public static Sequential Build(int d, int[] hidden, HiddenActivation activation, int classes, Rng rng)
-    {
-        var layers = new List<Module>();
-        int width = d;
-        foreach (int h in hidden)
-        {
-            layers.Add(new Linear(width, h, rng));
-            layers.Add(activation switch { HiddenActivation.Sigmoid => new Sigmoid(), HiddenActivation.Tanh => new Tanh(), _ => new ReLU() });
-            width = h;
-        }
-        layers.Add(new Linear(width, classes == 2 ? 1 : classes, rng));
-        return new Sequential([.. layers]);
-    }
+    /// <summary>Builds the layers with weights drawn from <paramref name="rng"/>: d → hidden… → 1 (two classes) or C (<see cref="Mlp.Create"/>).</summary>
+    public static Sequential Build(int d, int[] hidden, Activation activation, int classes, Rng rng)
+        => Mlp.Create(d, hidden, [activation], 0, classes == 2 ? 1 : classes, rng);
 
     /// <summary>Trains a new network on <paramref name="train"/>; <paramref name="progress"/> gets the epoch and the training mean log-likelihood.</summary>
     /// <param name="parallel">Data-parallel over several ranks (the <see cref="Trainer.Parallel"/> of its trainer): every rank calls Fit with

@@ -5,9 +5,6 @@ using Theta.Optim;
 
 namespace Theta.Training;
 
-/// <summary>A hidden layer's activation in the playground's networks (linear: none).</summary>
-public enum ToyActivation { Tanh, Sigmoid, Relu, Linear }
-
 /// <summary>
 /// The loss a classifying <see cref="ToyNetwork"/> minimises: the negative log-likelihood (Bernoulli on one logit
 /// for two classes, softmax for three), or the squared error of σ(z) against the 0/1 label. A regression network
@@ -21,11 +18,11 @@ public enum ToyLoss { LogLikelihood, SquaredError }
 /// epochs' shuffles and dropout.
 /// </summary>
 public sealed record ToyNetworkOptions(
-    Feature2D Features, int[] Hidden, ToyActivation[] Activations, float Dropout, ToyLoss Loss,
+    Feature2D Features, int[] Hidden, Activation[] Activations, float Dropout, ToyLoss Loss,
     OptimizerKind Optimizer, float LearningRate, float L1, float L2, int BatchSize, ulong Seed)
 {
     /// <summary>The activation of hidden layer <paramref name="layer"/>.</summary>
-    public ToyActivation ActivationOf(int layer) => Activations.Length == 0 ? ToyActivation.Tanh : Activations[Math.Min(layer, Activations.Length - 1)];
+    public Activation ActivationOf(int layer) => Activations.Length == 0 ? Activation.Tanh : Activations[Math.Min(layer, Activations.Length - 1)];
 }
 
 /// <summary>
@@ -38,7 +35,7 @@ public sealed record ToyNetworkOptions(
 public sealed class ToyNetwork
 {
     private readonly List<Linear> _linears = [];
-    private readonly List<int> _hiddenOutputs = []; // indices in Network whose outputs are the hidden units (after activation)
+    private readonly int[] _hiddenOutputs; // indices in Network whose outputs are the hidden units (after activation)
     private readonly Rng _rng;
     private Optimizer _optimizer;
     private Trainer? _trainer;     // made at the first epoch, and again when the optimizer or the training set's size changes
@@ -56,26 +53,9 @@ public sealed class ToyNetwork
         Options = options;
         Classes = classes;
         _rng = new Rng(options.Seed * 7919 + 13);
-        var modules = new List<Module>();
-        for (int i = 0; i < options.Hidden.Length; i++)
-        {
-            var lin = new Linear(inputs, options.Hidden[i], _rng);
-            _linears.Add(lin);
-            modules.Add(lin);
-            switch (options.ActivationOf(i))
-            {
-                case ToyActivation.Tanh: modules.Add(new Tanh()); break;
-                case ToyActivation.Sigmoid: modules.Add(new Sigmoid()); break;
-                case ToyActivation.Relu: modules.Add(new ReLU()); break;
-            }
-            _hiddenOutputs.Add(modules.Count - 1);
-            if (options.Dropout > 0) modules.Add(new Dropout(options.Dropout, _rng));
-            inputs = options.Hidden[i];
-        }
-        var output = new Linear(inputs, Outputs, _rng);
-        _linears.Add(output);
-        modules.Add(output);
-        Network = new Sequential([.. modules]);
+        Network = Mlp.Create(inputs, options.Hidden, [.. Enumerable.Range(0, options.Hidden.Length).Select(options.ActivationOf)], options.Dropout, Outputs, _rng);
+        _linears.AddRange(Network.Layers.OfType<Linear>());
+        _hiddenOutputs = Mlp.HiddenOutputs(Network);
         _optimizer = MakeOptimizer();
     }
 
@@ -175,7 +155,7 @@ public sealed class ToyNetwork
         Network.Eval();
         var result = new List<Tensor>();
         var h = features;
-        for (int i = 0, next = 0; i < Network.Count && next < _hiddenOutputs.Count; i++)
+        for (int i = 0, next = 0; i < Network.Count && next < _hiddenOutputs.Length; i++)
         {
             h = Network[i].Forward(h);
             if (i == _hiddenOutputs[next]) { result.Add(h); next++; }

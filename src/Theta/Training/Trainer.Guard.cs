@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Theta.Io;
+using Theta.Nn;
 
 namespace Theta.Training;
 
@@ -22,7 +22,7 @@ public sealed partial class Trainer
             {
                 if (float.IsFinite(v)) continue;
                 string name = Model.NamedParameters().ElementAt(i).Name;
-                var (layer, type) = NetworkArchitecture.LayerOf(Model, name);
+                var (layer, type) = LayerTable.LayerOf(Model, name);
                 string where = layer.Length == 0 ? type : $"layer {layer}, {type}";
                 string what = gradients ? $"the gradient of {name} ({where}) has {Describe(v)}" : $"the weight {name} ({where}) became {Describe(v)} after the update";
                 throw Diverged(what, name);
