@@ -5,6 +5,7 @@ using Theta.Optim;
 using Theta.Tests;
 using Theta.Training;
 using Theta.Nn;
+using Theta.Tabular;
 
 namespace Theta.Onnx.Tests;
 

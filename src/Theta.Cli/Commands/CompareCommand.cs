@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Cli.Commands;
 
@@ -41,7 +42,7 @@ internal static class CompareCommand
             }
             int best = Enumerable.Range(0, rows.Count)
                 .OrderByDescending(i => rows[i].Test.Accuracy).ThenByDescending(i => rows[i].Test.MeanLogLikelihood).First();
-            if (p.GetValue(output) is { } path) Io.ModelFile.Save(rows[best].Model, path);
+            if (p.GetValue(output) is { } path) Tabular.ModelFile.Save(rows[best].Model, path);
 
             if (asJson)
             {

@@ -5,6 +5,7 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Plots;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Theta.Classic;
 using Theta.Optim;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Cli.Commands;
 

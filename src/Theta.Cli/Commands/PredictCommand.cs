@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Theta.Io;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Cli.Commands;
 
@@ -30,10 +31,10 @@ internal static class PredictCommand
             if (ForeignFormats.For(file) is not null) loaded = ModelFile.Load(file);   // an .onnx export of a tabular model
             else
             {
-                var opened = ModelFile.Guard(file, () => ModelFile.Open(file));
+                var opened = ThetaFile.Guard(file, () => ThetaFile.Open(file));
                 if (opened.Reader.Root["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue(out string? kind) && kind == "regression")
-                    return PredictValues(ModelFile.Guard(file, () => Search.RegressionModel.Load(opened.Reader)), p.GetValue(dataPath)!, p.GetValue(output));
-                loaded = ModelFile.Guard(file, () => ModelFile.Load(opened.Reader));
+                    return PredictValues(ThetaFile.Guard(file, () => Search.RegressionModel.Load(opened.Reader)), p.GetValue(dataPath)!, p.GetValue(output));
+                loaded = ThetaFile.Guard(file, () => ModelFile.Load(opened.Reader));
             }
             var model = EvalCommand.WithData(loaded, data, p);
             var ds = model.ReadData(p.GetValue(dataPath)!, requireKnownLabels: false);

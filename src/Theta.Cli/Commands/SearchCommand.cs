@@ -7,6 +7,7 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Plots;
 using Theta.Search;
+using Theta.Tabular;
 
 namespace Theta.Cli.Commands;
 

@@ -100,7 +100,7 @@ public sealed record CostModel(double SecondsPerMultiplyAdd, double SecondsPerLa
     public static CostModel Calibrate(Tensor x, int outputs, int workers, double probeSeconds = 0.12)
     {
         int rows = x.Shape[0], d = x.Shape[1];
-        CandidateConfig Probe(int[] hidden, int batch, float dropout = 0) => new(hidden, Activation.Relu, dropout, SearchOptimizer.Adam, 1e-3f, 1e-5f, batch);
+        CandidateConfig Probe(int[] hidden, int batch, float dropout = 0) => new(hidden, Activation.Relu, dropout, Theta.Optim.OptimizerKind.Adam, 1e-3f, 1e-5f, batch);
         CandidateConfig[] probes =
         [
             Probe([200, 200], 256), Probe([], 16), Probe([100], 16, 0.2f), Probe([20, 20, 20], 128), Probe([200], 64), Probe([50, 50], 32),

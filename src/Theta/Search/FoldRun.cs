@@ -75,23 +75,4 @@ internal sealed class FoldRun
         if (_pos == _order.Length) _pos = 0;
         Seen += len;
     }
-
-    /// <summary>The network's outputs [rows, outputs] on <paramref name="x"/>, in evaluation mode, 1000 rows at a time.</summary>
-    public static float[] Outputs(Sequential net, Tensor x)
-    {
-        net.Eval();
-        using var _ = Autograd.NoGrad();
-        int n = x.Shape[0];
-        var arena = new TensorArena();
-        float[]? result = null;
-        for (int start = 0; start < n; start += 1000)
-        {
-            using var scope = arena.Use();
-            int len = Math.Min(1000, n - start);
-            var o = net.Forward(x.SelectRows([.. Enumerable.Range(start, len)]));
-            result ??= new float[n * o.Shape[1]];
-            o.Data.CopyTo(result.AsSpan(start * o.Shape[1]));
-        }
-        return result!;
-    }
 }

@@ -342,7 +342,7 @@ public static class ModelSearch
         private (double Loss, double Hits, bool Diverged) Score(FoldRun run, Fold fold)
         {
             if (run.Diverged) return (double.PositiveInfinity, 0, true);
-            var outputs = FoldRun.Outputs(run.Network, fold.ValX);
+            var outputs = Trainer.Outputs(run.Network, fold.ValX).ToArray();
             if (data.Task == SearchTask.Regression)
             {
                 double se = 0;

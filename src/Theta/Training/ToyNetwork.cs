@@ -34,7 +34,6 @@ public sealed record ToyNetworkOptions(
 /// </summary>
 public sealed class ToyNetwork
 {
-    private readonly List<Linear> _linears = [];
     private readonly int[] _hiddenOutputs; // indices in Network whose outputs are the hidden units (after activation)
     private readonly Rng _rng;
     private Optimizer _optimizer;
@@ -54,7 +53,7 @@ public sealed class ToyNetwork
         Classes = classes;
         _rng = new Rng(options.Seed * 7919 + 13);
         Network = Mlp.Create(inputs, options.Hidden, [.. Enumerable.Range(0, options.Hidden.Length).Select(options.ActivationOf)], options.Dropout, Outputs, _rng);
-        _linears.AddRange(Network.Layers.OfType<Linear>());
+        Linears = [.. Network.Layers.OfType<Linear>()];
         _hiddenOutputs = Mlp.HiddenOutputs(Network);
         _optimizer = MakeOptimizer();
     }
@@ -75,7 +74,7 @@ public sealed class ToyNetwork
     public Sequential Network { get; }
 
     /// <summary>The weighted layers in order, the output layer last (for reading and editing single weights).</summary>
-    public IReadOnlyList<Linear> Linears => _linears;
+    public IReadOnlyList<Linear> Linears { get; }
 
     /// <summary>Epochs trained so far.</summary>
     public long Epoch { get; private set; }
@@ -150,17 +149,8 @@ public sealed class ToyNetwork
     /// <summary>Every hidden layer's activations [n, units] (after its activation function) for the feature rows <paramref name="features"/> [n, F].</summary>
     public IReadOnlyList<Tensor> HiddenActivations(Tensor features)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        using var _ = Autograd.NoGrad();
-        Network.Eval();
-        var result = new List<Tensor>();
-        var h = features;
-        for (int i = 0, next = 0; i < Network.Count && next < _hiddenOutputs.Length; i++)
-        {
-            h = Network[i].Forward(h);
-            if (i == _hiddenOutputs[next]) { result.Add(h); next++; }
-        }
-        return result;
+        var layers = Inspect.Activations.Run(Network, features);
+        return [.. _hiddenOutputs.Select(i => layers[i].Output)];
     }
 
     /// <summary>The feature names in the network's input order (x1, x2, x1^2, x2^2, x1*x2, sin x1, sin x2).</summary>

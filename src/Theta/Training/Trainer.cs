@@ -5,9 +5,10 @@ using Theta.Optim;
 namespace Theta.Training;
 
 /// <summary>
-/// Trains a classifier with integer labels by mini-batch gradient descent on the softmax
-/// cross-entropy L = −(1/B) Σ_b ln softmax(f(x_b))[y_b] (the mean negative log-likelihood of a
-/// batch; the model outputs logits [B, classes]). Each epoch visits the examples in an order drawn
+/// The one training loop: mini-batch gradient descent on the mean loss of a batch, by default the softmax
+/// cross-entropy L = −(1/B) Σ_b ln softmax(f(x_b))[y_b] of logits [B, classes] (<see cref="TrainerOptions.Loss"/>
+/// names the others), plus any L1/L2 penalty. <see cref="Step"/> is one batch, <see cref="TrainEpoch"/> one
+/// shuffled pass, <c>Fit</c> a run of epochs. In <c>Fit</c> each epoch visits the examples in an order drawn
 /// from the seeded shuffler; after each epoch the model is evaluated on the validation set (in
 /// evaluation mode, under NoGrad), the epoch is recorded, early stopping is checked, and a
 /// checkpoint may be written. A NaN or infinity in the loss, a gradient or a weight stops training
@@ -29,7 +30,7 @@ public sealed partial class Trainer
     private long _seen, _toSee;       // examples trained on since then, and those Fit has still to see
     private int? _trainRows; // the training set size of the run so far (checked when a resumed run continues)
 
-    /// <param name="model">Maps a batch [B, …] to logits [B, classes].</param>
+    /// <param name="model">Maps a batch [B, …] to outputs [B, k] (logits for the classifiers' losses).</param>
     /// <param name="optimizer">Updates <paramref name="model"/>'s parameters; its options already checked the learning rate (> 0).</param>
     public Trainer(Module model, Optimizer optimizer, TrainerOptions options)
     {
@@ -119,7 +120,7 @@ public sealed partial class Trainer
         if (!_begun) Begin(x, y);
         _clock ??= Stopwatch.StartNew();
         var par = Parallel;
-        _epoch = EpochsDone + 1;
+        _epoch = Math.Max(_epoch, EpochsDone) + 1; // the epochs of Fit's history, or the calls so far
         _step = 0;
         Model.Train();
         if (par is not null) ForkDropout(par);
@@ -249,19 +250,29 @@ public sealed partial class Trainer
     }
 
     /// <summary>
-    /// Softmax probabilities P(y = k | x) [N, classes] of <paramref name="model"/> (which outputs logits) on
-    /// <paramref name="x"/>, in evaluation mode under NoGrad, <paramref name="batch"/> rows at a time.
-    /// The model's mode is restored afterwards.
+    /// The outputs [N, k] of <paramref name="model"/> on <paramref name="x"/> [N, …] (with <paramref name="softmax"/>, their
+    /// softmax), in evaluation mode under NoGrad, <paramref name="batch"/> rows at a time. The model's mode is restored afterwards.
     /// </summary>
-    public static Tensor Probabilities(Module model, Tensor x, int batch = 1000)
+    public static Tensor Outputs(Module model, Tensor x, int batch = 1000, bool softmax = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         using var _ = model.EvalScope();
-        var parts = new List<Tensor>();
-        for (int start = 0; start < x.Shape[0]; start += batch)
-            parts.Add(model.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(batch, x.Shape[0] - start))])).Softmax());
-        return parts.Count == 1 ? parts[0] : Tensor.Concat(parts);
+        var arena = new TensorArena();
+        int n = x.Shape[0], k = 0;
+        float[]? result = null;
+        for (int start = 0; start < n; start += batch)
+        {
+            using var scope = arena.Use(); // each chunk's temporaries are reused by the next
+            var o = model.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(batch, n - start))]));
+            if (softmax) o = o.Softmax();
+            result ??= new float[n * (k = o.Shape[1])];
+            o.Data.CopyTo(result.AsSpan(start * k));
+        }
+        return Tensor.FromArray(result!, n, k);
     }
+
+    /// <summary>Softmax probabilities P(y = k | x) [N, classes] of <paramref name="model"/> (which outputs logits): <see cref="Outputs"/> with the softmax.</summary>
+    public static Tensor Probabilities(Module model, Tensor x, int batch = 1000) => Outputs(model, x, batch, softmax: true);
 
     /// <summary>
     /// The mean loss (<paramref name="options"/>' <see cref="TrainerOptions.Loss"/>, the cross-entropy by default; no penalties) and

@@ -54,11 +54,17 @@ public sealed record TrainerOptions(
 }
 
 /// <summary>
-/// Progress within an epoch: batch <paramref name="Batch"/> of <paramref name="Batches"/> done; the
-/// running mean loss and accuracy over this epoch's batches so far; training speed since
-/// <c>Trainer.Fit</c> began; and the estimated time left for the remaining epochs (evaluation excluded).
+/// Progress of a training run, the one report every fit gives: batch <paramref name="Batch"/> of <paramref name="Batches"/> of
+/// epoch <paramref name="Epoch"/> done; the running mean loss (for the classifiers, the negative mean log-likelihood) and accuracy
+/// over this epoch's batches so far; training speed since <c>Trainer.Fit</c> began; and the estimated time left for the remaining
+/// epochs (evaluation excluded). A fit that reports only whole epochs (or steps) has Batch = Batches = 1, and an accuracy or a
+/// speed it does not measure is NaN.
 /// </summary>
-public readonly record struct TrainerProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double ExamplesPerSecond, TimeSpan Remaining);
+public readonly record struct TrainerProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double ExamplesPerSecond, TimeSpan Remaining)
+{
+    /// <summary>A whole epoch (or step) of <paramref name="epochs"/> done with mean loss <paramref name="loss"/>; nothing else measured.</summary>
+    public static TrainerProgress AfterEpoch(int epoch, int epochs, double loss) => new(epoch, epochs, 1, 1, loss, double.NaN, double.NaN, TimeSpan.Zero);
+}
 
 /// <summary>One epoch: the mean training loss and accuracy over its mini-batches (in training mode, as the weights moved), the validation loss and accuracy after it (null without a validation set), and its wall time.</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double? ValLoss, double? ValAccuracy, double Seconds)

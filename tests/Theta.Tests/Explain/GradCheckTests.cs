@@ -2,6 +2,7 @@ using Theta.Classic;
 using Theta.Explain;
 using Theta.Training;
 using Theta.Nn;
+using Theta.Tabular;
 
 namespace Theta.Tests.Explain;
 

@@ -3,6 +3,7 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Training;
 using Theta.Nn;
+using Theta.Tabular;
 
 namespace Theta.Tests.Io;
 

@@ -1,7 +1,7 @@
 using Theta.Optim;
 using Theta.Nn;
 
-namespace Theta.Training;
+namespace Theta.Tabular;
 
 /// <summary>
 /// A small fully-connected network for tabular data: stacked logistic regressions.

@@ -5,8 +5,9 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Optim;
+using Theta.Training;
 
-namespace Theta.Training;
+namespace Theta.Tabular;
 
 /// <summary>
 /// A neural network classifier for tabular data: logistic regressions stacked in layers.
@@ -33,10 +34,10 @@ public sealed class NetworkClassifier : IClassifier
     public static Sequential Build(int d, int[] hidden, Activation activation, int classes, Rng rng)
         => Mlp.Create(d, hidden, [activation], 0, classes == 2 ? 1 : classes, rng);
 
-    /// <summary>Trains a new network on <paramref name="train"/>; <paramref name="progress"/> gets the epoch and the training mean log-likelihood.</summary>
+    /// <summary>Trains a new network on <paramref name="train"/>; <paramref name="progress"/> hears after each epoch (the loss is the negative mean log-likelihood).</summary>
     /// <param name="parallel">Data-parallel over several ranks (the <see cref="Trainer.Parallel"/> of its trainer): every rank calls Fit with
     /// the same data and options, computes its shard of each batch, and ends with the same network as one process would.</param>
-    public static NetworkClassifier Fit(Dataset train, NetworkOptions o, Action<TrainingProgress>? progress = null, DataParallel? parallel = null)
+    public static NetworkClassifier Fit(Dataset train, NetworkOptions o, Action<TrainerProgress>? progress = null, DataParallel? parallel = null)
     {
         if (train.ClassCount < 2) throw new ArgumentException($"NetworkClassifier: {train.Source} has one class; two or more are needed");
         if (o.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(o), o.Epochs, "NetworkClassifier: epochs must be at least 1");
@@ -44,14 +45,14 @@ public sealed class NetworkClassifier : IClassifier
         var rng = new Rng(o.Seed);
         int n = train.Rows, C = train.ClassCount;
         var net = Build(train.FeatureCount, o.HiddenLayers, o.Activation, C, rng);
-        var options = new TrainerOptions(o.Epochs, Math.Min(o.BatchSize, n), Loss: C == 2 ? TrainingLoss.Bernoulli : TrainingLoss.CrossEntropy, L2: o.L2);
+        var options = new TrainerOptions(o.Epochs, Math.Min(o.BatchSize, n), ProgressEvery: int.MaxValue, // progress after each epoch's last batch
+            Loss: C == 2 ? TrainingLoss.Bernoulli : TrainingLoss.CrossEntropy, L2: o.L2);
         var trainer = new Trainer(net, Optimizers.Create(o.Optimizer, net.Parameters(), o.LearningRate), options) { Parallel = parallel };
         var order = Enumerable.Range(0, n).ToArray();
         for (int epoch = 1; epoch <= o.Epochs; epoch++)
         {
             rng.Shuffle<int>(order); // NOTE: the weights' generator, each epoch reshuffling the last order (the trainer's Fit draws a fresh permutation from its own)
-            var (loss, _) = trainer.TrainEpoch(train.Features, train.Labels, order);
-            progress?.Invoke(new TrainingProgress(epoch, o.Epochs, -loss));
+            trainer.TrainEpoch(train.Features, train.Labels, order, progress);
         }
         net.Eval();
         return new NetworkClassifier(net, o.Activation, o.HiddenLayers, train.Classes, train.FeatureNames);
