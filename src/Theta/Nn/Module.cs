@@ -83,29 +83,15 @@ public abstract class Module
     /// </summary>
     public ModeScope EvalScope(bool noGrad = true)
     {
-        var scope = new ModeScope(this, Training, noGrad);
+        var scope = new ModeScope(this, Training, noGrad ? Autograd.NoGrad() : null);
         Eval();
         return scope;
     }
 
     /// <summary>Restores a module's mode (and ends its NoGrad scope) when disposed; see <see cref="EvalScope"/>.</summary>
-    public readonly struct ModeScope : IDisposable
+    public readonly record struct ModeScope(Module Module, bool WasTraining, Autograd.NoGradScope? NoGrad) : IDisposable
     {
-        private readonly Module _module;
-        private readonly bool _wasTraining;
-        private readonly Autograd.NoGradScope? _noGrad;
-
-        internal ModeScope(Module module, bool wasTraining, bool noGrad)
-        {
-            _module = module; _wasTraining = wasTraining;
-            _noGrad = noGrad ? Autograd.NoGrad() : null;
-        }
-
-        public void Dispose()
-        {
-            _noGrad?.Dispose();
-            _module.Train(_wasTraining);
-        }
+        public void Dispose() { NoGrad?.Dispose(); Module.Train(WasTraining); }
     }
 
     /// <summary>Clears the gradient of every parameter (the next backward pass starts from zero).</summary>

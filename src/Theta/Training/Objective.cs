@@ -50,21 +50,19 @@ public sealed class Targets
     public int Count => Labels?.Length ?? Values!.Shape[0];
 
     /// <summary>The labels of <paramref name="rows"/>, in order.</summary>
-    public int[] LabelsOf(ReadOnlySpan<int> rows) => Gather(Labels ?? throw new InvalidOperationException("Targets: these targets have no class labels"), rows);
+    public int[] LabelsOf(ReadOnlySpan<int> rows)
+    {
+        var labels = Labels ?? throw new InvalidOperationException("Targets: these targets have no class labels");
+        var r = new int[rows.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = labels[rows[i]];
+        return r;
+    }
 
     /// <summary>The real targets of <paramref name="rows"/> [rows, k]; for labels only, their 0/1 column.</summary>
     public Tensor ValuesOf(ReadOnlySpan<int> rows) => (Values ?? (_column ??= Tensor.FromArray(Labels!.Select(l => (float)l).ToArray(), Labels!.Length, 1))).SelectRows(rows);
 
     /// <summary>The targets of <paramref name="rows"/> alone.</summary>
     public Targets Of(ReadOnlySpan<int> rows) => Values is null ? new(LabelsOf(rows)) : new(Values.SelectRows(rows), Labels is null ? null : LabelsOf(rows));
-
-    /// <summary>labels[rows[i]] for each i.</summary>
-    public static int[] Gather(int[] labels, ReadOnlySpan<int> rows)
-    {
-        var r = new int[rows.Length];
-        for (int i = 0; i < r.Length; i++) r[i] = labels[rows[i]];
-        return r;
-    }
 }
 
 /// <summary>The losses of <see cref="TrainingLoss"/> and the count of right answers, for the trainer and its evaluation.</summary>
