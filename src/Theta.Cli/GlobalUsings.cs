@@ -9,3 +9,4 @@ global using Theta.Io;
 global using Theta.Metrics;
 global using Theta.Plots;
 global using Theta.Training;
+global using Theta.Tabular;

@@ -8,6 +8,7 @@ using Theta.Training;
 using B = Theta.Io.OnnxGraphBuilder;
 using DataType = global::Onnx.TensorProto.Types.DataType;
 using P = global::Onnx;
+using Theta.Tabular;
 
 namespace Theta.Io;
 

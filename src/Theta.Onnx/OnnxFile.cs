@@ -5,6 +5,7 @@ using Theta.Data;
 using Theta.Nn;
 using Theta.Search;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Io;
 
@@ -25,7 +26,11 @@ public static class OnnxFile
     public const int DefaultOpset = OnnxExport.DefaultOpset;
 
     /// <summary>Makes every Theta loader (<see cref="NetworkFile.Read(string, int[], long?)"/>, <see cref="ModelFile.Load(string)"/>, the CLI verbs, <c>theta serve</c>) read ".onnx" files.</summary>
-    public static void Register() => ForeignFormats.Register(".onnx", new ForeignFormats.Reader(ImportNetwork, ImportTabular));
+    public static void Register()
+    {
+        ForeignFormats.Register(".onnx", new ForeignFormats.Reader(ImportNetwork));
+        ModelFile.RegisterForeign(".onnx", ImportTabular);
+    }
 
     /// <summary>Exports a tabular model (theta train on CSV, theta search): a raw CSV row in, probabilities out. Written atomically.</summary>
     public static void Export(TrainedModel model, string path, int opset = DefaultOpset) => OnnxExport.Write(OnnxExport.Tabular(model, opset), path);
@@ -39,7 +44,7 @@ public static class OnnxFile
     /// <summary>Exports whatever Theta model file <paramref name="modelPath"/> holds; returns its kind.</summary>
     public static string Export(string modelPath, string onnxPath, int opset = DefaultOpset)
     {
-        var (r, _) = ModelFile.Open(modelPath);
+        var (r, _) = ThetaFile.Open(modelPath);
         switch (r.String("kind"))
         {
             case "network":
@@ -105,7 +110,7 @@ public static class OnnxFile
         if (kind == "mlp")
         {
             var linears = body.Layers.OfType<Linear>().ToArray();
-            var activation = body.Layers.FirstOrDefault(l => l is Sigmoid or Tanh or ReLU) switch { Tanh => HiddenActivation.Tanh, ReLU => HiddenActivation.Relu, _ => HiddenActivation.Sigmoid };
+            var activation = body.Layers.FirstOrDefault(l => l is Sigmoid or Tanh or ReLU) switch { Tanh => Activation.Tanh, ReLU => Activation.Relu, _ => Activation.Sigmoid };
             classifier = new NetworkClassifier(body, activation, [.. linears[..^1].Select(l => l.OutFeatures)], classes, features);
         }
         else

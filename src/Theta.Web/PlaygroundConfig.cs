@@ -2,6 +2,7 @@ using System.Text.Json;
 using Theta.Data;
 using Theta.Optim;
 using Theta.Training;
+using Theta.Nn;
 
 namespace Theta.Web;
 
@@ -45,8 +46,8 @@ internal sealed record PlaygroundConfig
 
     /// <summary>The library's options for these settings (the page's names mapped to the library's enums).</summary>
     public ToyNetworkOptions ToOptions() => new(
-        (Feature2D)Features, Layers, [.. Activations.Select(a => (ToyActivation)Array.IndexOf(ActivationNames, a))], Dropout,
-        Loss == "squared" ? ToyLoss.SquaredError : ToyLoss.LogLikelihood, (OptimizerKind)Array.IndexOf(OptimizerNames, Optimizer),
+        (Feature2D)Features, Layers, [.. Activations.Select(a => Enum.Parse<Activation>(a, ignoreCase: true))], Dropout,
+        Loss == "squared" ? ToyLoss.SquaredError : ToyLoss.LogLikelihood, Enum.Parse<OptimizerKind>(Optimizer, ignoreCase: true),
         LearningRate, Reg == "l1" ? RegRate : 0, Reg == "l2" ? RegRate : 0, BatchSize, (ulong)Seed);
 
     /// <summary>This config with the fields present in <paramref name="e"/> replaced, validated.</summary>

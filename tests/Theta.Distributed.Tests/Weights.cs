@@ -1,5 +1,6 @@
 using Theta.Io;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Distributed.Tests;
 

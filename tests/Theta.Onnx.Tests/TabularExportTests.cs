@@ -4,6 +4,8 @@ using Theta.Io;
 using Theta.Optim;
 using Theta.Tests;
 using Theta.Training;
+using Theta.Nn;
+using Theta.Tabular;
 
 namespace Theta.Onnx.Tests;
 
@@ -13,7 +15,7 @@ namespace Theta.Onnx.Tests;
 /// </summary>
 public sealed class TabularExportTests
 {
-    private static readonly NetworkOptions SmallNet = new([8], HiddenActivation.Tanh, 0.01f, 30, 32, 0f, OptimizerKind.Adam, 1);
+    private static readonly NetworkOptions SmallNet = new([8], Activation.Tanh, 0.01f, 30, 32, 0f, OptimizerKind.Adam, 1);
 
     // (data set, model): the CS109 sets are binary (one logit); MNIST rows as 784 CSV-like columns give ten classes (softmax).
     public static TheoryData<string, string> Cases => new()

@@ -37,7 +37,7 @@ internal static class CompareCommand
             }
             int best = Enumerable.Range(0, rows.Count)
                 .OrderByDescending(i => rows[i].Test.Accuracy).ThenByDescending(i => rows[i].Test.MeanLogLikelihood).First();
-            if (p.GetValue(output) is { } path) Io.ModelFile.Save(rows[best].Model, path);
+            if (p.GetValue(output) is { } path) Tabular.ModelFile.Save(rows[best].Model, path);
 
             if (asJson)
             {

@@ -58,25 +58,19 @@ internal sealed class ModelOptions
         var hidden = p.GetValue(Hidden)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(h => int.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 ? v
                 : throw new ArgumentException($"--hidden: '{h}' is not a positive layer size (expected e.g. 20,10)")).ToArray();
-        var activation = p.GetValue(Activation) switch
-        {
-            "sigmoid" => HiddenActivation.Sigmoid,
-            "tanh" => HiddenActivation.Tanh,
-            "relu" => HiddenActivation.Relu,
-            var s => throw new ArgumentException($"--activation: '{s}' is not one of sigmoid, tanh, relu"),
-        };
-        OptimizerKind? optimizer = p.GetValue(Optimizer) switch
-        {
-            null => null,
-            "sgd" => OptimizerKind.Sgd,
-            "momentum" => OptimizerKind.Momentum,
-            "adam" => OptimizerKind.Adam,
-            var s => throw new ArgumentException($"--optimizer: '{s}' is not one of sgd, momentum, adam"),
-        };
+        var activation = OneOf(p.GetValue(Activation)!, "--activation", Theta.Nn.Activation.Sigmoid, Theta.Nn.Activation.Tanh, Theta.Nn.Activation.Relu);
+        OptimizerKind? optimizer = p.GetValue(Optimizer) is { } o ? OneOf(o, "--optimizer", OptimizerKind.Sgd, OptimizerKind.Momentum, OptimizerKind.Adam) : null;
         bool stepGiven = p.GetResult(StepSize) is { Implicit: false };
         return new ModelSpec(
             modelKind, nb, p.GetValue(Mle) ? 0 : 1, p.GetValue(Standardize),
             new LogisticRegressionOptions(step, steps ?? 5000, batch, l2, seed, LogisticSolver.GradientAscent, optimizer ?? OptimizerKind.Sgd),
             new NetworkOptions(hidden, activation, stepGiven ? step : null, steps ?? 100, batch == 0 ? 32 : batch, l2, optimizer ?? OptimizerKind.Adam, seed));
+    }
+
+    // The value of the enum named by text (in lower case, as the help spells it), one of allowed.
+    private static T OneOf<T>(string text, string option, params T[] allowed) where T : struct, Enum
+    {
+        foreach (var a in allowed) if (a.ToString().ToLowerInvariant() == text) return a;
+        throw new ArgumentException($"{option}: '{text}' is not one of {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Theta.Search;
+using Theta.Tabular;
 
 namespace Theta.Cli.Commands;
 

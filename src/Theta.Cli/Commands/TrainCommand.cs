@@ -48,7 +48,7 @@ internal static class TrainCommand
             }
             DistributedOptions.Ready(parallel?.Group, p.GetValue(train), p.GetValue(test));
             var sw = Stopwatch.StartNew();
-            var curve = new List<TrainingProgress>();
+            var curve = new List<TrainerProgress>();
             var trained = Run(trainSet, spec, csv, asJson || !lead, observe: curve.Add, parallel: parallel);
             double seconds = sw.Elapsed.TotalSeconds;
             if (!lead) return 0;
@@ -77,10 +77,10 @@ internal static class TrainCommand
     }
 
     // The training mean log-likelihood per step (logistic) or epoch (mlp); the final train and test values as single points.
-    private static void Plot(string path, ModelSpec spec, List<TrainingProgress> curve, ClassificationMetrics train, ClassificationMetrics? test)
+    private static void Plot(string path, ModelSpec spec, List<TrainerProgress> curve, ClassificationMetrics train, ClassificationMetrics? test)
     {
-        double[] x = [.. curve.Select(c => (double)c.Step)], last = [curve.Count == 0 ? 0 : curve[^1].Step];
-        var ll = new List<Curve> { new("train (during training)", x, [.. curve.Select(c => c.LogLikelihood)]) };
+        double[] x = [.. curve.Select(c => (double)c.Epoch)], last = [curve.Count == 0 ? 0 : curve[^1].Epoch];
+        var ll = new List<Curve> { new("train (during training)", x, [.. curve.Select(c => -c.Loss)]) };
         var acc = new List<Curve> { new("train (final)", last, [train.Accuracy]) };
         if (test is not null)
         {
@@ -101,7 +101,7 @@ internal static class TrainCommand
     /// <summary>Trains with a live progress bar (iterative models, interactive terminal) or quietly.</summary>
     /// <param name="observe">Also receives every progress report (for a training curve).</param>
     /// <param name="parallel">Data-parallel over MPI ranks (the mlp; naive Bayes and logistic regression are fitted whole on each rank).</param>
-    internal static TrainedModel Run(Dataset train, ModelSpec spec, CsvOptions csv, bool quiet, string? label = null, Action<TrainingProgress>? observe = null,
+    internal static TrainedModel Run(Dataset train, ModelSpec spec, CsvOptions csv, bool quiet, string? label = null, Action<TrainerProgress>? observe = null,
         DataParallel? parallel = null)
     {
         if (quiet || spec.Kind == ModelKind.NaiveBayes || !AnsiConsole.Profile.Capabilities.Interactive)
@@ -115,9 +115,9 @@ internal static class TrainCommand
                 result = Fitting.Fit(train, spec, csv, parallel: parallel, progress: pr =>
                 {
                     observe?.Invoke(pr);
-                    task.MaxValue = pr.Steps;
-                    task.Value = pr.Step;
-                    task.Description = $"{label ?? spec.Name}  step {pr.Step}/{pr.Steps}  LL {pr.LogLikelihood:0.0000}";
+                    task.MaxValue = pr.Epochs;
+                    task.Value = pr.Epoch;
+                    task.Description = $"{label ?? spec.Name}  step {pr.Epoch}/{pr.Epochs}  LL {-pr.Loss:0.0000}";
                 });
                 task.Value = task.MaxValue;
             });

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Theta.Data;
+using Theta.Training;
 
 namespace Theta.Classic;
 
@@ -127,49 +128,28 @@ public sealed partial class LogisticRegression : IClassifier
         return new LogisticRegression(theta, [theta0], train.Classes, train.FeatureNames);
     }
 
-    // Mini-batches, engine optimizers and softmax regression: the same model written with ops and
-    // differentiated by Backward(); the loss is the negative mean log-likelihood (+ the L2 penalty).
+    // Mini-batches, engine optimizers and softmax regression: the same model as a Linear layer (θ = 0 to start) trained by the
+    // Trainer on the negative mean log-likelihood (+ the L2 penalty on the weights, not the bias); each "step" is an epoch.
     private static LogisticRegression FitWithEngine(Dataset train, LogisticRegressionOptions o, Action<int, double>? progress)
     {
         int d = train.FeatureCount, C = train.ClassCount, K = C == 2 ? 1 : C, n = train.Rows;
-        var w = Tensor.Zeros(K, d).RequireGrad();
-        var b = Tensor.Zeros(K).RequireGrad();
-        Tensor[] parameters = [w, b];
-        var optimizer = Optim.Optimizers.Create(o.Optimizer, parameters, o.StepSize);
+        var model = new Nn.Linear(d, K, new Rng(0));
+        Nn.Init.Constant(model.Weight, 0);
+        Nn.Init.Constant(model.Bias!, 0);
         int batch = o.BatchSize == 0 ? n : Math.Min(o.BatchSize, n);
+        var options = new TrainerOptions(o.Steps, batch, Loss: K == 1 ? TrainingLoss.Bernoulli : TrainingLoss.CrossEntropy, L2: o.L2);
+        var trainer = new Trainer(model, Optim.Optimizers.Create(o.Optimizer, model.Parameters(), o.StepSize), options);
         var rng = new Rng(o.Seed);
         var order = Enumerable.Range(0, n).ToArray();
-        var targets = Tensor.FromArray(train.Labels.Select(l => (float)l).ToArray(), n, 1);
         int every = Math.Max(1, o.Steps / 100);
         for (int step = 1; step <= o.Steps; step++)
         {
             if (batch < n) rng.Shuffle<int>(order);
-            double sum = 0;
-            for (int start = 0; start < n; start += batch)
-            {
-                var idx = order.AsSpan(start, Math.Min(batch, n - start));
-                var xb = batch == n ? train.Features : train.Features.SelectRows(idx);
-                var logits = xb.Linear(w, b);
-                Tensor loss = K == 1
-                    ? Loss.BinaryCrossEntropyWithLogits(logits, batch == n ? targets : targets.SelectRows(idx))
-                    : Loss.CrossEntropy(logits, batch == n ? train.Labels : Gather(train.Labels, idx));
-                sum -= loss.Item() * idx.Length;
-                if (o.L2 > 0) loss = loss + (w * w).Sum() * (o.L2 / 2);
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step(); // descent on −LL = ascent on LL
-            }
-            Guard(step, w.Data, b.Data[0]);
-            if (progress is not null && (step % every == 0 || step == 1)) progress(step, sum / n);
+            var (loss, _) = trainer.TrainEpoch(train.Features, train.Labels, order); // descent on −LL = ascent on LL
+            Guard(step, model.Weight.Data, model.Bias!.Data[0]);
+            if (progress is not null && (step % every == 0 || step == 1)) progress(step, -loss);
         }
-        return new LogisticRegression(w.ToArray(), b.ToArray(), train.Classes, train.FeatureNames);
-    }
-
-    private static int[] Gather(int[] labels, ReadOnlySpan<int> idx)
-    {
-        var r = new int[idx.Length];
-        for (int i = 0; i < r.Length; i++) r[i] = labels[idx[i]];
-        return r;
+        return new LogisticRegression(model.Weight.ToArray(), model.Bias!.ToArray(), train.Classes, train.FeatureNames);
     }
 
     internal static void Guard(int step, ReadOnlySpan<float> w, float b)

@@ -19,19 +19,13 @@ public static class Activations
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(x);
-        bool wasTraining = network.Training;
-        network.Eval();
-        try
+        using var _ = network.EvalScope();
+        var result = new List<LayerActivation>(network.Count);
+        for (int i = 0; i < network.Count; i++)
         {
-            using var _ = Autograd.NoGrad();
-            var result = new List<LayerActivation>(network.Count);
-            for (int i = 0; i < network.Count; i++)
-            {
-                x = network[i].Forward(x);
-                result.Add(new LayerActivation(i, network[i].TypeName, x));
-            }
-            return result;
+            x = network[i].Forward(x);
+            result.Add(new LayerActivation(i, network[i].TypeName, x));
         }
-        finally { network.Train(wasTraining); }
+        return result;
     }
 }

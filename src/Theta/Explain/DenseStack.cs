@@ -13,41 +13,40 @@ public enum OutputLink
 }
 
 /// <summary>The activation after a linear layer: h = act(z), with act'(z) for the chain rule.</summary>
-internal enum Act { Identity, Sigmoid, Tanh, Relu, LeakyRelu }
 
 /// <summary>One linear layer of a <see cref="DenseStack"/>: z = W h + b (W [out, in]), then h' = act(z).</summary>
 /// <param name="Name">The parameter prefix in the Sequential ("0", "2", …).</param>
-internal sealed record DenseLayer(string Name, Linear Linear, Act Act, float Slope)
+internal sealed record DenseLayer(string Name, Linear Linear, Activation Act, float Slope)
 {
     public int In => Linear.InFeatures;
     public int Out => Linear.OutFeatures;
 
     public double Apply(double z) => Act switch
     {
-        Act.Sigmoid => 1 / (1 + Math.Exp(-z)),
-        Act.Tanh => Math.Tanh(z),
-        Act.Relu => Math.Max(z, 0),
-        Act.LeakyRelu => z > 0 ? z : Slope * z,
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-z)),
+        Activation.Tanh => Math.Tanh(z),
+        Activation.Relu => Math.Max(z, 0),
+        Activation.LeakyRelu => z > 0 ? z : Slope * z,
         _ => z,
     };
 
     /// <summary>act'(z), written with the activation h where that is the textbook form: σ' = h(1 − h), tanh' = 1 − h².</summary>
     public double Derivative(double z, double h) => Act switch
     {
-        Act.Sigmoid => h * (1 - h),
-        Act.Tanh => 1 - h * h,
-        Act.Relu => z > 0 ? 1 : 0,
-        Act.LeakyRelu => z > 0 ? 1 : Slope,
+        Activation.Sigmoid => h * (1 - h),
+        Activation.Tanh => 1 - h * h,
+        Activation.Relu => z > 0 ? 1 : 0,
+        Activation.LeakyRelu => z > 0 ? 1 : Slope,
         _ => 1,
     };
 
     /// <summary>The derivative's formula in words, for printed factors.</summary>
     public string DerivativeFormula(string z, string h) => Act switch
     {
-        Act.Sigmoid => $"σ'({z}) = {h}(1 − {h})",
-        Act.Tanh => $"tanh'({z}) = 1 − {h}²",
-        Act.Relu => $"ReLU'({z}) = 1 if {z} > 0 else 0",
-        Act.LeakyRelu => $"LeakyReLU'({z}) = 1 if {z} > 0 else {Slope.ToString(CultureInfo.InvariantCulture)}",
+        Activation.Sigmoid => $"σ'({z}) = {h}(1 − {h})",
+        Activation.Tanh => $"tanh'({z}) = 1 − {h}²",
+        Activation.Relu => $"ReLU'({z}) = 1 if {z} > 0 else 0",
+        Activation.LeakyRelu => $"LeakyReLU'({z}) = 1 if {z} > 0 else {Slope.ToString(CultureInfo.InvariantCulture)}",
         _ => "1 (no activation)",
     };
 }
@@ -74,7 +73,7 @@ internal sealed class DenseStack
                 case Linear lin:
                     if (layers.Count > 0 && layers[^1].Out != lin.InFeatures)
                         throw new ArgumentException($"explain: layer {name} takes {lin.InFeatures} inputs but the layer before gives {layers[^1].Out}");
-                    layers.Add(new DenseLayer(name, lin, Act.Identity, 0));
+                    layers.Add(new DenseLayer(name, lin, Activation.Linear, 0));
                     break;
                 case Dropout or Nn.Flatten:
                     break;
@@ -88,18 +87,18 @@ internal sealed class DenseStack
                     break;
                 case Sigmoid or Tanh or ReLU or LeakyReLU when i == items.Count - 1:
                     throw new ArgumentException($"explain: the output of the last layer ({name}, {m.TypeName}) is not a probability; the network must end in a Linear layer of logits (sigmoid for one output, softmax for several) or a Softmax");
-                case Sigmoid or Tanh or ReLU or LeakyReLU when layers[^1].Act != Act.Identity:
+                case Sigmoid or Tanh or ReLU or LeakyReLU when layers[^1].Act != Activation.Linear:
                     throw new ArgumentException($"explain: layer {name} ({m.TypeName}) follows another activation; expected Linear, activation, Linear, …");
-                case Sigmoid: layers[^1] = layers[^1] with { Act = Act.Sigmoid }; break;
-                case Tanh: layers[^1] = layers[^1] with { Act = Act.Tanh }; break;
-                case ReLU: layers[^1] = layers[^1] with { Act = Act.Relu }; break;
-                case LeakyReLU lr: layers[^1] = layers[^1] with { Act = Act.LeakyRelu, Slope = lr.Slope }; break;
+                case Sigmoid: layers[^1] = layers[^1] with { Act = Activation.Sigmoid }; break;
+                case Tanh: layers[^1] = layers[^1] with { Act = Activation.Tanh }; break;
+                case ReLU: layers[^1] = layers[^1] with { Act = Activation.Relu }; break;
+                case LeakyReLU lr: layers[^1] = layers[^1] with { Act = Activation.LeakyRelu, Slope = lr.Slope }; break;
                 default:
                     throw new ArgumentException($"explain: layer {name} is a {m.TypeName}; explain and gradcheck take a Sequential of Linear and activation layers (Sigmoid, Tanh, ReLU, LeakyReLU)");
             }
         }
         if (layers.Count == 0) throw new ArgumentException("explain: the network has no Linear layer");
-        if (layers[^1].Act != Act.Identity)
+        if (layers[^1].Act != Activation.Linear)
             throw new ArgumentException($"explain: the output of the last layer ({layers[^1].Name}, then {layers[^1].Act}) is not a probability; the network must end in a Linear layer of logits (sigmoid for one output, softmax for several) or a Softmax");
         Layers = layers;
         int outputs = layers[^1].Out;
@@ -184,15 +183,7 @@ internal sealed class DenseStack
         foreach (var L in Layers)
         {
             h = L.Linear.Forward(h);
-            if (!ReferenceEquals(L, Layers[^1]))
-                h = L.Act switch
-                {
-                    Act.Sigmoid => h.Sigmoid(),
-                    Act.Tanh => h.Tanh(),
-                    Act.Relu => h.Relu(),
-                    Act.LeakyRelu => h.LeakyRelu(L.Slope),
-                    _ => h,
-                };
+            if (!ReferenceEquals(L, Layers[^1]) && Mlp.Layer(L.Act, L.Slope) is { } act) h = act.Forward(h);
         }
         return Link == OutputLink.Sigmoid
             ? -Loss.BinaryCrossEntropyWithLogits(h, Tensor.FromArray(labels.Select(l => (float)l).ToArray(), labels.Length, 1), Reduction.Sum)

@@ -3,6 +3,7 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Explain;
 
@@ -28,11 +29,11 @@ public sealed class InspectedModel
     }
 
     /// <summary>Reads a model file of either kind (validated as its loader does).</summary>
-    public static InspectedModel Load(string path) => ModelFile.Guard(path, () =>
+    public static InspectedModel Load(string path) => ThetaFile.Guard(path, () =>
     {
-        if (ForeignFormats.For(path) is { } foreign)
-            return foreign.Tabular(path) is { } tabular ? new InspectedModel(path, tabular, null) : new InspectedModel(path, null, Io.NetworkFile.Read(path));
-        var opened = ModelFile.Open(path);   // the file is read once (a pipe works)
+        if (ForeignFormats.For(path) is not null)
+            return ModelFile.ReadForeign(path) is { } tabular ? new InspectedModel(path, tabular, null) : new InspectedModel(path, null, Io.NetworkFile.Read(path));
+        var opened = ThetaFile.Open(path);   // the file is read once (a pipe works)
         return opened.Reader.String("kind") == "network"
             ? new InspectedModel(path, null, Io.NetworkFile.Read(opened, null))
             : new InspectedModel(path, ModelFile.Load(opened.Reader), null);

@@ -44,9 +44,7 @@ public static class Stimulus
         var x = new float[size];
         for (int i = 0; i < size; i++) x[i] = o.Min + (o.Max - o.Min) * (0.4f + 0.2f * rng.NextFloat()); // mid-grey with a little noise
 
-        bool wasTraining = network.Training;
-        network.Eval();
-        try
+        using (network.EvalScope(noGrad: false)) // gradients flow to the input
         {
             var shifted = new float[size];
             var g = new float[size];
@@ -65,7 +63,6 @@ public static class Stimulus
                 for (int i = 0; i < size; i++) x[i] = Math.Clamp(x[i] + scale * g[i], o.Min, o.Max);
             }
         }
-        finally { network.Train(wasTraining); }
         var image = Tensor.FromArray(x, shape);
         return new StimulusResult(image, UnitActivations(network, layer, unit, image)[0]);
     }

@@ -1,18 +1,17 @@
 using System.Collections.Concurrent;
-using Theta.Training;
 
 namespace Theta.Io;
 
 /// <summary>
 /// Model files in formats other than Theta's own, read by a package that registers itself here (by
-/// file extension) so that every loader takes them: <see cref="NetworkFile.Read(string, int[], long?)"/>, <see cref="ModelFile.Load(string)"/>
-/// and the tools built on them. Theta.Onnx registers ".onnx" (<c>Theta.Io.OnnxFile.Register()</c>); the core
+/// file extension) so that every loader takes them: <see cref="NetworkFile.Read(string, int[], long?)"/> and the tools built on
+/// it (a format that also holds tabular models registers their reader with <c>Theta.Tabular.ModelFile.RegisterForeign</c>). Theta.Onnx registers ".onnx" (<c>Theta.Io.OnnxFile.Register()</c>); the core
 /// library itself reads no other format and depends on no parser.
 /// </summary>
 public static class ForeignFormats
 {
-    /// <summary>How to read one format: as a network, and as a tabular model (null when the file holds none).</summary>
-    public sealed record Reader(Func<string, NetworkModel> Network, Func<string, TrainedModel?> Tabular);
+    /// <summary>How to read one format as a network.</summary>
+    public sealed record Reader(Func<string, NetworkModel> Network);
 
     private static readonly ConcurrentDictionary<string, Reader> Readers = new(StringComparer.OrdinalIgnoreCase);
 

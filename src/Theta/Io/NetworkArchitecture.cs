@@ -8,15 +8,15 @@ namespace Theta.Io;
 /// <summary>
 /// A network's architecture as JSON, both ways. Writing serialises <see cref="Module.Describe"/>
 /// (<c>{"type": "Sequential", "layers": [{"type": "Linear", "in": 784, "out": 10, "bias": true}, …]}</c>).
-/// Reading rebuilds the layers from a fixed table of known types, each constructor fed only the
+/// Reading rebuilds the layers from <see cref="LayerTable"/>, each constructor fed only the
 /// described numbers: nothing named in the file is looked up by reflection or executed.
 /// The rebuilt parameters are placeholders (drawn from <c>Rng(0)</c>) until
 /// <see cref="LoadWeights"/> fills them from the file's tensors.
 /// </summary>
 public static class NetworkArchitecture
 {
-    /// <summary>The layer types a file may name.</summary>
-    public static IReadOnlyCollection<string> KnownTypes => Builders.Keys;
+    /// <summary>The layer types a file may name (<see cref="LayerTable"/>).</summary>
+    public static IReadOnlyCollection<string> KnownTypes => LayerTable.Types;
 
     /// <summary><paramref name="model"/>'s <see cref="Module.Describe"/> as a JSON object.</summary>
     public static JsonObject ToJson(Module model) => (JsonObject)ToJson((object)model.Describe());
@@ -50,33 +50,15 @@ public static class NetworkArchitecture
         string where = path.Length == 0 ? "the network" : $"layer {path}";
         if (node is not JsonObject o) throw new ModelFormatException($"{file}: {where} must be an object with a \"type\"");
         var type = o["type"] is JsonValue tv && tv.TryGetValue(out string? t) ? t : throw new ModelFormatException($"{file}: {where} has no \"type\"");
-        if (!Builders.TryGetValue(type, out var build))
-            throw new ModelFormatException($"{file}: {where} has type \"{SafeText.Quote(type)}\", which is not a layer this Theta knows ({string.Join(", ", Builders.Keys)})");
+        var build = LayerTable.Find(type)
+            ?? throw new ModelFormatException($"{file}: {where} has type \"{SafeText.Quote(type)}\", which is not a layer this Theta knows ({string.Join(", ", LayerTable.Types)})");
         var f = new Fields(file, path, $"{where} ({type})", o, budget);
         try { return build(f); }
         catch (ArgumentException e) { throw new ModelFormatException($"{file}: {where} ({type}) has invalid settings: {e.Message.Split(Environment.NewLine)[0]}"); }
     }
 
-    // The fixed table: type name → constructor from the described fields.
-    private static readonly Dictionary<string, Func<Fields, Module>> Builders = new(StringComparer.Ordinal)
-    {
-        ["Sequential"] = f => new Sequential(f.Layers()),
-        ["Linear"] = f => f.Weighted(new[] { f.Int("in"), f.Int("out") }, f.Bool("bias"), (s, b) => new Linear(s[0], s[1], new Rng(0), b)),
-        ["Conv2d"] = f => f.Weighted(new[] { f.Int("in"), f.Int("out"), f.Int("kernel"), f.Int("kernel") }, f.Bool("bias"),
-            (s, b) => new Conv2d(s[0], s[1], s[2], new Rng(0), f.Int("stride", min: 1), f.Int("padding", min: 0, below: s[2]), b)),
-        ["MaxPool2d"] = f => new MaxPool2d(f.Int("kernel", min: 1), f.Int("stride", min: 1), f.Int("padding", min: 0, below: f.Int("kernel") / 2 + 1)),
-        ["Flatten"] = f => new Flatten(f.Int("startDim"), f.Int("endDim")),
-        ["Dropout"] = f => new Dropout(f.Float("p"), new Rng(0)),
-        ["Sigmoid"] = _ => new Sigmoid(),
-        ["Tanh"] = _ => new Tanh(),
-        ["ReLU"] = _ => new ReLU(),
-        ["LeakyReLU"] = f => new LeakyReLU(f.Float("slope")),
-        ["Softmax"] = f => new Softmax(f.Int("axis")),
-        ["LogSoftmax"] = f => new LogSoftmax(f.Int("axis")),
-    };
-
     /// <summary>Typed access to one layer's fields, with errors naming the file, the layer and the field.</summary>
-    private sealed class Fields(string file, string path, string where, JsonObject o, long[] budget)
+    private sealed class Fields(string file, string path, string where, JsonObject o, long[] budget) : ILayerFields
     {
         private ModelFormatException Error(string field, string what) => new($"{file}: {where}: field \"{field}\" {what}");
 
@@ -119,15 +101,5 @@ public static class NetworkArchitecture
     {
         foreach (var (name, p) in model.NamedParameters())
             reader.Tensor(prefix + name, p.Shape.Dims.ToArray()).Data.CopyTo(p.Data);
-    }
-
-    /// <summary>The dotted path of a parameter's layer and the layer's type: <c>"2.weight"</c> → ("2", "Linear").</summary>
-    public static (string Path, string Type) LayerOf(Module model, string parameterName)
-    {
-        var parts = parameterName.Split('.');
-        Module m = model;
-        foreach (var part in parts[..^1])
-            m = m.NamedChildren().FirstOrDefault(c => c.Name == part).Module ?? m;
-        return (string.Join('.', parts[..^1]), m.TypeName);
     }
 }

@@ -43,9 +43,9 @@ public static class NetworkFile
     /// </summary>
     /// <exception cref="ModelFormatException">A missing, truncated or altered file, an unknown layer, a network for another input, or one over the budget.</exception>
     public static NetworkModel Read(string path, int[]? inputShape = null, long? maxActivationFloats = null)
-        => ModelFile.Guard(path, () => ForeignFormats.For(path) is { } foreign
+        => ThetaFile.Guard(path, () => ForeignFormats.For(path) is { } foreign
             ? ReadForeign(foreign, path, inputShape, maxActivationFloats)
-            : Read(ModelFile.Open(path), inputShape, maxActivationFloats));
+            : Read(ThetaFile.Open(path), inputShape, maxActivationFloats));
 
     // A network in another format (ONNX), held to the same activation budget as Theta's own files.
     private static NetworkModel ReadForeign(ForeignFormats.Reader foreign, string path, int[]? inputShape, long? maxActivationFloats)
@@ -92,19 +92,19 @@ public static class NetworkFile
     internal static void Write(Module network, string path, NetworkMetadata? metadata, IEnumerable<(string, Tensor)> extraTensors, Dictionary<string, string> extraMetadata)
     {
         var m = metadata ?? new NetworkMetadata();
-        var arch = ModelFile.Header(Kind);
+        var arch = ThetaFile.Header(Kind);
         arch["network"] = NetworkArchitecture.ToJson(network);
         if (m.InputShape is { } shape) arch["inputShape"] = new JsonArray([.. shape.Select(d => (JsonNode)d)]);
         if (m.Classes is { } classes) arch["classes"] = new JsonArray([.. classes.Select(c => (JsonNode)c)]);
         if (m.Dataset is { } dataset) arch["dataset"] = dataset;
         if (m.Extra is { } extra) arch["extra"] = new JsonObject(extra.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
-        extraMetadata[ModelFile.Key] = arch.ToJsonString();
+        extraMetadata[ThetaFile.Key] = arch.ToJsonString();
         SafeTensors.Write(path, [.. network.NamedParameters(), .. extraTensors], extraMetadata);
     }
 
     // Reads the layout, rebuilds the module and fills its parameters; the caller checks for left-over tensors.
     internal static (Module Network, NetworkMetadata Metadata, ArchReader Reader, IReadOnlyDictionary<string, string> Raw) ReadCore(string path)
-        => ModelFile.Guard(path, () => ReadCore(ModelFile.Open(path)));
+        => ThetaFile.Guard(path, () => ReadCore(ThetaFile.Open(path)));
 
     private static (Module Network, NetworkMetadata Metadata, ArchReader Reader, IReadOnlyDictionary<string, string> Raw) ReadCore((ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) opened)
     {

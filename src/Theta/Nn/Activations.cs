@@ -6,18 +6,24 @@ namespace Theta.Nn;
 public sealed class Sigmoid : Module
 {
     public override Tensor Forward(Tensor x) => x.Sigmoid();
+
+    internal static Module Rebuild(ILayerFields f) => new Sigmoid();
 }
 
 /// <summary>tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x)), elementwise.</summary>
 public sealed class Tanh : Module
 {
     public override Tensor Forward(Tensor x) => x.Tanh();
+
+    internal static Module Rebuild(ILayerFields f) => new Tanh();
 }
 
 /// <summary>ReLU(x) = max(0, x), elementwise.</summary>
 public sealed class ReLU : Module
 {
     public override Tensor Forward(Tensor x) => x.Relu();
+
+    internal static Module Rebuild(ILayerFields f) => new ReLU();
 }
 
 /// <summary>LeakyReLU(x) = x for x &gt; 0, slope·x otherwise, elementwise.</summary>
@@ -27,6 +33,8 @@ public sealed class LeakyReLU(float slope = 0.01f) : Module
     public float Slope { get; } = slope;
 
     public override Tensor Forward(Tensor x) => x.LeakyRelu(Slope);
+
+    internal static Module Rebuild(ILayerFields f) => new LeakyReLU(f.Float("slope"));
 
     protected override void AddDescription(IDictionary<string, object> d) => d["slope"] = Slope;
 }
@@ -38,6 +46,8 @@ public sealed class Softmax(int axis = -1) : Module
 
     public override Tensor Forward(Tensor x) => x.Softmax(Axis);
 
+    internal static Module Rebuild(ILayerFields f) => new Softmax(f.Int("axis"));
+
     protected override void AddDescription(IDictionary<string, object> d) => d["axis"] = Axis;
 }
 
@@ -47,6 +57,8 @@ public sealed class LogSoftmax(int axis = -1) : Module
     public int Axis { get; } = axis;
 
     public override Tensor Forward(Tensor x) => x.LogSoftmax(Axis);
+
+    internal static Module Rebuild(ILayerFields f) => new LogSoftmax(f.Int("axis"));
 
     protected override void AddDescription(IDictionary<string, object> d) => d["axis"] = Axis;
 }

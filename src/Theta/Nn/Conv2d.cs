@@ -39,6 +39,9 @@ public sealed class Conv2d : Module
 
     public override Tensor Forward(Tensor x) => x.Conv2d(Weight, Bias, Stride, Padding);
 
+    internal static Module Rebuild(ILayerFields f) => f.Weighted([f.Int("in"), f.Int("out"), f.Int("kernel"), f.Int("kernel")], f.Bool("bias"),
+        (s, b) => new Conv2d(s[0], s[1], s[2], new Rng(0), f.Int("stride", min: 1), f.Int("padding", min: 0, below: s[2]), b));
+
     protected override void AddDescription(IDictionary<string, object> d)
     {
         d["in"] = InChannels;

@@ -26,5 +26,7 @@ public sealed class Dropout : Module
 
     public override Tensor Forward(Tensor x) => x.Dropout(P, _rng, Training);
 
+    internal static Module Rebuild(ILayerFields f) => new Dropout(f.Float("p"), new Rng(0));
+
     protected override void AddDescription(IDictionary<string, object> d) => d["p"] = P;
 }

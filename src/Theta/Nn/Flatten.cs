@@ -8,6 +8,8 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
 
     public override Tensor Forward(Tensor x) => x.Flatten(StartDim, EndDim);
 
+    internal static Module Rebuild(ILayerFields f) => new Flatten(f.Int("startDim"), f.Int("endDim"));
+
     protected override void AddDescription(IDictionary<string, object> d)
     {
         d["startDim"] = StartDim;

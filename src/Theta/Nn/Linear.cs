@@ -31,6 +31,8 @@ public sealed class Linear : Module
 
     public override Tensor Forward(Tensor x) => x.Linear(Weight, Bias);
 
+    internal static Module Rebuild(ILayerFields f) => f.Weighted([f.Int("in"), f.Int("out")], f.Bool("bias"), (s, b) => new Linear(s[0], s[1], new Rng(0), b));
+
     protected override void AddDescription(IDictionary<string, object> d)
     {
         d["in"] = InFeatures;

@@ -12,6 +12,8 @@ public sealed class MaxPool2d(int kernel, int? stride = null, int padding = 0) :
 
     public override Tensor Forward(Tensor x) => x.MaxPool2d(Kernel, Stride, Padding);
 
+    internal static Module Rebuild(ILayerFields f) => new MaxPool2d(f.Int("kernel", min: 1), f.Int("stride", min: 1), f.Int("padding", min: 0, below: f.Int("kernel") / 2 + 1));
+
     protected override void AddDescription(IDictionary<string, object> d)
     {
         d["kernel"] = Kernel;

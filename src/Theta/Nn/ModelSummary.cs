@@ -23,14 +23,7 @@ public sealed record ModelSummary(Shape InputShape, IReadOnlyList<SummaryRow> Ro
     public static ModelSummary Of(Module model, params int[] inputShape)
     {
         var rows = new List<SummaryRow>();
-        bool wasTraining = model.Training;
-        model.Eval();
-        try
-        {
-            using var _ = Autograd.NoGrad();
-            Walk(model, "", Tensor.Zeros(inputShape), rows);
-        }
-        finally { model.Train(wasTraining); }
+        using (model.EvalScope()) Walk(model, "", Tensor.Zeros(inputShape), rows);
         return new ModelSummary(new Shape(inputShape), rows, model.ParameterCount);
     }
 

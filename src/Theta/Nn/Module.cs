@@ -77,6 +77,23 @@ public abstract class Module
     /// <summary>Evaluation mode (dropout is the identity) here and in every descendant: <c>Train(false)</c>.</summary>
     public Module Eval() => Train(false);
 
+    /// <summary>
+    /// Evaluation mode (and, with <paramref name="noGrad"/>, a <see cref="Autograd.NoGrad"/> scope) until the scope is disposed,
+    /// then the mode the module had: <c>using (model.EvalScope()) { … }</c> for inference inside a training run.
+    /// </summary>
+    public ModeScope EvalScope(bool noGrad = true)
+    {
+        var scope = new ModeScope(this, Training, noGrad ? Autograd.NoGrad() : null);
+        Eval();
+        return scope;
+    }
+
+    /// <summary>Restores a module's mode (and ends its NoGrad scope) when disposed; see <see cref="EvalScope"/>.</summary>
+    public readonly record struct ModeScope(Module Module, bool WasTraining, Autograd.NoGradScope? NoGrad) : IDisposable
+    {
+        public void Dispose() { NoGrad?.Dispose(); Module.Train(WasTraining); }
+    }
+
     /// <summary>Clears the gradient of every parameter (the next backward pass starts from zero).</summary>
     public void ZeroGrad()
     {

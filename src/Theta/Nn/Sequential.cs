@@ -32,4 +32,6 @@ public sealed class Sequential : Module
 
     protected override void AddDescription(IDictionary<string, object> d)
         => d["layers"] = _layers.Select(l => l.Describe()).ToList();
+
+    internal static Module Rebuild(ILayerFields f) => new Sequential(f.Layers());
 }

@@ -19,6 +19,7 @@ public enum Reduction
 //                              = max(z,0) − z·y + ln(1 + e^−|z|)
 //   cross_entropy (labels c)   −ln softmax(z)_c                        g · (softmax(z) − onehot(c)) / rows
 //   squared_error              (p − t)²                                g · 2(p − t) / n   (and −that for t)
+//   huber (δ), d = p − t       ½d² if |d| ≤ δ, δ(|d| − ½δ) beyond       g · clamp(d, −δ, δ) / n   (and −that for t)
 //
 // NOTE: the log-likelihood losses are fused with their sigmoid/softmax. Composing log(sigmoid(z))
 // gives −inf and NaN gradients once σ(z) rounds to 0 or 1 (|z| ≳ 17 in float32); the fused forms
@@ -108,6 +109,35 @@ public static class Loss
             float s = 2f * g.Item() / n;
             if (predictions.RequiresGrad) TensorPrimitives.MultiplyAdd(diff, s, predictions.GradSpan(), predictions.GradSpan());
             if (targets.RequiresGrad) TensorPrimitives.MultiplyAdd(diff, -s, targets.GradSpan(), targets.GradSpan());
+        }, predictions, targets);
+    }
+
+    /// <summary>
+    /// The Huber loss of d = p − t: ½d² for |d| ≤ δ, δ(|d| − ½δ) beyond, averaged over elements (or summed). Its gradient
+    /// is d clipped to [−δ, δ], so one outlying target cannot throw the weights far. Both sides may require gradients.
+    /// </summary>
+    [Op("huber")]
+    public static Tensor Huber(Tensor predictions, Tensor targets, float delta, Reduction reduction = Reduction.Mean)
+    {
+        if (predictions.Shape != targets.Shape)
+            throw ShapeException.Mismatch("Huber", predictions.Shape, targets.Shape, null, "predictions and targets must have the same shape");
+        if (!(delta > 0) || !float.IsFinite(delta)) throw new ArgumentOutOfRangeException(nameof(delta), delta, "Huber: δ must be positive and finite");
+        var d = new float[predictions.Size];
+        TensorPrimitives.Subtract(predictions.Data, targets.Data, d);
+        double sum = 0;
+        foreach (float v in d)
+        {
+            float a = MathF.Abs(v);
+            sum += a <= delta ? 0.5 * v * v : delta * (a - 0.5 * delta);
+        }
+        float n = reduction == Reduction.Mean ? d.Length : 1;
+        var loss = Tensor.Scalar((float)(sum / n));
+        return Tensor.Record(loss, "huber", g =>
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = Math.Clamp(d[i], -delta, delta); // dL/dp per term
+            float s = g.Item() / n;
+            if (predictions.RequiresGrad) TensorPrimitives.MultiplyAdd(d, s, predictions.GradSpan(), predictions.GradSpan());
+            if (targets.RequiresGrad) TensorPrimitives.MultiplyAdd(d, -s, targets.GradSpan(), targets.GradSpan());
         }, predictions, targets);
     }
 }

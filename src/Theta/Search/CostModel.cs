@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Theta.Training;
+using Theta.Nn;
 
 namespace Theta.Search;
 
@@ -99,7 +100,7 @@ public sealed record CostModel(double SecondsPerMultiplyAdd, double SecondsPerLa
     public static CostModel Calibrate(Tensor x, int outputs, int workers, double probeSeconds = 0.12)
     {
         int rows = x.Shape[0], d = x.Shape[1];
-        CandidateConfig Probe(int[] hidden, int batch, float dropout = 0) => new(hidden, HiddenActivation.Relu, dropout, SearchOptimizer.Adam, 1e-3f, 1e-5f, batch);
+        CandidateConfig Probe(int[] hidden, int batch, float dropout = 0) => new(hidden, Activation.Relu, dropout, Theta.Optim.OptimizerKind.Adam, 1e-3f, 1e-5f, batch);
         CandidateConfig[] probes =
         [
             Probe([200, 200], 256), Probe([], 16), Probe([100], 16, 0.2f), Probe([20, 20, 20], 128), Probe([200], 64), Probe([50, 50], 32),
@@ -121,7 +122,7 @@ public sealed record CostModel(double SecondsPerMultiplyAdd, double SecondsPerLa
             var times = new double[workers];
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
             {
-                var run = new FoldRun(c, x, null, Tensor.Zeros(rows, outputs), outputs, LossKind.Squared, new Rng((ulong)w + 7));
+                var run = new FoldRun(c, x, null, Tensor.Zeros(rows, outputs), outputs, TrainingLoss.SquaredError, new Rng((ulong)w + 7));
                 var warm = Stopwatch.StartNew();
                 while (warm.Elapsed.TotalSeconds < probeSeconds * 0.5) run.Steps(2);
                 // The fastest of three windows: other processes' bursts only ever slow a window down.

@@ -97,7 +97,7 @@ public static class ModelSearch
         private readonly int P = group is null ? o.WorkerCount : (int)Sum(group, o.WorkerCount);
         private readonly int Local = o.WorkerCount;
         private readonly int _outputs = data.Outputs;
-        private readonly LossKind _loss = data.Task == SearchTask.Regression ? LossKind.Squared : data.Outputs == 1 ? LossKind.Bernoulli : LossKind.Multinomial;
+        private readonly TrainingLoss _loss = data.Task == SearchTask.Regression ? TrainingLoss.SquaredError : data.Outputs == 1 ? TrainingLoss.Bernoulli : TrainingLoss.CrossEntropy;
         private Fold[] _folds = [];
         private CostModel _cost = null!;
 
@@ -342,7 +342,7 @@ public static class ModelSearch
         private (double Loss, double Hits, bool Diverged) Score(FoldRun run, Fold fold)
         {
             if (run.Diverged) return (double.PositiveInfinity, 0, true);
-            var outputs = FoldRun.Outputs(run.Network, fold.ValX);
+            var outputs = Trainer.Outputs(run.Network, fold.ValX).ToArray();
             if (data.Task == SearchTask.Regression)
             {
                 double se = 0;
@@ -406,7 +406,7 @@ public static class ModelSearch
                 return ((float)mu, (float)sd, Tensor.FromArray([.. y.Select(v => (float)((v - mu) / sd))], rows.Length, 1), null);
             }
             var labels = rows.Select(r => data.Labels![r]).ToArray();
-            return (0, 1, _loss == LossKind.Bernoulli ? Tensor.FromArray([.. labels.Select(l => (float)l)], rows.Length, 1) : null, labels);
+            return (0, 1, _loss == TrainingLoss.Bernoulli ? Tensor.FromArray([.. labels.Select(l => (float)l)], rows.Length, 1) : null, labels);
         }
 
         private int CheckFolds()

@@ -3,6 +3,7 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Search;
 
@@ -39,7 +40,7 @@ public sealed class RegressionModel
         var y = new float[x.Shape[0]];
         foreach (var net in Members)
         {
-            var o = FoldRun.Outputs(net, z);
+            var o = Trainer.Outputs(net, z).ToArray();
             for (int i = 0; i < y.Length; i++) y[i] += (o[i] * TargetStd + TargetMean) / Members.Count;
         }
         return y;
@@ -56,14 +57,14 @@ public sealed class RegressionModel
     /// <summary>True when <paramref name="path"/> is a Theta model file of kind "regression" (without reading the weights' values).</summary>
     public static bool IsRegressionFile(string path)
     {
-        try { var (r, _) = ModelFile.Open(path); return r.String("kind") == "regression"; }
+        try { var (r, _) = ThetaFile.Open(path); return r.String("kind") == "regression"; }
         catch (ModelFormatException) { return false; }
     }
 
     /// <summary>Writes the model atomically.</summary>
     public void Save(string path)
     {
-        var arch = ModelFile.Header("regression");
+        var arch = ThetaFile.Header("regression");
         arch["features"] = new JsonArray([.. FeatureNames.Select(f => (JsonNode)f)]);
         arch["target"] = Target;
         arch["targetMean"] = TargetMean;
@@ -78,11 +79,11 @@ public sealed class RegressionModel
         for (int i = 0; i < Members.Count; i++) tensors.AddRange(Members[i].NamedParameters().Select(p => ($"members.{i}.{p.Name}", p.Parameter)));
         tensors.Add(("standardize.mean", Tensor.FromArray(Standardizer.Mean, Standardizer.Mean.Length)));
         tensors.Add(("standardize.std", Tensor.FromArray(Standardizer.Std, Standardizer.Std.Length)));
-        SafeTensors.Write(path, tensors, new Dictionary<string, string> { [ModelFile.Key] = arch.ToJsonString() });
+        SafeTensors.Write(path, tensors, new Dictionary<string, string> { [ThetaFile.Key] = arch.ToJsonString() });
     }
 
     /// <summary>Reads and validates a regression model file.</summary>
-    public static RegressionModel Load(string path) => ModelFile.Guard(path, () => Load(ModelFile.Open(path).Reader));
+    public static RegressionModel Load(string path) => ThetaFile.Guard(path, () => Load(ThetaFile.Open(path).Reader));
 
     /// <summary>
     /// Reads a model file once (a pipe works) as what it holds: a regression network from <c>theta search</c>
@@ -92,10 +93,10 @@ public sealed class RegressionModel
     public static (RegressionModel? Regression, TrainedModel? Classifier) LoadEither(string path)
     {
         if (ForeignFormats.For(path) is not null) return (null, ModelFile.Load(path));
-        var opened = ModelFile.Guard(path, () => ModelFile.Open(path));
+        var opened = ThetaFile.Guard(path, () => ThetaFile.Open(path));
         return opened.Reader.Root["kind"] is JsonValue k && k.TryGetValue(out string? kind) && kind == "regression"
-            ? (ModelFile.Guard(path, () => Load(opened.Reader)), null)
-            : (null, ModelFile.Guard(path, () => ModelFile.Load(opened.Reader)));
+            ? (ThetaFile.Guard(path, () => Load(opened.Reader)), null)
+            : (null, ThetaFile.Guard(path, () => ModelFile.Load(opened.Reader)));
     }
 
     // The regression model in an opened file.

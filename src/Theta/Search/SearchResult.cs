@@ -1,6 +1,7 @@
 using Theta.Data;
 using Theta.Nn;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Search;
 
@@ -103,7 +104,7 @@ public sealed class SearchModel
         var p = new float[n * C];
         foreach (var (_, _, net) in Members)
         {
-            var o = FoldRun.Outputs(net, z);
+            var o = Trainer.Outputs(net, z).ToArray();
             var q = Scoring.Probabilities(o, n, C);
             for (int i = 0; i < p.Length; i++) p[i] += q[i] / Members.Count;
         }
@@ -118,7 +119,7 @@ public sealed class SearchModel
         var y = new float[x.Shape[0]];
         foreach (var (_, _, net) in Members)
         {
-            var o = FoldRun.Outputs(net, z);
+            var o = Trainer.Outputs(net, z).ToArray();
             for (int i = 0; i < y.Length; i++) y[i] += (o[i] * TargetStd + TargetMean) / Members.Count;
         }
         return y;

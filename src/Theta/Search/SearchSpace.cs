@@ -4,19 +4,6 @@ using Theta.Training;
 
 namespace Theta.Search;
 
-/// <summary>The optimizers a search tries (each with its paper's or PyTorch's other defaults).</summary>
-public enum SearchOptimizer
-{
-    /// <summary>SGD with heavy-ball momentum μ = 0.9.</summary>
-    Momentum,
-    /// <summary>Adam, β = (0.9, 0.999).</summary>
-    Adam,
-    /// <summary>Adagrad.</summary>
-    Adagrad,
-    /// <summary>Adadelta, ρ = 0.9.</summary>
-    Adadelta,
-}
-
 /// <summary>
 /// Where random search draws networks from. Every range is inclusive; "log-uniform" means
 /// ln v ~ U(ln min, ln max), so each decade is equally likely. Defaults are issue 8's space.
@@ -35,10 +22,10 @@ public sealed record SearchSpace(
     int MaxHidden = 3,
     int MinUnits = 5,
     int MaxUnits = 200,
-    IReadOnlyList<HiddenActivation>? Activations = null,
+    IReadOnlyList<Activation>? Activations = null,
     double DropoutChance = 0.5,
     double MaxDropout = 0.5,
-    IReadOnlyList<SearchOptimizer>? Optimizers = null,
+    IReadOnlyList<OptimizerKind>? Optimizers = null,
     double MinL2 = 1e-6,
     double MaxL2 = 1e-1,
     IReadOnlyList<int>? BatchSizes = null)
@@ -51,21 +38,21 @@ public sealed record SearchSpace(
     public double MaxL2 { get; init; } = MaxL2 >= MinL2 ? MaxL2 : throw Bad(nameof(MaxL2), MaxL2, $"at least MinL2 ({MinL2})");
 
     /// <summary>The activations to draw from.</summary>
-    public IReadOnlyList<HiddenActivation> ActivationList => Activations is { Count: > 0 } a ? a : [HiddenActivation.Relu, HiddenActivation.Tanh, HiddenActivation.Sigmoid];
+    public IReadOnlyList<Activation> ActivationList => Activations is { Count: > 0 } a ? a : [Activation.Relu, Activation.Tanh, Activation.Sigmoid];
     /// <summary>The optimizers to draw from.</summary>
-    public IReadOnlyList<SearchOptimizer> OptimizerList => Optimizers is { Count: > 0 } o ? o : [SearchOptimizer.Momentum, SearchOptimizer.Adam, SearchOptimizer.Adagrad, SearchOptimizer.Adadelta];
+    public IReadOnlyList<OptimizerKind> OptimizerList => Optimizers is { Count: > 0 } o ? o : [OptimizerKind.Momentum, OptimizerKind.Adam, OptimizerKind.Adagrad, OptimizerKind.Adadelta];
     /// <summary>The batch sizes to draw from.</summary>
     public IReadOnlyList<int> BatchSizeList => BatchSizes is { Count: > 0 } b ? b : [16, 32, 64, 128, 256];
 
     /// <summary>
     /// The learning-rate range (log-uniform) of each optimizer, around its usual default:
-    /// momentum 1e-3 … 0.3, Adam 1e-4 … 3e-2, Adagrad 1e-3 … 0.5, Adadelta 0.03 … 3.
+    /// momentum (and plain SGD) 1e-3 … 0.3, Adam 1e-4 … 3e-2, Adagrad 1e-3 … 0.5, Adadelta 0.03 … 3.
     /// </summary>
-    public static (double Min, double Max) LearningRates(SearchOptimizer o) => o switch
+    public static (double Min, double Max) LearningRates(OptimizerKind o) => o switch
     {
-        SearchOptimizer.Momentum => (1e-3, 0.3),
-        SearchOptimizer.Adam => (1e-4, 3e-2),
-        SearchOptimizer.Adagrad => (1e-3, 0.5),
+        OptimizerKind.Momentum or OptimizerKind.Sgd => (1e-3, 0.3),
+        OptimizerKind.Adam => (1e-4, 3e-2),
+        OptimizerKind.Adagrad => (1e-3, 0.5),
         _ => (0.03, 3.0),
     };
 
@@ -99,7 +86,7 @@ public sealed record SearchSpace(
 /// <param name="LearningRate">Its step size η.</param>
 /// <param name="L2">Coupled weight decay λ (g ← g + λθ).</param>
 /// <param name="BatchSize">Examples per mini-batch (capped at the training rows when trained).</param>
-public sealed record CandidateConfig(int[] Hidden, HiddenActivation Activation, float Dropout, SearchOptimizer Optimizer, float LearningRate, float L2, int BatchSize)
+public sealed record CandidateConfig(int[] Hidden, Activation Activation, float Dropout, OptimizerKind Optimizer, float LearningRate, float L2, int BatchSize)
 {
     /// <summary>Layers as text: <c>24-relu-7-relu (dropout 0.21)</c>, or <c>linear</c> without hidden layers.</summary>
     public string Shape => Hidden.Length == 0 ? "no hidden layer"
@@ -111,29 +98,10 @@ public sealed record CandidateConfig(int[] Hidden, HiddenActivation Activation, 
     public override string ToString() => $"{Shape}; {Training}";
 
     /// <summary>The layers, weights drawn from <paramref name="rng"/>: d → hidden… → outputs (logits, or the prediction for regression).</summary>
-    public Sequential Build(int d, int outputs, Rng rng)
-    {
-        var layers = new List<Module>();
-        int width = d;
-        foreach (int h in Hidden)
-        {
-            layers.Add(new Linear(width, h, rng));
-            layers.Add(Activation switch { HiddenActivation.Sigmoid => new Sigmoid(), HiddenActivation.Tanh => new Tanh(), _ => new ReLU() });
-            if (Dropout > 0) layers.Add(new Nn.Dropout(Dropout, new Rng(rng.NextUInt())));
-            width = h;
-        }
-        layers.Add(new Linear(width, outputs, rng));
-        return new Sequential([.. layers]);
-    }
+    public Sequential Build(int d, int outputs, Rng rng) => Mlp.Create(d, Hidden, [Activation], Dropout, outputs, rng);
 
-    /// <summary>The optimizer over <paramref name="parameters"/>.</summary>
-    public Optimizer CreateOptimizer(IEnumerable<Tensor> parameters) => Optimizer switch
-    {
-        SearchOptimizer.Momentum => new Momentum(parameters, new MomentumOptions(LearningRate, 0.9f, L2)),
-        SearchOptimizer.Adam => new Adam(parameters, new AdamOptions(LearningRate, WeightDecay: L2)),
-        SearchOptimizer.Adagrad => new Adagrad(parameters, new AdagradOptions(LearningRate, WeightDecay: L2)),
-        _ => new Adadelta(parameters, new AdadeltaOptions(LearningRate, WeightDecay: L2)),
-    };
+    /// <summary>The optimizer over <paramref name="parameters"/>, with the L2 as coupled weight decay.</summary>
+    public Optimizer CreateOptimizer(IEnumerable<Tensor> parameters) => Optimizers.Create(Optimizer, parameters, LearningRate, L2);
 
     /// <summary>Multiply-adds of one forward pass of one example.</summary>
     public long MultiplyAdds(int d, int outputs)

@@ -7,8 +7,8 @@ namespace Theta.Training;
 /// Data-parallel training over a group of ranks (<see cref="ICollectives"/>): every rank holds the same
 /// weights, computes the gradient of its own shard of each global batch, and the shards' gradients are
 /// combined so that every rank then holds the gradient of the whole batch's mean loss and takes the same
-/// optimizer step. <see cref="Trainer"/> and <see cref="NetworkClassifier"/> call it from their one
-/// training loop; nothing else about them changes.
+/// optimizer step. <see cref="Trainer.Step"/>, the one training loop, calls it (set <see cref="Trainer.Parallel"/>);
+/// nothing else about a run changes.
 /// <para>The combination: with B rows in the global batch, b_r of them on rank r (Σ_r b_r = B) and g_r the
 /// gradient of rank r's mean loss (1/b_r)·Σ_{i∈r} ℓ_i, the whole batch's mean-loss gradient is
 /// g = (1/B)·Σ_i ∇ℓ_i = Σ_r (b_r/B)·g_r. Each rank scales its g_r by b_r/B into a flat buffer and one

@@ -6,9 +6,6 @@ using Theta.Optim;
 
 namespace Theta.Training;
 
-/// <summary>A hidden layer's activation in the playground's networks (linear: none).</summary>
-public enum ToyActivation { Tanh, Sigmoid, Relu, Linear }
-
 /// <summary>
 /// The loss a classifying <see cref="ToyNetwork"/> minimises: the negative log-likelihood (Bernoulli on one logit
 /// for two classes, softmax for three), or the squared error of σ(z) against the 0/1 label. A regression network
@@ -22,11 +19,11 @@ public enum ToyLoss { LogLikelihood, SquaredError }
 /// epochs' shuffles and dropout.
 /// </summary>
 public sealed record ToyNetworkOptions(
-    Feature2D Features, int[] Hidden, ToyActivation[] Activations, float Dropout, ToyLoss Loss,
+    Feature2D Features, int[] Hidden, Activation[] Activations, float Dropout, ToyLoss Loss,
     OptimizerKind Optimizer, float LearningRate, float L1, float L2, int BatchSize, ulong Seed)
 {
     /// <summary>The activation of hidden layer <paramref name="layer"/>.</summary>
-    public ToyActivation ActivationOf(int layer) => Activations.Length == 0 ? ToyActivation.Tanh : Activations[Math.Min(layer, Activations.Length - 1)];
+    public Activation ActivationOf(int layer) => Activations.Length == 0 ? Activation.Tanh : Activations[Math.Min(layer, Activations.Length - 1)];
 }
 
 /// <summary>
@@ -38,10 +35,11 @@ public sealed record ToyNetworkOptions(
 /// </summary>
 public sealed class ToyNetwork
 {
-    private readonly List<Linear> _linears = [];
-    private readonly List<int> _hiddenOutputs = []; // indices in Network whose outputs are the hidden units (after activation)
+    private readonly int[] _hiddenOutputs; // indices in Network whose outputs are the hidden units (after activation)
     private readonly Rng _rng;
     private Optimizer _optimizer;
+    private Trainer? _trainer;     // made at the first epoch, and again when the optimizer or the training set's size changes
+    private int _trainerRows;
 
     /// <param name="options">The architecture and training settings.</param>
     /// <param name="classes">2 or 3 classes, or 1 for regression (one real-valued output).</param>
@@ -55,26 +53,9 @@ public sealed class ToyNetwork
         Options = options;
         Classes = classes;
         _rng = new Rng(options.Seed * 7919 + 13);
-        var modules = new List<Module>();
-        for (int i = 0; i < options.Hidden.Length; i++)
-        {
-            var lin = new Linear(inputs, options.Hidden[i], _rng);
-            _linears.Add(lin);
-            modules.Add(lin);
-            switch (options.ActivationOf(i))
-            {
-                case ToyActivation.Tanh: modules.Add(new Tanh()); break;
-                case ToyActivation.Sigmoid: modules.Add(new Sigmoid()); break;
-                case ToyActivation.Relu: modules.Add(new ReLU()); break;
-            }
-            _hiddenOutputs.Add(modules.Count - 1);
-            if (options.Dropout > 0) modules.Add(new Dropout(options.Dropout, _rng));
-            inputs = options.Hidden[i];
-        }
-        var output = new Linear(inputs, Outputs, _rng);
-        _linears.Add(output);
-        modules.Add(output);
-        Network = new Sequential([.. modules]);
+        Network = Mlp.Create(inputs, options.Hidden, [.. Enumerable.Range(0, options.Hidden.Length).Select(options.ActivationOf)], options.Dropout, Outputs, _rng);
+        Linears = [.. Network.Layers.OfType<Linear>()];
+        _hiddenOutputs = Mlp.HiddenOutputs(Network);
         _optimizer = MakeOptimizer();
     }
 
@@ -94,7 +75,7 @@ public sealed class ToyNetwork
     public Sequential Network { get; }
 
     /// <summary>The weighted layers in order, the output layer last (for reading and editing single weights).</summary>
-    public IReadOnlyList<Linear> Linears => _linears;
+    public IReadOnlyList<Linear> Linears { get; }
 
     /// <summary>Epochs trained so far.</summary>
     public long Epoch { get; private set; }
@@ -109,6 +90,7 @@ public sealed class ToyNetwork
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "ToyNetwork: the batch size must be at least 1");
         Options = options;
         _optimizer = MakeOptimizer();
+        _trainer = null;
     }
 
     private Optimizer MakeOptimizer() => Optimizers.Create(Options.Optimizer, Network.Parameters(), Options.LearningRate, Options.L2, Options.L1);
@@ -118,30 +100,26 @@ public sealed class ToyNetwork
     {
         if (train.Length == 0) return;
         var order = _rng.Permutation(train.Length);
-        int f = Toy2D.FeatureCount(Options.Features), batchSize = Options.BatchSize;
-        Network.Train();
-        for (int s = 0; s < order.Length; s += batchSize)
+        var points = train.ToArray();
+        if (_trainer is null || _trainerRows != points.Length)
         {
-            int b = Math.Min(batchSize, order.Length - s);
-            var batch = new Point2D[b];
-            for (int i = 0; i < b; i++) batch[i] = train[order[s + i]];
-            var x = Tensor.FromArray(Toy2D.FeatureMatrix(batch, Options.Features), b, f);
-            _optimizer.ZeroGrad();
-            LossOf(Network.Forward(x), batch).Backward();
-            _optimizer.Step();
+            var options = new TrainerOptions(BatchSize: Math.Min(Options.BatchSize, points.Length), Loss: Loss);
+            (_trainer, _trainerRows) = (new Trainer(Network, _optimizer, options), points.Length);
         }
+        _trainer.TrainEpoch(Inputs(points), TargetsOf(points), order);
         Network.Eval();
         Epoch++;
     }
 
-    // The mean loss of outputs z [n, Outputs] against the points' labels (or targets).
-    private Tensor LossOf(Tensor z, Point2D[] points)
-    {
-        if (Classes == 3) return Loss.CrossEntropy(z, points.Select(p => p.Label).ToArray());
-        if (IsRegression) return Loss.SquaredError(z, Tensor.FromArray(points.Select(p => p.Target).ToArray(), points.Length, 1));
-        var y = Tensor.FromArray(points.Select(p => p.Label == 1 ? 1f : 0f).ToArray(), points.Length, 1);
-        return Options.Loss == ToyLoss.SquaredError ? Loss.SquaredError(z.Sigmoid(), y) : Loss.BinaryCrossEntropyWithLogits(z, y);
-    }
+    /// <summary>What training minimises: the cross-entropy (three classes), the squared error (regression), or for two classes the chosen <see cref="ToyLoss"/>.</summary>
+    public TrainingLoss Loss => Classes == 3 ? TrainingLoss.CrossEntropy : IsRegression ? TrainingLoss.SquaredError
+        : Options.Loss == ToyLoss.SquaredError ? TrainingLoss.ProbabilitySquaredError : TrainingLoss.Bernoulli;
+
+    private Tensor Inputs(Point2D[] points) => Tensor.FromArray(Toy2D.FeatureMatrix(points, Options.Features), points.Length, Toy2D.FeatureCount(Options.Features));
+
+    private Targets TargetsOf(Point2D[] points) => IsRegression
+        ? new Targets(Tensor.FromArray(points.Select(p => p.Target).ToArray(), points.Length, 1))
+        : new Targets(points.Select(p => p.Label).ToArray());
 
     /// <summary>
     /// The mean loss on <paramref name="points"/> (for regression, the mean squared error) and the share classified
@@ -151,25 +129,9 @@ public sealed class ToyNetwork
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Length == 0) return (0, 0);
-        using var _ = Autograd.NoGrad();
+        var (loss, accuracy) = Trainer.Evaluate(Network, Inputs(points), TargetsOf(points), points.Length, new TrainerOptions(Loss: Loss));
         Network.Eval();
-        int f = Toy2D.FeatureCount(Options.Features);
-        var z = Network.Forward(Tensor.FromArray(Toy2D.FeatureMatrix(points, Options.Features), points.Length, f));
-        float loss = LossOf(z, points).Item();
-        if (IsRegression) return (loss, 0);
-        var winners = Winners(z.Data, points.Length);
-        int right = 0;
-        for (int i = 0; i < points.Length; i++) if (winners[i] == points[i].Label) right++;
-        return (loss, (float)right / points.Length);
-    }
-
-    // The class of largest output per row: for one logit, class 1 where z > 0.
-    private int[] Winners(ReadOnlySpan<float> z, int rows)
-    {
-        var w = new int[rows];
-        for (int i = 0; i < rows; i++)
-            w[i] = Outputs == 1 ? (z[i] > 0 ? 1 : 0) : ClassificationMetrics.ArgMax(z.Slice(i * Outputs, Outputs));
-        return w;
+        return ((float)loss, (float)accuracy);
     }
 
     /// <summary>
@@ -188,17 +150,8 @@ public sealed class ToyNetwork
     /// <summary>Every hidden layer's activations [n, units] (after its activation function) for the feature rows <paramref name="features"/> [n, F].</summary>
     public IReadOnlyList<Tensor> HiddenActivations(Tensor features)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        using var _ = Autograd.NoGrad();
-        Network.Eval();
-        var result = new List<Tensor>();
-        var h = features;
-        for (int i = 0, next = 0; i < Network.Count && next < _hiddenOutputs.Count; i++)
-        {
-            h = Network[i].Forward(h);
-            if (i == _hiddenOutputs[next]) { result.Add(h); next++; }
-        }
-        return result;
+        var layers = Explain.Activations.Run(Network, features);
+        return [.. _hiddenOutputs.Select(i => layers[i].Output)];
     }
 
     /// <summary>The feature names in the network's input order (x1, x2, x1^2, x2^2, x1*x2, sin x1, sin x2).</summary>

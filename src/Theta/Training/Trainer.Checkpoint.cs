@@ -44,7 +44,7 @@ public sealed partial class Trainer
     /// A trainer that continues the run saved in <paramref name="checkpointPath"/>: the network is
     /// rebuilt from the file, <paramref name="makeOptimizer"/> makes an optimizer of the same kind
     /// over its parameters, and its state, the shuffler's and the history are restored. Calling
-    /// <see cref="Fit"/> with the same data then ends bit-identical to an uninterrupted run.
+    /// <c>Fit</c> with the same data then ends bit-identical to an uninterrupted run.
     /// </summary>
     public static Trainer Resume(string checkpointPath, Func<Module, Optimizer> makeOptimizer, TrainerOptions options)
     {
@@ -59,7 +59,7 @@ public sealed partial class Trainer
     /// <paramref name="checkpointPath"/>. Everything is validated before anything changes: a file for
     /// another architecture or optimizer is a <see cref="ModelFormatException"/> and leaves the trainer as it was.
     /// </summary>
-    /// <returns>The number of epochs already done; <see cref="Fit"/> continues with the next.</returns>
+    /// <returns>The number of epochs already done; <c>Fit</c> continues with the next.</returns>
     public int ResumeFrom(string checkpointPath)
     {
         var (saved, _, reader, raw) = NetworkFile.ReadCore(checkpointPath);

@@ -6,10 +6,13 @@ namespace Theta.Training;
 // The parts of a data-parallel run (Trainer.Parallel set) that the single-process loop does not need.
 public sealed partial class Trainer
 {
-    private Tensor[]? _parameters;
+    private Tensor[]? _parameters, _weights;
 
     // The model's parameters in a fixed order, the same on every rank (the order of the flat gradient buffer).
     private IReadOnlyList<Tensor> Parameters => _parameters ??= [.. Model.Parameters()];
+
+    // The weight matrices the L1 and L2 penalties cover (parameters named "weight"), in the same order.
+    private Tensor[] Weights => _weights ??= [.. Model.NamedParameters().Where(p => p.Name.EndsWith("weight", StringComparison.Ordinal)).Select(p => p.Parameter)];
 
     // NOTE: rank r's shard holds other examples than rank 0's, so it must not draw rank 0's dropout masks.
     // At each epoch start every rank takes rank 0's generator state (a broadcast), rank 0 keeps it and rank
@@ -29,14 +32,15 @@ public sealed partial class Trainer
     }
 
     // Evaluate over the ranks: each takes its share of the rows, the loss and hit sums are all-reduced.
-    private (double Loss, double Accuracy) EvaluateShared(DataParallel par, Tensor x, int[] y)
+    private (double Loss, double Accuracy) EvaluateShared(DataParallel par, Tensor x, Targets y)
     {
         int n = x.Shape[0];
         var (start, count) = DataParallel.Shard(n, par.Rank, par.Size);
         Span<double> sums = [0, 0];
         if (count > 0)
         {
-            var (loss, accuracy) = Evaluate(Model, x.SelectRows([.. Enumerable.Range(start, count)]), y[start..(start + count)], Options.EvalBatchSize);
+            int[] rows = [.. Enumerable.Range(start, count)];
+            var (loss, accuracy) = Evaluate(Model, x.SelectRows(rows), y.Of(rows), Options.EvalBatchSize, Options);
             sums[0] = loss * count;
             sums[1] = Math.Round(accuracy * count);
         }

@@ -6,9 +6,10 @@ using Theta.Optim;
 namespace Theta.Training;
 
 /// <summary>
-/// Trains a classifier with integer labels by mini-batch gradient descent on the softmax
-/// cross-entropy L = −(1/B) Σ_b ln softmax(f(x_b))[y_b] (the mean negative log-likelihood of a
-/// batch; the model outputs logits [B, classes]). Each epoch visits the examples in an order drawn
+/// The one training loop: mini-batch gradient descent on the mean loss of a batch, by default the softmax
+/// cross-entropy L = −(1/B) Σ_b ln softmax(f(x_b))[y_b] of logits [B, classes] (<see cref="TrainerOptions.Loss"/>
+/// names the others), plus any L1/L2 penalty. <see cref="Step"/> is one batch, <see cref="TrainEpoch"/> one
+/// shuffled pass, <c>Fit</c> a run of epochs. In <c>Fit</c> each epoch visits the examples in an order drawn
 /// from the seeded shuffler; after each epoch the model is evaluated on the validation set (in
 /// evaluation mode, under NoGrad), the epoch is recorded, early stopping is checked, and a
 /// checkpoint may be written. A NaN or infinity in the loss, a gradient or a weight stops training
@@ -24,9 +25,13 @@ public sealed partial class Trainer
     private readonly Rng _shuffle;
     private readonly List<EpochRecord> _history = [];
     private long _globalStep;
+    private int _epoch, _step;        // where the current step is, for the guard's messages
+    private bool _begun;              // the data was checked (and Parallel set up) for this run
+    private Stopwatch? _clock;        // training speed since Fit (or the first epoch) began
+    private long _seen, _toSee;       // examples trained on since then, and those Fit has still to see
     private int? _trainRows; // the training set size of the run so far (checked when a resumed run continues)
 
-    /// <param name="model">Maps a batch [B, …] to logits [B, classes].</param>
+    /// <param name="model">Maps a batch [B, …] to outputs [B, k] (logits for the classifiers' losses).</param>
     /// <param name="optimizer">Updates <paramref name="model"/>'s parameters; its options already checked the learning rate (> 0).</param>
     public Trainer(Module model, Optimizer optimizer, TrainerOptions options)
     {
@@ -51,7 +56,7 @@ public sealed partial class Trainer
 
     /// <summary>
     /// Data-parallel training over several ranks (null, the default: this process alone). Set it on every
-    /// rank before <see cref="Fit"/>: rank 0's weights are broadcast, each rank computes its shard of every
+    /// rank before <c>Fit</c>: rank 0's weights are broadcast, each rank computes its shard of every
     /// batch, only rank 0 writes checkpoints, and the history (losses, accuracies) is that of the whole batch.
     /// Dropout draws from a stream per rank, forked from rank 0's at each epoch, so a run is deterministic for a given N.
     /// </summary>
@@ -65,69 +70,32 @@ public sealed partial class Trainer
 
     /// <summary>
     /// Trains on <paramref name="x"/> [N, …] (any trailing shape: [N, 784] for an MLP, [N, 1, 28, 28]
-    /// for a CNN) with labels <paramref name="y"/> (N class indices) from epoch <see cref="EpochsDone"/> + 1
-    /// up to <see cref="TrainerOptions.Epochs"/>, evaluating on (<paramref name="xVal"/>, <paramref name="yVal"/>)
-    /// after each epoch when given. Leaves the model in evaluation mode.
+    /// for a CNN) towards <paramref name="y"/> (N class indices, or real targets for the errors) from epoch
+    /// <see cref="EpochsDone"/> + 1 up to <see cref="TrainerOptions.Epochs"/>, evaluating on (<paramref name="xVal"/>,
+    /// <paramref name="yVal"/>) after each epoch when given. Leaves the model in evaluation mode.
     /// </summary>
     /// <exception cref="ArgumentException">Mismatched rows and labels, a batch larger than the data, a negative label.</exception>
     /// <exception cref="TrainingDivergedException">The loss, a gradient or a weight became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (checked before each batch).</exception>
-    public TrainingHistory Fit(Tensor x, int[] y, Tensor? xVal = null, int[]? yVal = null,
+    public TrainingHistory Fit(Tensor x, Targets y, Tensor? xVal = null, Targets? yVal = null,
         Action<TrainerProgress>? progress = null, CancellationToken ct = default)
     {
-        CheckData(x, y, "training");
+        ArgumentNullException.ThrowIfNull(y);
         if ((xVal is null) != (yVal is null)) throw new ArgumentException("Trainer: give both the validation inputs and their labels, or neither");
         if (xVal is not null) CheckData(xVal, yVal!, "validation");
-        int n = x.Shape[0], B = Options.BatchSize;
-        if (B > n)
-            throw new ArgumentException($"Trainer: the batch size {B} is larger than the {n} training examples; use a batch size of at most {n}");
-        if (_trainRows is int trained && trained != n)
-            throw new ArgumentException($"Trainer: this run was trained on {trained} examples (checkpoint), but {n} were given; resume with the same data");
-        _trainRows = n;
+        Begin(x, y);
+        int n = x.Shape[0];
+        _clock = Stopwatch.StartNew();
+        _seen = 0;
+        _toSee = (long)(Options.Epochs - EpochsDone) * n;
         var par = Parallel;
-        if (par is not null)
-        {
-            par.CheckBatch(B, n);
-            par.BroadcastParameters(Parameters);
-        }
-
-        int batches = (n + B - 1) / B;
-        var clock = Stopwatch.StartNew();
-        long seen = 0, toSee = (long)(Options.Epochs - EpochsDone) * n;
         for (int epoch = EpochsDone + 1; epoch <= Options.Epochs && !History.StoppedEarly; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            Model.Train();
-            if (par is not null) ForkDropout(par);
-            var order = _shuffle.Permutation(n);
-            double lossSum = 0;
-            long correct = 0;
-            for (int b = 0; b < batches; b++)
-            {
-                ct.ThrowIfCancellationRequested();
-                int rows = Math.Min(B, n - b * B);
-                var idx = order.AsSpan(b * B, rows);
-                if (par is not null) { var (start, count) = par.Shard(rows); idx = idx.Slice(start, count); } // this rank's shard
-                var labels = new int[idx.Length];
-                for (int i = 0; i < idx.Length; i++) labels[i] = y[idx[i]];
-                double loss;
-                int hits;
-                using (_arena.Use()) (loss, hits) = Step(idx.IsEmpty ? null : x.SelectRows(idx), labels, rows, epoch, b + 1); // the step's temporaries are reused
-
-                lossSum += loss * rows;
-                correct += hits;
-                seen += rows;
-                if (progress is not null && ((b + 1) % Options.ProgressEvery == 0 || b == batches - 1))
-                {
-                    int done = Math.Min((b + 1) * B, n);
-                    double speed = seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    progress(new TrainerProgress(epoch, Options.Epochs, b + 1, batches, lossSum / done, (double)correct / done,
-                        speed, TimeSpan.FromSeconds((toSee - seen) / speed)));
-                }
-            }
+            var (loss, accuracy) = TrainEpoch(x, y, _shuffle.Permutation(n), progress, ct);
             double? valLoss = null, valAcc = null;
-            if (xVal is not null) (valLoss, valAcc) = par is null ? Evaluate(Model, xVal, yVal!, Options.EvalBatchSize) : EvaluateShared(par, xVal, yVal!);
-            _history.Add(new EpochRecord(epoch, lossSum / n, (double)correct / n, valLoss, valAcc, epochClock.Elapsed.TotalSeconds));
+            if (xVal is not null) (valLoss, valAcc) = par is null ? Evaluate(Model, xVal, yVal!, Options.EvalBatchSize, Options) : EvaluateShared(par, xVal, yVal!);
+            _history.Add(new EpochRecord(epoch, loss, accuracy, valLoss, valAcc, epochClock.Elapsed.TotalSeconds));
             History = new TrainingHistory([.. _history], StopReason(out var reason), reason);
             if (Options.CheckpointEvery > 0 && epoch % Options.CheckpointEvery == 0 && (par is null || par.Rank == 0))
                 SaveCheckpoint(Options.CheckpointPath!.Replace("{epoch}", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
@@ -136,10 +104,96 @@ public sealed partial class Trainer
         return History;
     }
 
-    // One mini-batch: forward, loss, backward, (average across ranks), guard, update. Returns the whole
-    // batch's mean loss and correct predictions. xb is this rank's shard of a batch of globalRows rows
-    // (the whole batch without Parallel); null when a short last batch left this rank no rows.
-    private (double Loss, int Correct) Step(Tensor? xb, int[] yb, int globalRows, int epoch, int step)
+    /// <summary>Trains a classifier on class labels: <see cref="Fit(Tensor, Targets, Tensor?, Targets?, Action{TrainerProgress}?, CancellationToken)"/>.</summary>
+    public TrainingHistory Fit(Tensor x, int[] y, Tensor? xVal = null, int[]? yVal = null,
+        Action<TrainerProgress>? progress = null, CancellationToken ct = default)
+        => Fit(x, new Targets(y), xVal, yVal is null ? null : new Targets(yVal), progress, ct);
+
+    /// <summary>
+    /// One epoch: the model in training mode, then one <see cref="Step"/> per mini-batch of <see cref="TrainerOptions.BatchSize"/>
+    /// rows of <paramref name="order"/> (the last may be smaller). Returns the mean loss and the share of right answers over the
+    /// epoch's batches, as the weights moved. <c>Fit</c> calls it with a fresh permutation from <see cref="TrainerOptions.Seed"/>;
+    /// a caller with its own shuffle calls it directly (it does not record a history).
+    /// </summary>
+    public (double Loss, double Accuracy) TrainEpoch(Tensor x, Targets y, ReadOnlySpan<int> order,
+        Action<TrainerProgress>? progress = null, CancellationToken ct = default)
+    {
+        if (!_begun) Begin(x, y);
+        _clock ??= Stopwatch.StartNew();
+        var par = Parallel;
+        _epoch = Math.Max(_epoch, EpochsDone) + 1; // the epochs of Fit's history, or the calls so far
+        _step = 0;
+        Model.Train();
+        if (par is not null) ForkDropout(par);
+        int n = order.Length, B = Options.BatchSize, batches = (n + B - 1) / B;
+        double lossSum = 0;
+        long correct = 0;
+        for (int b = 0; b < batches; b++)
+        {
+            ct.ThrowIfCancellationRequested();
+            int rows = Math.Min(B, n - b * B);
+            var (loss, hits) = Step(x, y, order.Slice(b * B, rows));
+            lossSum += (double)loss * rows;
+            correct += hits;
+            _seen += rows;
+            if (progress is not null && ((b + 1) % Options.ProgressEvery == 0 || b == batches - 1))
+            {
+                int done = Math.Min((b + 1) * B, n);
+                double speed = _seen / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+                progress(new TrainerProgress(_epoch, Options.Epochs, b + 1, batches, lossSum / done, (double)correct / done,
+                    speed, TimeSpan.FromSeconds(Math.Max(_toSee - _seen, 0) / speed)));
+            }
+        }
+        return (lossSum / n, (double)correct / n);
+    }
+
+    /// <summary>
+    /// One mini-batch of the rows <paramref name="rows"/> of (<paramref name="x"/>, <paramref name="y"/>): the learning rate from the
+    /// schedule, forward, loss (+ penalties), backward, (with <see cref="Parallel"/>: this rank computes its shard of the rows and the
+    /// gradients are averaged across the ranks), the NaN/Inf guard, and the optimizer's update. Returns the whole batch's mean loss
+    /// (without the penalties) and how many of its rows the model got right before the update. The model's mode is the caller's.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss, a gradient or a weight became NaN or infinite (the update is not taken when the loss or a gradient is).</exception>
+    public (float Loss, int Correct) Step(Tensor x, Targets y, ReadOnlySpan<int> rows)
+    {
+        if (!_begun) Begin(x, y);
+        if (_epoch == 0) _epoch = 1;
+        _step++;
+        int globalRows = rows.Length;
+        if (Parallel is { } p) { var (start, count) = p.Shard(globalRows); rows = rows.Slice(start, count); } // this rank's shard
+        using (_arena.Use()) // the step's temporaries are reused by the next
+            return StepCore(rows.IsEmpty ? null : AllInOrder(x, rows) ? x : x.SelectRows(rows), y, rows, globalRows);
+    }
+
+    // A batch of every row in order is x itself (full-batch training copies nothing).
+    private static bool AllInOrder(Tensor x, ReadOnlySpan<int> rows)
+    {
+        if (rows.Length != x.Shape[0]) return false;
+        for (int i = 0; i < rows.Length; i++) if (rows[i] != i) return false;
+        return true;
+    }
+
+    // Checks the data once per run: rows and targets agree, the batch fits, a resumed run has its data; sets up Parallel.
+    private void Begin(Tensor x, Targets y)
+    {
+        CheckData(x, y, "training");
+        int n = x.Shape[0], B = Options.BatchSize;
+        if (B > n)
+            throw new ArgumentException($"Trainer: the batch size {B} is larger than the {n} training examples; use a batch size of at most {n}");
+        if (_trainRows is int trained && trained != n)
+            throw new ArgumentException($"Trainer: this run was trained on {trained} examples (checkpoint), but {n} were given; resume with the same data");
+        _trainRows = n;
+        if (Parallel is { } par)
+        {
+            par.CheckBatch(B, n);
+            par.BroadcastParameters(Parameters);
+        }
+        _begun = true;
+    }
+
+    // Forward, loss, backward, (average across ranks), guard, update. xb is this rank's rows of the batch (the whole
+    // batch of globalRows rows without Parallel); null when a short last batch left this rank no rows.
+    private (float Loss, int Correct) StepCore(Tensor? xb, Targets y, ReadOnlySpan<int> rows, int globalRows)
     {
         Options.Schedule?.Apply(Optimizer, (int)Math.Min(_globalStep, int.MaxValue));
         _globalStep++;
@@ -148,27 +202,26 @@ public sealed partial class Trainer
         Model.ZeroGrad();
         if (xb is not null)
         {
-            var logits = Model.Forward(xb);
-            var loss = Loss.CrossEntropy(logits, yb);
+            var z = Model.Forward(xb);
+            var loss = Objective.Of(Options.Loss, z, y, rows, Reduction.Mean, Options.HuberDelta);
             value = loss.Item();
-            if (Parallel is null && !float.IsFinite(value)) throw Diverged(epoch, step, $"the loss is {Describe(value)}", null);
+            if (Parallel is null && !float.IsFinite(value)) throw Diverged($"the loss is {Describe(value)}", null);
+            if (Options.L2 > 0) foreach (var w in Weights) loss = loss + (w * w).Sum() * (Options.L2 / 2);
+            if (Options.L1 > 0) foreach (var w in Weights) loss = loss + w.Abs().Sum() * Options.L1;
             loss.Backward();
-            int C = logits.Shape[1];
-            var z = logits.Data;
-            for (int r = 0; r < yb.Length; r++)
-                if (ClassificationMetrics.ArgMax(z.Slice(r * C, C)) == yb[r]) correct++;
+            correct = Objective.Hits(z, y, rows);
         }
         if (Parallel is { } par)
         {
             // The loss sum and the hits ride with the gradients, so every rank sees the whole batch's (and a NaN on any rank).
-            Span<float> sums = [value * yb.Length, correct];
-            par.AverageGradients(Parameters, yb.Length, globalRows, sums);
+            Span<float> sums = [value * rows.Length, correct];
+            par.AverageGradients(Parameters, rows.Length, globalRows, sums);
             (value, correct) = (sums[0] / globalRows, (int)sums[1]);
-            if (!float.IsFinite(value)) throw Diverged(epoch, step, $"the loss is {Describe(value)}", null);
+            if (!float.IsFinite(value)) throw Diverged($"the loss is {Describe(value)}", null);
         }
-        CheckFinite(epoch, step, gradients: true);
+        CheckFinite(gradients: true);
         Optimizer.Step();
-        CheckFinite(epoch, step, gradients: false);
+        CheckFinite(gradients: false);
         if (Parallel is { CheckReplicas: true } p) p.VerifyReplicas(Parameters, _globalStep);
         return (value, correct);
     }
@@ -186,71 +239,69 @@ public sealed partial class Trainer
         return true;
     }
 
-    private static void CheckData(Tensor x, int[] y, string what)
+    private static void CheckData(Tensor x, Targets y, string what)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Rank < 1 || x.Shape[0] == 0) throw new ArgumentException($"Trainer: the {what} inputs {x.Shape} must be [N, …] with N ≥ 1 rows");
-        if (x.Shape[0] != y.Length)
-            throw new ArgumentException($"Trainer: the {what} inputs {x.Shape} have {x.Shape[0]} rows but {y.Length} labels were given; expected one label per row");
-        int bad = Array.FindIndex(y, l => l < 0);
-        if (bad >= 0) throw new ArgumentException($"Trainer: {what} label {y[bad]} at row {bad} is negative; expected a class index 0, 1, …");
+        if (x.Shape[0] != y.Count)
+            throw new ArgumentException($"Trainer: the {what} inputs {x.Shape} have {x.Shape[0]} rows but {y.Count} {(y.Labels is null ? "targets" : "labels")} were given; expected one {(y.Labels is null ? "target" : "label")} per row");
+        int bad = y.Labels is { } labels ? Array.FindIndex(labels, l => l < 0) : -1;
+        if (bad >= 0) throw new ArgumentException($"Trainer: {what} label {y.Labels![bad]} at row {bad} is negative; expected a class index 0, 1, …");
     }
 
     /// <summary>
-    /// Softmax probabilities P(y = k | x) [N, classes] of <paramref name="model"/> (which outputs logits) on
-    /// <paramref name="x"/>, in evaluation mode under NoGrad, <paramref name="batch"/> rows at a time.
-    /// The model's mode is restored afterwards.
+    /// The outputs [N, k] of <paramref name="model"/> on <paramref name="x"/> [N, …] (with <paramref name="softmax"/>, their
+    /// softmax), in evaluation mode under NoGrad, <paramref name="batch"/> rows at a time. The model's mode is restored afterwards.
     /// </summary>
-    public static Tensor Probabilities(Module model, Tensor x, int batch = 1000)
+    public static Tensor Outputs(Module model, Tensor x, int batch = 1000, bool softmax = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        bool wasTraining = model.Training;
-        model.Eval();
-        try
+        using var _ = model.EvalScope();
+        var arena = new TensorArena();
+        int n = x.Shape[0], k = 0;
+        float[]? result = null;
+        for (int start = 0; start < n; start += batch)
         {
-            using var _ = Autograd.NoGrad();
-            var parts = new List<Tensor>();
-            for (int start = 0; start < x.Shape[0]; start += batch)
-                parts.Add(model.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(batch, x.Shape[0] - start))])).Softmax());
-            return parts.Count == 1 ? parts[0] : Tensor.Concat(parts);
+            using var scope = arena.Use(); // each chunk's temporaries are reused by the next
+            var o = model.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(batch, n - start))]));
+            if (softmax) o = o.Softmax();
+            result ??= new float[n * (k = o.Shape[1])];
+            o.Data.CopyTo(result.AsSpan(start * k));
         }
-        finally { model.Train(wasTraining); }
+        return Tensor.FromArray(result!, n, k);
     }
 
+    /// <summary>Softmax probabilities P(y = k | x) [N, classes] of <paramref name="model"/> (which outputs logits): <see cref="Outputs"/> with the softmax.</summary>
+    public static Tensor Probabilities(Module model, Tensor x, int batch = 1000) => Outputs(model, x, batch, softmax: true);
+
     /// <summary>
-    /// The mean cross-entropy and the accuracy (fraction of rows whose largest logit is the label)
-    /// of <paramref name="model"/> on (<paramref name="x"/>, <paramref name="y"/>), in evaluation mode
-    /// under NoGrad, <paramref name="batch"/> rows at a time. The model's mode is restored afterwards.
+    /// The mean loss (<paramref name="options"/>' <see cref="TrainerOptions.Loss"/>, the cross-entropy by default; no penalties) and
+    /// the accuracy (the share of rows whose prediction is the label; 0 without labels) of <paramref name="model"/> on
+    /// (<paramref name="x"/>, <paramref name="y"/>), in evaluation mode under NoGrad, <paramref name="batch"/> rows at a time.
+    /// The model's mode is restored afterwards.
     /// </summary>
-    public static (double Loss, double Accuracy) Evaluate(Module model, Tensor x, int[] y, int batch = 1000)
+    public static (double Loss, double Accuracy) Evaluate(Module model, Tensor x, Targets y, int batch = 1000, TrainerOptions? options = null)
     {
         CheckData(x, y, "evaluation");
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        bool wasTraining = model.Training;
-        model.Eval();
-        try
+        var o = options ?? DefaultOptions;
+        using var _ = model.EvalScope();
+        var arena = new TensorArena();
+        int n = x.Shape[0];
+        double lossSum = 0;
+        long correct = 0;
+        for (int start = 0; start < n; start += batch)
         {
-            using var _ = Autograd.NoGrad();
-            var arena = new TensorArena();
-            int n = x.Shape[0];
-            double lossSum = 0;
-            long correct = 0;
-            for (int start = 0; start < n; start += batch)
-            {
-                using var scope = arena.Use(); // each chunk's temporaries are reused by the next
-                int len = Math.Min(batch, n - start);
-                var idx = Enumerable.Range(start, len).ToArray();
-                var logits = model.Forward(x.SelectRows(idx));
-                var labels = y.AsSpan(start, len);
-                lossSum += Loss.CrossEntropy(logits, labels, Reduction.Sum).Item();
-                int C = logits.Shape[1];
-                var z = logits.Data;
-                for (int r = 0; r < len; r++)
-                    if (ClassificationMetrics.ArgMax(z.Slice(r * C, C)) == labels[r]) correct++;
-            }
-            return (lossSum / n, (double)correct / n);
+            using var scope = arena.Use(); // each chunk's temporaries are reused by the next
+            int len = Math.Min(batch, n - start);
+            var idx = Enumerable.Range(start, len).ToArray();
+            var z = model.Forward(x.SelectRows(idx));
+            lossSum += Objective.Of(o.Loss, z, y, idx, Reduction.Sum, o.HuberDelta).Item();
+            correct += Objective.Hits(z, y, idx);
         }
-        finally { model.Train(wasTraining); }
+        return (lossSum / n, (double)correct / n);
     }
+
+    private static readonly TrainerOptions DefaultOptions = new();
 }

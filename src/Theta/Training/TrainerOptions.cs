@@ -17,6 +17,10 @@ namespace Theta.Training;
 /// <param name="EvalBatchSize">Rows per forward pass when evaluating (≥ 1; default 1000), so memory stays bounded.</param>
 /// <param name="ProgressEvery">Report progress every this many batches, and after each epoch's last (≥ 1; default 10).</param>
 /// <param name="CheckpointMetadata">Input shape, class names, … written into checkpoints, so a checkpoint loads as a model file.</param>
+/// <param name="Loss">What is minimised (default the softmax cross-entropy over the logits).</param>
+/// <param name="L2">λ of the penalty (λ/2)‖W‖² added to the loss, over the weight matrices (parameters named <c>weight</c>), not the biases (≥ 0; default 0).</param>
+/// <param name="L1">λ of the penalty λ‖W‖₁ added to the loss, over the same weights (≥ 0; default 0).</param>
+/// <param name="HuberDelta">δ of <see cref="TrainingLoss.Huber"/> (&gt; 0; default 1).</param>
 public sealed record TrainerOptions(
     int Epochs = 10,
     int BatchSize = 64,
@@ -27,7 +31,11 @@ public sealed record TrainerOptions(
     LearningRateSchedule? Schedule = null,
     int EvalBatchSize = 1000,
     int ProgressEvery = 10,
-    NetworkMetadata? CheckpointMetadata = null)
+    NetworkMetadata? CheckpointMetadata = null,
+    TrainingLoss Loss = TrainingLoss.CrossEntropy,
+    float L2 = 0f,
+    float L1 = 0f,
+    float HuberDelta = 1f)
 {
     public int Epochs { get; init => field = AtLeast(value, 1, nameof(Epochs)); } = AtLeast(Epochs, 1, nameof(Epochs));
     public int BatchSize { get; init => field = AtLeast(value, 1, nameof(BatchSize)); } = AtLeast(BatchSize, 1, nameof(BatchSize));
@@ -35,17 +43,28 @@ public sealed record TrainerOptions(
     public int CheckpointEvery { get; init => field = AtLeast(value, 0, nameof(CheckpointEvery)); } = AtLeast(CheckpointEvery, 0, nameof(CheckpointEvery));
     public int EvalBatchSize { get; init => field = AtLeast(value, 1, nameof(EvalBatchSize)); } = AtLeast(EvalBatchSize, 1, nameof(EvalBatchSize));
     public int ProgressEvery { get; init => field = AtLeast(value, 1, nameof(ProgressEvery)); } = AtLeast(ProgressEvery, 1, nameof(ProgressEvery));
+    public float L2 { get; init => field = NonNegative(value, nameof(L2)); } = NonNegative(L2, nameof(L2));
+    public float L1 { get; init => field = NonNegative(value, nameof(L1)); } = NonNegative(L1, nameof(L1));
+    public float HuberDelta { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(HuberDelta), value, "positive and finite"); } =
+        HuberDelta > 0 && float.IsFinite(HuberDelta) ? HuberDelta : throw Bad(nameof(HuberDelta), HuberDelta, "positive and finite");
 
-    private static int AtLeast(int v, int min, string field)
-        => v >= min ? v : throw new ArgumentException($"TrainerOptions: {field} must be at least {min}, got {v}", field);
+    private static int AtLeast(int v, int min, string field) => v >= min ? v : throw Bad(field, v, $"at least {min}");
+    private static float NonNegative(float v, string field) => v >= 0 && float.IsFinite(v) ? v : throw Bad(field, v, "non-negative and finite");
+    private static ArgumentException Bad(string field, object v, string what) => new($"TrainerOptions: {field} must be {what}, got {v}", field);
 }
 
 /// <summary>
-/// Progress within an epoch: batch <paramref name="Batch"/> of <paramref name="Batches"/> done; the
-/// running mean loss and accuracy over this epoch's batches so far; training speed since
-/// <see cref="Trainer.Fit"/> began; and the estimated time left for the remaining epochs (evaluation excluded).
+/// Progress of a training run, the one report every fit gives: batch <paramref name="Batch"/> of <paramref name="Batches"/> of
+/// epoch <paramref name="Epoch"/> done; the running mean loss (for the classifiers, the negative mean log-likelihood) and accuracy
+/// over this epoch's batches so far; training speed since <c>Trainer.Fit</c> began; and the estimated time left for the remaining
+/// epochs (evaluation excluded). A fit that reports only whole epochs (or steps) has Batch = Batches = 1, and an accuracy or a
+/// speed it does not measure is NaN.
 /// </summary>
-public readonly record struct TrainerProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double ExamplesPerSecond, TimeSpan Remaining);
+public readonly record struct TrainerProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double Accuracy, double ExamplesPerSecond, TimeSpan Remaining)
+{
+    /// <summary>A whole epoch (or step) of <paramref name="epochs"/> done with mean loss <paramref name="loss"/>; nothing else measured.</summary>
+    public static TrainerProgress AfterEpoch(int epoch, int epochs, double loss) => new(epoch, epochs, 1, 1, loss, double.NaN, double.NaN, TimeSpan.Zero);
+}
 
 /// <summary>One epoch: the mean training loss and accuracy over its mini-batches (in training mode, as the weights moved), the validation loss and accuracy after it (null without a validation set), and its wall time.</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double? ValLoss, double? ValAccuracy, double Seconds)
@@ -54,7 +73,7 @@ public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccura
     public double MonitoredLoss => ValLoss ?? TrainLoss;
 }
 
-/// <summary>What <see cref="Trainer.Fit"/> returns: one record per epoch run (including any before a resume), and whether and why it stopped early.</summary>
+/// <summary>What <c>Trainer.Fit</c> returns: one record per epoch run (including any before a resume), and whether and why it stopped early.</summary>
 public sealed record TrainingHistory(IReadOnlyList<EpochRecord> Epochs, bool StoppedEarly = false, string? StopReason = null)
 {
     /// <summary>The epoch with the lowest <see cref="EpochRecord.MonitoredLoss"/> (the first on ties); 0 when no epoch ran.</summary>

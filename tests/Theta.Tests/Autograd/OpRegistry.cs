@@ -130,6 +130,8 @@ public static partial class OpRegistry
             C("cross_entropy", "sum [1,3]", t => Loss.CrossEntropy(t[0], [2], Reduction.Sum), U(1, 3)),
             C("squared_error", "mean [3,4] both sides", t => Loss.SquaredError(t[0], t[1]), U(3, 4), U(3, 4)),
             C("squared_error", "sum [1]", t => Loss.SquaredError(t[0], t[1], Reduction.Sum), U(1), U(1)),
+            C("huber", "mean [3,4] both sides, δ = 0.3 (both pieces)", t => Loss.Huber(t[0], t[1], 0.3f), U(3, 4), U(3, 4)),
+            C("huber", "sum [2,1]", t => Loss.Huber(t[0], t[1], 0.5f, Reduction.Sum), U(2, 1), U(2, 1)),
 
             // ---- a composite: a two-layer network's log-likelihood through every layer
             C("linear", "2-layer sigmoid net + BCE", t =>

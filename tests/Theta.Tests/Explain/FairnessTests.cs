@@ -1,4 +1,5 @@
 using Theta.Explain;
+using Theta.Tabular;
 
 namespace Theta.Tests.Explain;
 
@@ -50,11 +51,11 @@ public sealed class FairnessTests
     public void HeartTestSetByDemographicReadsTheGroupEvenWhenTheModelDroppedIt()
     {
         var (train, _) = TestData.LoadCs109("heart");
-        var model = new Theta.Training.TrainedModel(Theta.Classic.BernoulliNaiveBayes.Fit(train), null, new Theta.Data.CsvOptions(Drop: ["Demographic"]));
+        var model = new Theta.Tabular.TrainedModel(Theta.Classic.BernoulliNaiveBayes.Fit(train), null, new Theta.Data.CsvOptions(Drop: ["Demographic"]));
         var path = Path.Combine(Path.GetTempPath(), $"theta-fair-{Environment.ProcessId}.theta");
         try
         {
-            Theta.Io.ModelFile.Save(model, path);
+            Theta.Tabular.ModelFile.Save(model, path);
             var m = InspectedModel.Load(path);
             var test = m.ReadData(TestData.Cs109("heart-test.csv"), "Demographic");
             Assert.Equal(train.FeatureNames, test.FeatureNames);

@@ -1,6 +1,8 @@
 using Theta.Classic;
 using Theta.Explain;
 using Theta.Training;
+using Theta.Nn;
+using Theta.Tabular;
 
 namespace Theta.Tests.Explain;
 
@@ -10,7 +12,7 @@ public sealed class GradCheckTests
     public void ATrainedNetworkPasses()
     {
         var (train, _) = TestData.LoadCs109("heart");
-        var model = NetworkClassifier.Fit(train, new NetworkOptions([8, 4], HiddenActivation.Tanh, Epochs: 3));
+        var model = NetworkClassifier.Fit(train, new NetworkOptions([8, 4], Activation.Tanh, Epochs: 3));
         var r = GradCheck.Run(model.Network, train.Features, train.Labels);
         Assert.True(r.Passed, $"{r.Worst.Name}: {r.Worst.RelativeError}");
         Assert.Equal(5, r.Rows);

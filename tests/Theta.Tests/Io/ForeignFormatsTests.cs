@@ -1,5 +1,6 @@
 using Theta.Io;
 using Theta.Nn;
+using Theta.Tabular;
 
 namespace Theta.Tests.Io;
 
@@ -16,13 +17,13 @@ public sealed class ForeignFormatsTests
         var path = Path.Combine(dir, "net.fake-net");
         File.WriteAllText(path, "not safetensors");
         var net = new Sequential(new Linear(3, 2, new Rng(1)));
-        ForeignFormats.Register(".fake-net", new ForeignFormats.Reader(p => new NetworkModel(net, new NetworkMetadata([3])), _ => null));
+        ForeignFormats.Register(".fake-net", new ForeignFormats.Reader(p => new NetworkModel(net, new NetworkMetadata([3]))));
         Assert.Same(net, NetworkFile.Read(path).Network);
         Assert.Contains("the model takes inputs of shape [3], but [4] was expected", Assert.Throws<ModelFormatException>(() => NetworkFile.Read(path, [4])).Message);
         Assert.Contains("a network, not a tabular model", Assert.Throws<ModelFormatException>(() => ModelFile.Load(path)).Message);
         // Where only Theta's own format will do (a checkpoint to resume), the file is named for what it is.
         Assert.Equal($"{path}: a .fake-net file, but a Theta file is needed here (a checkpoint or model file; theta import converts it)",
-            Assert.Throws<ModelFormatException>(() => ModelFile.Open(path)).Message);
+            Assert.Throws<ModelFormatException>(() => ThetaFile.Open(path)).Message);
         Directory.Delete(dir, recursive: true);
     }
 

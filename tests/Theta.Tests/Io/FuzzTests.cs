@@ -8,6 +8,7 @@ using Theta.Fuzz;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Tests.Io;
 

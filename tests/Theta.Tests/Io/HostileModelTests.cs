@@ -4,6 +4,7 @@ using Theta.Classic;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Tests.Io;
 

@@ -2,6 +2,8 @@ using Theta.Classic;
 using Theta.Data;
 using Theta.Io;
 using Theta.Training;
+using Theta.Nn;
+using Theta.Tabular;
 
 namespace Theta.Tests.Io;
 
@@ -23,7 +25,7 @@ public sealed class ModelFileTests : IDisposable
             case "gaussian":
                 var s = Standardizer.Fit(train.Features);
                 return new TrainedModel(GaussianNaiveBayes.Fit(train.WithFeatures(s.Transform(train.Features))), s, csv);
-            case "mlp": return new TrainedModel(NetworkClassifier.Fit(train, new NetworkOptions(Hidden: [6, 4], Activation: HiddenActivation.Tanh, Epochs: 3)), null, csv);
+            case "mlp": return new TrainedModel(NetworkClassifier.Fit(train, new NetworkOptions(Hidden: [6, 4], Activation: Activation.Tanh, Epochs: 3)), null, csv);
             case "logistic": return new TrainedModel(LogisticRegression.Fit(train, new(Steps: 200)), null, csv);
             default:
                 var three = new Dataset(train.Features, train.Labels.Select((l, i) => i % 5 == 0 ? 2 : l).ToArray(), ["0", "1", "2"], train.FeatureNames);

@@ -4,6 +4,7 @@ using Theta.Data;
 using Theta.Metrics;
 using Theta.Search;
 using Theta.Training;
+using Theta.Tabular;
 
 namespace Theta.Tests.Search;
 
@@ -109,8 +110,8 @@ public sealed class ModelSearchTests
         var path = Path.Combine(Path.GetTempPath(), $"theta-ensemble-{Guid.NewGuid():N}.theta");
         try
         {
-            Theta.Io.ModelFile.Save(result.Model.ToTrainedModel(new CsvOptions()), path);
-            var loaded = Theta.Io.ModelFile.Load(path);
+            Theta.Tabular.ModelFile.Save(result.Model.ToTrainedModel(new CsvOptions()), path);
+            var loaded = Theta.Tabular.ModelFile.Load(path);
             Assert.Equal("ensemble", loaded.Classifier.Kind);
             Assert.Equal(p.ToArray(), loaded.PredictProba(train).ToArray());
             // theta summary lists every member's layers; explain says why it needs one network.

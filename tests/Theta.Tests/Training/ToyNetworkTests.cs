@@ -3,13 +3,14 @@ using Theta.Explain;
 using Theta.Io;
 using Theta.Optim;
 using Theta.Training;
+using Theta.Nn;
 
 namespace Theta.Tests.Training;
 
 /// <summary>The playground's model without any page: the regression sets, the three heads, saving as a network file.</summary>
 public sealed class ToyNetworkTests
 {
-    private static ToyNetworkOptions Defaults(params int[] hidden) => new(Feature2D.X1 | Feature2D.X2, hidden, [ToyActivation.Tanh], 0,
+    private static ToyNetworkOptions Defaults(params int[] hidden) => new(Feature2D.X1 | Feature2D.X2, hidden, [Activation.Tanh], 0,
         ToyLoss.LogLikelihood, OptimizerKind.Adam, 0.03f, 0, 0, 10, 1);
 
     private static (Point2D[] Train, Point2D[] Test) Data(Toy2DKind kind, float noise = 0)
@@ -88,7 +89,7 @@ public sealed class ToyNetworkTests
     [Fact]
     public void Hidden_activations_are_one_tensor_per_hidden_layer_after_the_activation()
     {
-        var net = new ToyNetwork(Defaults(3, 2) with { Activations = [ToyActivation.Relu, ToyActivation.Sigmoid], Dropout = 0.2f }, classes: 2);
+        var net = new ToyNetwork(Defaults(3, 2) with { Activations = [Activation.Relu, Activation.Sigmoid], Dropout = 0.2f }, classes: 2);
         var h = net.HiddenActivations(Tensor.FromArray([1f, -2f, 0.5f, 3f], 2, 2));
         Assert.Equal([3, 2], h.Select(t => t.Shape.Dims[1]));
         Assert.All(h[0].ToArray(), v => Assert.True(v >= 0));

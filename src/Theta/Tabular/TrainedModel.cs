@@ -1,8 +1,9 @@
 using Theta.Classic;
 using Theta.Data;
 using Theta.Metrics;
+using Theta.Training;
 
-namespace Theta.Training;
+namespace Theta.Tabular;
 
 /// <summary>
 /// What a model file holds: the classifier, the preprocessing fitted on its training data

@@ -1,6 +1,6 @@
 using Theta.Classic;
 
-namespace Theta.Training;
+namespace Theta.Tabular;
 
 /// <summary>
 /// Several network classifiers for the same classes and features whose probabilities are averaged:

@@ -3,26 +3,34 @@ using System.Text.Json.Nodes;
 using Theta.Classic;
 using Theta.Data;
 using Theta.Nn;
+using Theta.Io;
 using Theta.Training;
 
-namespace Theta.Io;
+namespace Theta.Tabular;
 
 /// <summary>
-/// Theta's model file: one safetensors file whose tensors are the weights and whose
-/// <c>__metadata__["theta"]</c> is the architecture as JSON (kind, classes, features, CSV options,
-/// preprocessing, hyperparameters). Other tools read the weights as plain safetensors. Loading
+/// Theta's tabular model file: a <see cref="ThetaFile"/> whose tensors are the weights and whose
+/// architecture JSON gives the kind, classes, features, CSV options, preprocessing and hyperparameters. Other tools read the weights as plain safetensors. Loading
 /// validates the layout, then the JSON, then every tensor's presence and shape against the
 /// architecture; nothing in the file is executed. See docs/model-file.md.
 /// </summary>
 public static class ModelFile
 {
-    internal const string Key = "theta";
-    private const int Version = 1;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<string, TrainedModel?>> Foreign = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Makes <see cref="Load(string)"/> read files ending in <paramref name="extension"/> with <paramref name="read"/> (null when
+    /// the file holds a network, not a tabular model); the format's networks are registered with <see cref="ForeignFormats"/>.
+    /// </summary>
+    public static void RegisterForeign(string extension, Func<string, TrainedModel?> read) => Foreign[extension] = read;
+
+    /// <summary>The tabular model in a file of a foreign format, or null (a network, or no tabular reader for it).</summary>
+    internal static TrainedModel? ReadForeign(string path) => Foreign.GetValueOrDefault(Path.GetExtension(path))?.Invoke(path);
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically (an existing file is replaced only when the write succeeded).</summary>
     public static void Save(TrainedModel model, string path)
     {
-        var arch = Header(model.Classifier.Kind);
+        var arch = ThetaFile.Header(model.Classifier.Kind);
         arch["classes"] = Strings(model.Classifier.Classes);
         arch["features"] = Strings(model.Classifier.FeatureNames);
         arch["csv"] = new JsonObject
@@ -70,13 +78,13 @@ public static class ModelFile
             tensors.Add(("standardize.mean", Tensor.FromArray(s.Mean, s.Mean.Length)));
             tensors.Add(("standardize.std", Tensor.FromArray(s.Std, s.Std.Length)));
         }
-        SafeTensors.Write(path, tensors, new Dictionary<string, string> { [Key] = arch.ToJsonString() });
+        SafeTensors.Write(path, tensors, new Dictionary<string, string> { [ThetaFile.Key] = arch.ToJsonString() });
     }
 
     /// <summary>Reads and validates a model file (read once, front to back: a pipe works).</summary>
-    public static TrainedModel Load(string path) => Guard(path, () => ForeignFormats.For(path) is { } foreign
-        ? foreign.Tabular(path) ?? throw new ModelFormatException($"{path}: a network, not a tabular model (classes and features of CSV columns); the network verbs take it")
-        : Load(Open(path).Reader));
+    public static TrainedModel Load(string path) => ThetaFile.Guard(path, () => ForeignFormats.For(path) is not null
+        ? ReadForeign(path) ?? throw new ModelFormatException($"{path}: a network, not a tabular model (classes and features of CSV columns); the network verbs take it")
+        : Load(ThetaFile.Open(path).Reader));
 
     // The tabular model in an opened file.
     internal static TrainedModel Load(ArchReader r)
@@ -169,19 +177,6 @@ public static class ModelFile
         return new CsvOptions(header, Text("label"), drop, Text("group"), separator);
     }
 
-    /// <summary>
-    /// Runs a reader of <paramref name="path"/>, turning what a hand-altered architecture can still raise
-    /// from the JSON or the layers (a field of the wrong JSON kind, a setting a layer refuses) into one line naming the file.
-    /// </summary>
-    internal static T Guard<T>(string path, Func<T> read)
-    {
-        try { return read(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException or ShapeException or JsonException)
-        {
-            throw new ModelFormatException($"{path}: the architecture is not what this Theta writes: {SafeText.Quote(e.Message.Split('\n')[0].TrimEnd(), 300)}");
-        }
-    }
-
     // Rebuilds the layers from the architecture, then fills every parameter from its tensor (shapes checked).
     private static NetworkClassifier[] ReadMembers(ArchReader r, string[] classes, string[] features)
     {
@@ -194,11 +189,11 @@ public static class ModelFile
     internal static NetworkClassifier ReadNetwork(ArchReader r, JsonObject net, string prefix, string[] classes, string[] features)
     {
         int[] hidden;
-        HiddenActivation activation;
+        Activation activation;
         try
         {
             hidden = net["hidden"]!.AsArray().Select(h => h!.GetValue<int>()).ToArray();
-            activation = Enum.Parse<HiddenActivation>(net["activation"]!.GetValue<string>(), ignoreCase: true);
+            activation = Enum.Parse<Activation>(net["activation"]!.GetValue<string>(), ignoreCase: true);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
         {
@@ -228,36 +223,6 @@ public static class ModelFile
         return new NetworkClassifier(seq, activation, hidden, classes, features);
     }
 
-    /// <summary>
-    /// The shared start of reading any Theta model file: the safetensors layout (validated against
-    /// the file's size), the architecture JSON under <c>__metadata__["theta"]</c>, its format and version.
-    /// </summary>
-    internal static (ArchReader Reader, IReadOnlyDictionary<string, string> Metadata) Open(string path)
-    {
-        if (Directory.Exists(path)) throw new ModelFormatException($"{path}: a folder, not a model file");
-        if (!File.Exists(path)) throw new ModelFormatException($"{path}: no such model file");
-        if (ForeignFormats.For(path) is not null)   // the callers that take other formats asked ForeignFormats first
-            throw new ModelFormatException($"{path}: a {System.IO.Path.GetExtension(path)} file, but a Theta file is needed here (a checkpoint or model file; theta import converts it)");
-        if (string.Equals(System.IO.Path.GetExtension(path), ".onnx", StringComparison.OrdinalIgnoreCase))
-            throw new ModelFormatException($"{path}: an ONNX file, which the Theta.Onnx package reads: reference it and call Theta.Io.OnnxFile.Register() (the theta command does)");
-        var (list, metadata) = SafeTensors.Read(path);
-        var tensors = list.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
-        if (!metadata.TryGetValue(Key, out var json))
-            throw new ModelFormatException($"{path}: a safetensors file without Theta's architecture (__metadata__[\"{Key}\"]); not a Theta model");
-        JsonObject arch;
-        try { arch = JsonNode.Parse(json)?.AsObject() ?? throw new JsonException("null"); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ModelFormatException($"{path}: the architecture is not valid JSON ({e.Message})"); }
-
-        var r = new ArchReader(path, arch, tensors);
-        if (r.String("format") != "theta-model") throw r.Error("format", "expected \"theta-model\"");
-        int version = r.Int("version");
-        if (version != Version) throw r.Error("version", $"is {version}; this Theta reads version {Version}");
-        return (r, metadata);
-    }
-
-    /// <summary>Writes the architecture header's common fields: format and version.</summary>
-    internal static JsonObject Header(string kind) => new() { ["format"] = "theta-model", ["version"] = Version, ["kind"] = kind };
-
     private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(s => (JsonNode)s).ToArray());
 
     private static T[,] To2D<T>(Tensor t, int rows, int cols, Func<float, T> f)
@@ -265,51 +230,5 @@ public static class ModelFile
         var r = new T[rows, cols];
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) r[i, j] = f(t[i, j]);
         return r;
-    }
-}
-
-/// <summary>Typed access to the architecture JSON and the tensors, with errors naming the file and the field.</summary>
-public sealed class ArchReader(string path, JsonObject arch, IReadOnlyDictionary<string, Tensor> tensors)
-{
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
-
-    public JsonObject Root => arch;
-
-    /// <summary>The file the architecture came from (for error messages).</summary>
-    public string Path => path;
-
-    /// <summary>The number of floats in all the file's tensors: what an architecture may claim at most.</summary>
-    public long TotalFloats => tensors.Values.Sum(t => (long)t.Size);
-
-    public ModelFormatException Error(string field, string what) => new($"{path}: architecture field \"{field}\" {what}");
-
-    public string String(string field) => Get(field) is JsonValue v && v.TryGetValue(out string? s) ? s : throw Error(field, "must be a string");
-    public int Int(string field) => Get(field) is JsonValue v && v.TryGetValue(out int i) ? i : throw Error(field, "must be an integer");
-    public double Double(string field) => Get(field) is JsonValue v && v.TryGetValue(out double x) ? x : throw Error(field, "must be a number");
-    public bool Bool(string field) => Get(field) is JsonValue v && v.TryGetValue(out bool b) ? b : throw Error(field, "must be true or false");
-    public JsonObject Object(string field) => Get(field) as JsonObject ?? throw Error(field, "must be an object");
-    public string[] Strings(string field) =>
-        Get(field) is JsonArray a && a.All(n => n is JsonValue v && v.TryGetValue(out string? _))
-            ? a.Select(n => n!.GetValue<string>()).ToArray()
-            : throw Error(field, "must be a list of strings");
-
-    private JsonNode? Get(string field) => arch.TryGetPropertyValue(field, out var n) ? n : throw Error(field, "is missing");
-
-    /// <summary>The tensor <paramref name="name"/>, which must have exactly <paramref name="shape"/>.</summary>
-    public Tensor Tensor(string name, params int[] shape)
-    {
-        if (!tensors.TryGetValue(name, out var t))
-            throw new ModelFormatException($"{path}: tensor \"{name}\" is missing; the architecture needs it with shape [{string.Join(", ", shape)}]");
-        if (t.Shape != new Shape(shape))
-            throw new ModelFormatException($"{path}: tensor \"{name}\" has shape {t.Shape}; the architecture needs [{string.Join(", ", shape)}]");
-        _used.Add(name);
-        return t;
-    }
-
-    /// <summary>Fails unless every tensor in the file was read (or is one <paramref name="ignore"/> accepts): a left-over tensor means an altered file or another model.</summary>
-    public void CheckAllTensorsUsed(Func<string, bool>? ignore = null)
-    {
-        var extra = tensors.Keys.Where(k => !_used.Contains(k) && ignore?.Invoke(k) != true).Order().ToList();
-        if (extra.Count > 0) throw new ModelFormatException($"{path}: tensors {string.Join(", ", extra.Select(e => $"\"{e}\""))} are not part of the architecture (altered file or another model)");
     }
 }

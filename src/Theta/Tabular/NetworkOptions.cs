@@ -1,9 +1,7 @@
 using Theta.Optim;
+using Theta.Nn;
 
-namespace Theta.Training;
-
-/// <summary>The hidden-layer activation of a small network.</summary>
-public enum HiddenActivation { Sigmoid, Tanh, Relu }
+namespace Theta.Tabular;
 
 /// <summary>
 /// A small fully-connected network for tabular data: stacked logistic regressions.
@@ -18,7 +16,7 @@ public enum HiddenActivation { Sigmoid, Tanh, Relu }
 /// <param name="Seed">Seeds the initial weights and the shuffles.</param>
 public sealed record NetworkOptions(
     int[]? Hidden = null,
-    HiddenActivation Activation = HiddenActivation.Sigmoid,
+    Activation Activation = Activation.Sigmoid,
     float? LearningRate = null,
     int Epochs = 100,
     int BatchSize = 32,

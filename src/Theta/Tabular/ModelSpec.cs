@@ -1,7 +1,8 @@
 using Theta.Classic;
 using Theta.Data;
+using Theta.Training;
 
-namespace Theta.Training;
+namespace Theta.Tabular;
 
 /// <summary>The model families the command line trains.</summary>
 public enum ModelKind
@@ -38,16 +39,13 @@ public sealed record ModelSpec(
     public string Name => Kind switch { ModelKind.NaiveBayes => "naive-bayes", ModelKind.Logistic => "logistic", _ => "mlp" };
 }
 
-/// <summary>Progress of iterative training: the step (or epoch), how many there are, and the training mean log-likelihood.</summary>
-public readonly record struct TrainingProgress(int Step, int Steps, double LogLikelihood);
-
 /// <summary>Trains a model by its <see cref="ModelSpec"/>: the one place the CLI and the web pages call.</summary>
 public static class Fitting
 {
-    /// <summary>Fits the preprocessing and the model on <paramref name="train"/>.</summary>
+    /// <summary>Fits the preprocessing and the model on <paramref name="train"/>; <paramref name="progress"/> hears after each epoch (each step of logistic regression).</summary>
     /// <param name="parallel">Data-parallel over several ranks (the network only; the other models are fitted in one pass or are cheap).</param>
     /// <exception cref="DataException">The labels name fewer than two classes (a model of one class predicts nothing, and its file would not load).</exception>
-    public static TrainedModel Fit(Dataset train, ModelSpec spec, CsvOptions csv, Action<TrainingProgress>? progress = null, DataParallel? parallel = null)
+    public static TrainedModel Fit(Dataset train, ModelSpec spec, CsvOptions csv, Action<TrainerProgress>? progress = null, DataParallel? parallel = null)
     {
         if (train.ClassCount < 2)
             throw new DataException(train.Source.Length > 0 ? train.Source : "data", null, null,
@@ -58,7 +56,7 @@ public static class Fitting
         {
             ModelKind.NaiveBayes => FitNaiveBayes(data, spec),
             ModelKind.Logistic => LogisticRegression.Fit(data, spec.Logistic,
-                progress is null ? null : (step, ll) => progress(new TrainingProgress(step, (spec.Logistic ?? new()).Steps, ll))),
+                progress is null ? null : (step, ll) => progress(TrainerProgress.AfterEpoch(step, (spec.Logistic ?? new()).Steps, -ll))),
             _ => NetworkClassifier.Fit(data, spec.Network ?? new NetworkOptions(), progress, parallel),
         };
         return new TrainedModel(model, s, csv);
