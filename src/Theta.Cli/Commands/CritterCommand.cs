@@ -71,7 +71,7 @@ internal static class CritterCommand
             ulong s = p.GetValue(seed);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve, long SelectedTick)? result = null;
+            TrainingRun? result = null;
             if (asJson) result = CritterTraining.Train(o, s, n);
             else if (!AnsiConsole.Profile.Capabilities.Interactive)
                 result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n)));
@@ -97,7 +97,7 @@ internal static class CritterCommand
                     });
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            var (trained, curve, selectedTick) = result!.Value;
+            var (trained, curve, selectedTick) = result!;
             if (outPath is not null) BrainFile.Save(trained, outPath, n);
 
             if (asJson)
@@ -110,6 +110,7 @@ internal static class CritterCommand
                     ["seconds"] = seconds,
                     ["ticksPerSecond"] = n / seconds,
                     ["selectedTick"] = selectedTick,
+                    ["selectedTicks"] = new JsonArray([.. result.SelectedTicks.Select(x => (JsonNode)x)]),
                     ["curve"] = new JsonArray([.. curve.Select(pt => (JsonNode)new JsonObject
                     {
                         ["ticks"] = pt.Ticks, ["epsilon"] = pt.Epsilon, ["rewardPerTick"] = pt.Window.RewardPerTick,
@@ -125,7 +126,10 @@ internal static class CritterCommand
             foreach (var pt in curve)
                 t.AddRow($"{pt.Ticks:N0}", Report.F(pt.Epsilon, "0.000"), Report.F(pt.Window.RewardPerTick, "0.000"), $"{pt.Window.Apples}", $"{pt.Window.Poison}", $"{pt.TicksPerSecond:N0}");
             AnsiConsole.Write(t);
-            if (o.SelectEvery > 0) AnsiConsole.MarkupLine($"kept the weights of tick {selectedTick:N0} (the best validation reward)");
+            if (o.SelectEvery > 0)
+                AnsiConsole.MarkupLine(result.SelectedTicks.Count == 1
+                    ? $"kept the weights of tick {selectedTick:N0} (the best validation {ScoreName(o)})"
+                    : $"kept the mean of the {result.SelectedTicks.Count} checkpoints with the best validation {ScoreName(o)}, ticks {string.Join(", ", result.SelectedTicks.Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))}");
             AnsiConsole.MarkupLine($"{n:N0} ticks in {seconds:0.0} s ([bold]{n / seconds:N0} ticks/s[/], validation included)" + (outPath is not null ? $"; brain saved to [bold]{Markup.Escape(outPath)}[/]" : ""));
             return 0;
         });
@@ -179,6 +183,8 @@ internal static class CritterCommand
         });
         return cmd;
     }
+
+    private static string ScoreName(DqnOptions o) => (o.SelectBy == SelectionScore.Reward ? "reward" : "items' reward") + (o.SelectWorlds > 1 ? $" over {o.SelectWorlds} worlds" : "");
 
     // One progress line: the window's ticks/s, reward per tick, and apples and poison per 1,000 ticks.
     private static string Describe(CurvePoint p, long total) => string.Create(CultureInfo.InvariantCulture,
