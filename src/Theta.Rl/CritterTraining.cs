@@ -13,7 +13,13 @@ public readonly record struct CurvePoint(long Ticks, RunTotals Window, double Ep
 public sealed record TrainingRun(DqnAgent Agent, IReadOnlyList<CurvePoint> Curve, long SelectedTick)
 {
     public IReadOnlyList<long> SelectedTicks { get; init; } = [SelectedTick];
+
+    /// <summary>Every validated checkpoint in tick order (none without <see cref="DqnOptions.SelectEvery"/>).</summary>
+    public IReadOnlyList<Checkpoint> Checkpoints { get; init; } = [];
 }
+
+/// <summary>A copy of the network at a training tick and its validation score.</summary>
+public sealed record Checkpoint(long Tick, Sequential Network, double Score);
 
 /// <summary>The policies an evaluation compares, with their totals over the same world.</summary>
 public sealed record EvaluationResult(string Policy, RunTotals Totals);
@@ -77,18 +83,19 @@ public static class CritterTraining
             return new TrainingRun(agent, curve, ticks) { SelectedTicks = [ticks] };
         }
         Task.WaitAll([.. checkpoints.Select(c => c.Score)], ct);
+        IReadOnlyList<Checkpoint> all = [.. checkpoints.Select(c => new Checkpoint(c.Tick, c.Network, c.Score.Result))];
         // The best scores first; a tie goes to the earlier checkpoint (a stable sort).
         var best = checkpoints.OrderByDescending(c => c.Score.Result).Take(options.SelectKeep).ToList();
         IReadOnlyList<long> selected = [.. best.Select(c => c.Tick)];
         if (best.Count == 1)
         {
             Replace(agent, best[0].Network);
-            return new TrainingRun(agent, curve, best[0].Tick) { SelectedTicks = selected };
+            return new TrainingRun(agent, curve, best[0].Tick) { SelectedTicks = selected, Checkpoints = all };
         }
         var folded = QEnsemble.Fold([.. best.Select(c => c.Network)]);
         var hidden = QNetwork.Layers(folded)[..^1].Select(l => l.OutFeatures).ToArray();
         var ensemble = new DqnAgent(options with { Hidden = hidden }, folded, seed) { Learning = false };
-        return new TrainingRun(ensemble, curve, best[0].Tick) { SelectedTicks = selected };
+        return new TrainingRun(ensemble, curve, best[0].Tick) { SelectedTicks = selected, Checkpoints = all };
 
         static void Replace(DqnAgent agent, Sequential from)
         {
@@ -118,6 +125,29 @@ public static class CritterTraining
             sum += o.SelectBy == SelectionScore.Reward ? totals.Reward : World.AppleReward * totals.Apples + World.PoisonReward * totals.Poison;
         }
         return sum / o.SelectWorlds;
+    }
+
+    /// <summary>
+    /// For each of <paramref name="networks"/> (learning off, ε = <paramref name="epsilon"/>), its apples in <paramref name="ticks"/> test
+    /// ticks of each world of <paramref name="worldSeeds"/> as a share of <c>oracle-8</c>'s there (<see cref="AppleOracle"/>, one poison
+    /// allowed per 8 apples), averaged over the worlds: the figure issue 16's targets are stated in. The networks run in parallel.
+    /// </summary>
+    public static double[] MeanShareOfOracle8(DqnOptions options, IReadOnlyList<Sequential> networks, IReadOnlyList<ulong> worldSeeds, long ticks, double epsilon)
+    {
+        if (worldSeeds.Count == 0) throw new ArgumentException("MeanShareOfOracle8: no test worlds");
+        var ceilings = worldSeeds.Select(w => (double)Math.Max(1, AppleOracle.Run(w, ticks, applesPerPoison: 8).Apples)).ToArray();
+        var shares = new double[networks.Count];
+        Parallel.For(0, networks.Count, i =>
+        {
+            double sum = 0;
+            for (int k = 0; k < worldSeeds.Count; k++)
+            {
+                var tested = new DqnAgent(options with { ReplaySize = 1 }, networks[i], worldSeeds[k] + 7) { Learning = false, TestEpsilon = epsilon };
+                sum += Simulation.Run(tested, worldSeeds[k], ticks).Apples / ceilings[k];
+            }
+            shares[i] = sum / worldSeeds.Count;
+        });
+        return shares;
     }
 
     /// <summary>

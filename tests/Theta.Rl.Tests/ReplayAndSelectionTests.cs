@@ -61,7 +61,7 @@ public class ReplayAndSelectionTests
     [Fact]
     public void Validation_scores_the_reward_or_the_items_alone()
     {
-        var o = DqnOptions.Best with { SelectTicks = 3_000 };
+        var o = DqnOptions.Best with { SelectTicks = 3_000, SelectWorlds = 1, SelectBy = SelectionScore.Reward };
         var agent = new DqnAgent(o, 6);
         var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, 6 + 2_000) { Learning = false };
         var totals = Simulation.Run(tested, 6 + 1_000, 3_000);

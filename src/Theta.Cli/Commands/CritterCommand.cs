@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using Theta.Plots;
 using Theta.Rl;
 
 namespace Theta.Cli.Commands;
 
 /// <summary>
-/// <c>theta critter train --ticks 200000 --seed S --out brain.theta [--preset best|reference]</c> and
+/// <c>theta critter train --ticks 400000 --seed S --out brain.theta [--preset best|reference]</c> and
 /// <c>theta critter eval --brain B --ticks 20000 [--epsilon 0.05] [--json]</c>: the deep Q-learning critter of
 /// ConvNetJS's rldemo (<see cref="Theta.Rl"/>), trained headless and tested against the random and always-straight policies.
 /// </summary>
@@ -25,7 +26,7 @@ internal static class CritterCommand
 
     private static Command TrainCreate()
     {
-        var ticks = new Option<long>("--ticks") { Description = "Training ticks (one learning step each).", DefaultValueFactory = _ => 200_000 };
+        var ticks = new Option<long>("--ticks") { Description = "Training ticks (one learning step each).", DefaultValueFactory = _ => 400_000 };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the network, exploration and replay (the world takes seed + 1).", DefaultValueFactory = _ => 1UL };
         var output = new Option<string?>("--out") { Description = "Save the trained brain here (a Theta network file)." };
         var preset = new Option<string>("--preset") { Description = "best (Theta's settings) or reference (ConvNetJS's rldemo learner).", DefaultValueFactory = _ => "best" };
@@ -39,10 +40,13 @@ internal static class CritterCommand
         var dueling = new Option<bool?>("--dueling") { Description = "Learn through a dueling head, Q = V + A − mean A (true or false)." };
         var average = new Option<float?>("--average-weights") { Description = "τ of a running average of the weights that training validates and ends with (0 = off)." };
         var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
+        var selectWorlds = new Option<int?>("--select-worlds") { Description = "Validation worlds whose mean score chooses the brain (1..64)." };
+        var selectKeep = new Option<int?>("--select-keep") { Description = "Keep the mean of this many best-validated checkpoints, folded into one network (1 = the best alone)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: the options, the learning curve and the time taken." };
+        var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, json,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, selectWorlds, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -64,9 +68,13 @@ internal static class CritterCommand
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
             if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
             if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };
+            if (p.GetValue(selectWorlds) is int sw) o = o with { SelectWorlds = sw };
+            if (p.GetValue(selectKeep) is int sk) o = o with { SelectKeep = sk };
             o.Validate();
             string? outPath = p.GetValue(output);
-            OutputPaths.Check(("--out", outPath));
+            string? plotPath = p.GetValue(plot);
+            OutputPaths.Check(("--out", outPath), ("--plot", plotPath));
+            if (plotPath is not null) Pictures.IsSvg(plotPath); // a bad extension fails before training
             bool asJson = p.GetValue(json);
             ulong s = p.GetValue(seed);
 
@@ -98,6 +106,7 @@ internal static class CritterCommand
             }
             double seconds = clock.Elapsed.TotalSeconds;
             var (trained, curve, selectedTick) = result!;
+            if (plotPath is not null) Plot(plotPath, result, s);
             if (outPath is not null) BrainFile.Save(trained, outPath, n);
 
             if (asJson)
@@ -182,6 +191,28 @@ internal static class CritterCommand
             return 0;
         });
         return cmd;
+    }
+
+    // Left: apples and poison per window of training. Right: each checkpoint's (and the kept brain's) share of oracle-8.
+    private static void Plot(string path, TrainingRun run, ulong seed)
+    {
+        double[] x = [.. run.Curve.Select(c => (double)c.Ticks)];
+        var counts = new List<Curve>
+        {
+            new("apples", x, [.. run.Curve.Select(c => (double)c.Window.Apples)]),
+            new("poison", x, [.. run.Curve.Select(c => (double)c.Window.Poison)]),
+        };
+        ulong[] worlds = [1, 2, 3];
+        var o = run.Agent.Options;
+        var shares = new List<Curve>();
+        if (run.Checkpoints.Count > 0)
+        {
+            var each = CritterTraining.MeanShareOfOracle8(o, [.. run.Checkpoints.Select(c => c.Network)], worlds, 20_000, 0.05);
+            shares.Add(new("each checkpoint", [.. run.Checkpoints.Select(c => (double)c.Tick)], [.. each.Select(v => 100 * v)]));
+        }
+        var kept = CritterTraining.MeanShareOfOracle8(o, [run.Agent.Network], worlds, 20_000, 0.05)[0];
+        shares.Add(new(run.SelectedTicks.Count > 1 ? $"the brain kept ({run.SelectedTicks.Count} checkpoints)" : "the brain kept", [run.SelectedTick], [100 * kept]));
+        Charts.TrainingCurves(path, $"critter, seed {seed}", counts, shares, "apples and poison per window", "training ticks", "% of oracle-8 (test worlds 1-3)");
     }
 
     private static string ScoreName(DqnOptions o) => (o.SelectBy == SelectionScore.Reward ? "reward" : "items' reward") + (o.SelectWorlds > 1 ? $" over {o.SelectWorlds} worlds" : "");
