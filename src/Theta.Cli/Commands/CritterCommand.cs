@@ -41,12 +41,13 @@ internal static class CritterCommand
         var average = new Option<float?>("--average-weights") { Description = "τ of a running average of the weights that training validates and ends with (0 = off)." };
         var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
         var selectWorlds = new Option<int?>("--select-worlds") { Description = "Validation worlds whose mean score chooses the brain (1..64)." };
+        var selectTicks = new Option<int?>("--select-ticks") { Description = "Ticks of each validation test (per world)." };
         var selectKeep = new Option<int?>("--select-keep") { Description = "Keep the mean of this many best-validated checkpoints, folded into one network (1 = the best alone)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: the options, the learning curve and the time taken." };
         var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, selectWorlds, selectKeep, json, plot,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, selectWorlds, selectTicks, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -69,6 +70,7 @@ internal static class CritterCommand
             if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
             if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };
             if (p.GetValue(selectWorlds) is int sw) o = o with { SelectWorlds = sw };
+            if (p.GetValue(selectTicks) is int st) o = o with { SelectTicks = st };
             if (p.GetValue(selectKeep) is int sk) o = o with { SelectKeep = sk };
             o.Validate();
             string? outPath = p.GetValue(output);
