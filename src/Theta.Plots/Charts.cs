@@ -17,13 +17,13 @@ public static class Charts
     /// legend below each panel and labelled axes; both panels share the x range. <paramref name="accuracy"/> may be empty.
     /// </summary>
     public static void TrainingCurves(string path, string title, IReadOnlyList<Curve> loss, IReadOnlyList<Curve> accuracy,
-        string lossLabel = "loss (cross-entropy)", string xLabel = "epoch")
+        string lossLabel = "loss (cross-entropy)", string xLabel = "epoch", string accuracyLabel = "accuracy")
     {
         bool svg = Pictures.IsSvg(path);
         var xs = loss.Concat(accuracy).SelectMany(c => c.X).DefaultIfEmpty(0).ToArray();
         var xRange = (xs.Min(), xs.Max());
         var panels = new List<Plot> { Panel($"{title}: {lossLabel}", xLabel, lossLabel, loss, xRange) };
-        if (accuracy.Count > 0) panels.Add(Panel($"{title}: accuracy", xLabel, "accuracy", accuracy, xRange));
+        if (accuracy.Count > 0) panels.Add(Panel($"{title}: {accuracyLabel}", xLabel, accuracyLabel, accuracy, xRange));
         const int W = 560, H = 440;
         if (svg)
         {

@@ -53,6 +53,8 @@ public sealed class CritterCommandTests : IDisposable
     [InlineData("--ticks must be positive", "critter", "train", "--ticks", "-5")]
     [InlineData("--preset: 'fast' is not best or reference", "critter", "train", "--preset", "fast")]
     [InlineData("Gamma must be in [0, 1)", "critter", "train", "--gamma", "1.5")]
+    [InlineData("SelectKeep must be in 1..32", "critter", "train", "--select-keep", "0")]
+    [InlineData("SelectWorlds must be in 1..64", "critter", "train", "--select-worlds", "65")]
     [InlineData("--ticks must be positive", "critter", "eval", "--brain", "x.theta", "--ticks", "0")]
     [InlineData("--epsilon must be in [0, 1]", "critter", "eval", "--brain", "x.theta", "--epsilon", "2")]
     public void Bad_options_are_one_line_and_exit_1(string expected, params string[] args)
@@ -61,6 +63,20 @@ public sealed class CritterCommandTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(expected, r.Err);
         Assert.Single(r.Err.Trim().Split('\n'));
+    }
+
+    // --plot draws the run (a PNG here); a picture name without .png or .svg fails before a hundred million ticks start.
+    [Fact]
+    public void Plot_draws_the_run_and_a_bad_picture_name_fails_at_once()
+    {
+        var png = Path.Combine(_dir.FullName, "run.png");
+        var r = Cli.Run("critter", "train", "--ticks", "2500", "--seed", "4", "--plot", png, "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
+        var bad = Cli.Run("critter", "train", "--ticks", "100000000", "--plot", Path.Combine(_dir.FullName, "run.txt"));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Single(bad.Err.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "run.txt")));
     }
 
     [Fact]

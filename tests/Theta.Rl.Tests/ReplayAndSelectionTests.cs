@@ -61,7 +61,7 @@ public class ReplayAndSelectionTests
     [Fact]
     public void Validation_scores_the_reward_or_the_items_alone()
     {
-        var o = DqnOptions.Best with { SelectTicks = 3_000 };
+        var o = DqnOptions.Best with { SelectTicks = 3_000, SelectWorlds = 1, SelectBy = SelectionScore.Reward };
         var agent = new DqnAgent(o, 6);
         var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, 6 + 2_000) { Learning = false };
         var totals = Simulation.Run(tested, 6 + 1_000, 3_000);
@@ -69,6 +69,62 @@ public class ReplayAndSelectionTests
         Assert.Equal(totals.Reward, CritterTraining.Validate(agent, 6), 9);
         var items = new DqnAgent(o with { SelectBy = SelectionScore.Items }, agent.Network, 6);
         Assert.Equal(5.0 * totals.Apples - 6.0 * totals.Poison, CritterTraining.Validate(items, 6), 9);
+    }
+
+    // With SelectWorlds = 3 the score is the mean of the three single-world scores: world k is seed + 1,000 + 10,000·k,
+    // its random actions seed + 2,000 + k.
+    [Fact]
+    public void Validation_over_several_worlds_is_the_mean_of_each_world()
+    {
+        var o = DqnOptions.Best with { SelectTicks = 2_000, SelectBy = SelectionScore.Items, SelectWorlds = 3 };
+        var agent = new DqnAgent(o, 6);
+        double sum = 0;
+        var scores = new List<double>();
+        for (int k = 0; k < 3; k++)
+        {
+            var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, 6 + 2_000 + (ulong)k) { Learning = false };
+            var totals = Simulation.Run(tested, 6 + 1_000 + 10_000 * (ulong)k, 2_000);
+            scores.Add(5.0 * totals.Apples - 6.0 * totals.Poison);
+            sum += scores[^1];
+        }
+        Assert.True(scores.Distinct().Count() > 1); // the worlds differ, so a wrong world or a sum would show
+        Assert.Equal(sum / 3, CritterTraining.Validate(agent, 6), 9);
+        Assert.Equal(scores[0], CritterTraining.Validate(o with { SelectWorlds = 1 }, agent.Network, 6), 9);
+    }
+
+    // SelectKeep = 3: the brain is the mean of the three best-validated checkpoints, best first, as one wider network
+    // whose Q is the mean of theirs (each checkpoint trained again the same way, seeds being what they are).
+    [Fact]
+    public void Keeping_several_checkpoints_folds_the_best_validated_ones()
+    {
+        var o = DqnOptions.Best with { LearnStart = 200, EpsilonBurnIn = 200, EpsilonSteps = 2_000, TargetSync = 100, SelectFrom = 1_000, SelectEvery = 1_000, SelectTicks = 500, SelectWorlds = 2, SelectKeep = 3 };
+        var run = CritterTraining.Train(o, 4, 5_000);
+        Assert.Equal(3, run.SelectedTicks.Count);
+        Assert.Equal(run.SelectedTick, run.SelectedTicks[0]);
+        Assert.Equal(3, run.SelectedTicks.Distinct().Count());
+        Assert.False(run.Agent.Learning);
+        Assert.Equal(new[] { 150, 150 }, run.Agent.Options.Hidden);
+        // Each kept checkpoint, trained again to its tick, scores at least as well as every one left out.
+        var scores = new Dictionary<long, double>();
+        var members = new List<Nn.Sequential>();
+        for (long t = 1_000; t <= 5_000; t += 1_000)
+        {
+            var single = CritterTraining.Train(o with { SelectEvery = 0, SelectKeep = 1 }, 4, t).Agent;
+            scores[t] = CritterTraining.Validate(o, single.Network, 4);
+            if (run.SelectedTicks.Contains(t)) members.Add(single.Network);
+        }
+        Assert.True(run.SelectedTicks.Min(t => scores[t]) >= scores.Where(kv => !run.SelectedTicks.Contains(kv.Key)).Max(kv => kv.Value));
+        Assert.Equal(run.SelectedTicks, run.SelectedTicks.OrderByDescending(t => scores[t]));
+        var input = Enumerable.Range(0, o.NetInputs()).Select(i => (i % 5) / 5f).ToArray();
+        var expected = new float[Critter.ActionCount];
+        foreach (var m in members)
+        {
+            var a = new DqnAgent(o, m, 1) { Learning = false };
+            a.Greedy(input);
+            for (int j = 0; j < expected.Length; j++) expected[j] += a.LastQ[j] / 3;
+        }
+        run.Agent.Greedy(input);
+        for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], run.Agent.LastQ[j], 4);
     }
 
     // m ← m + τ·(θ − m) after each step: after one step from m = θ₀, m = (1 − τ)·θ₀ + τ·θ₁.

@@ -3,7 +3,7 @@ using Theta.Rl;
 namespace Theta.Cli.Commands;
 
 /// <summary>
-/// <c>theta critter train --ticks 200000 --seed S --out brain.theta [--preset best|reference]</c> and
+/// <c>theta critter train --ticks 400000 --seed S --out brain.theta [--preset best|reference]</c> and
 /// <c>theta critter eval --brain B --ticks 20000 [--epsilon 0.05] [--json]</c>: the deep Q-learning critter of
 /// ConvNetJS's rldemo (<see cref="Theta.Rl"/>), trained headless and tested against the random and always-straight policies.
 /// </summary>
@@ -21,7 +21,7 @@ internal static class CritterCommand
 
     private static Command TrainCreate()
     {
-        var ticks = new Option<long>("--ticks") { Description = "Training ticks (one learning step each).", DefaultValueFactory = _ => 200_000 };
+        var ticks = new Option<long>("--ticks") { Description = "Training ticks (one learning step each).", DefaultValueFactory = _ => 400_000 };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the network, exploration and replay (the world takes seed + 1).", DefaultValueFactory = _ => 1UL };
         var output = new Option<string?>("--out") { Description = "Save the trained brain here (a Theta network file)." };
         var preset = new Option<string>("--preset") { Description = "best (Theta's settings) or reference (ConvNetJS's rldemo learner).", DefaultValueFactory = _ => "best" };
@@ -35,10 +35,14 @@ internal static class CritterCommand
         var dueling = new Option<bool?>("--dueling") { Description = "Learn through a dueling head, Q = V + A − mean A (true or false)." };
         var average = new Option<float?>("--average-weights") { Description = "τ of a running average of the weights that training validates and ends with (0 = off)." };
         var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
+        var selectWorlds = new Option<int?>("--select-worlds") { Description = "Validation worlds whose mean score chooses the brain (1..64)." };
+        var selectTicks = new Option<int?>("--select-ticks") { Description = "Ticks of each validation test (per world)." };
+        var selectKeep = new Option<int?>("--select-keep") { Description = "Keep the mean of this many best-validated checkpoints, folded into one network (1 = the best alone)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: the options, the learning curve and the time taken." };
+        var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, json,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, selectWorlds, selectTicks, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -60,14 +64,19 @@ internal static class CritterCommand
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
             if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
             if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };
+            if (p.GetValue(selectWorlds) is int sw) o = o with { SelectWorlds = sw };
+            if (p.GetValue(selectTicks) is int st) o = o with { SelectTicks = st };
+            if (p.GetValue(selectKeep) is int sk) o = o with { SelectKeep = sk };
             o.Validate();
             string? outPath = p.GetValue(output);
-            OutputPaths.Check(("--out", outPath));
+            string? plotPath = p.GetValue(plot);
+            OutputPaths.Check(("--out", outPath), ("--plot", plotPath));
+            if (plotPath is not null) Pictures.IsSvg(plotPath); // a bad extension fails before training
             bool asJson = p.GetValue(json);
             ulong s = p.GetValue(seed);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            (DqnAgent Agent, IReadOnlyList<CurvePoint> Curve, long SelectedTick)? result = null;
+            TrainingRun? result = null;
             if (asJson) result = CritterTraining.Train(o, s, n);
             else if (!AnsiConsole.Profile.Capabilities.Interactive)
                 result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n)));
@@ -93,7 +102,8 @@ internal static class CritterCommand
                     });
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            var (trained, curve, selectedTick) = result!.Value;
+            var (trained, curve, selectedTick) = result!;
+            if (plotPath is not null) Plot(plotPath, result, s);
             if (outPath is not null) BrainFile.Save(trained, outPath, n);
 
             if (asJson)
@@ -106,6 +116,7 @@ internal static class CritterCommand
                     ["seconds"] = seconds,
                     ["ticksPerSecond"] = n / seconds,
                     ["selectedTick"] = selectedTick,
+                    ["selectedTicks"] = new JsonArray([.. result.SelectedTicks.Select(x => (JsonNode)x)]),
                     ["curve"] = new JsonArray([.. curve.Select(pt => (JsonNode)new JsonObject
                     {
                         ["ticks"] = pt.Ticks, ["epsilon"] = pt.Epsilon, ["rewardPerTick"] = pt.Window.RewardPerTick,
@@ -121,7 +132,10 @@ internal static class CritterCommand
             foreach (var pt in curve)
                 t.AddRow($"{pt.Ticks:N0}", Report.F(pt.Epsilon, "0.000"), Report.F(pt.Window.RewardPerTick, "0.000"), $"{pt.Window.Apples}", $"{pt.Window.Poison}", $"{pt.TicksPerSecond:N0}");
             AnsiConsole.Write(t);
-            if (o.SelectEvery > 0) AnsiConsole.MarkupLine($"kept the weights of tick {selectedTick:N0} (the best validation reward)");
+            if (o.SelectEvery > 0)
+                AnsiConsole.MarkupLine(result.SelectedTicks.Count == 1
+                    ? $"kept the weights of tick {selectedTick:N0} (the best validation {ScoreName(o)})"
+                    : $"kept the mean of the {result.SelectedTicks.Count} checkpoints with the best validation {ScoreName(o)}, ticks {string.Join(", ", result.SelectedTicks.Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))}");
             AnsiConsole.MarkupLine($"{n:N0} ticks in {seconds:0.0} s ([bold]{n / seconds:N0} ticks/s[/], validation included)" + (outPath is not null ? $"; brain saved to [bold]{Markup.Escape(outPath)}[/]" : ""));
             return 0;
         });
@@ -175,6 +189,30 @@ internal static class CritterCommand
         });
         return cmd;
     }
+
+    // Left: apples and poison per window of training. Right: each checkpoint's (and the kept brain's) share of oracle-8.
+    private static void Plot(string path, TrainingRun run, ulong seed)
+    {
+        double[] x = [.. run.Curve.Select(c => (double)c.Ticks)];
+        var counts = new List<Curve>
+        {
+            new("apples", x, [.. run.Curve.Select(c => (double)c.Window.Apples)]),
+            new("poison", x, [.. run.Curve.Select(c => (double)c.Window.Poison)]),
+        };
+        ulong[] worlds = [1, 2, 3];
+        var o = run.Agent.Options;
+        var shares = new List<Curve>();
+        if (run.Checkpoints.Count > 0)
+        {
+            var each = CritterTraining.MeanShareOfOracle8(o, [.. run.Checkpoints.Select(c => c.Network)], worlds, 20_000, 0.05);
+            shares.Add(new("each checkpoint", [.. run.Checkpoints.Select(c => (double)c.Tick)], [.. each.Select(v => 100 * v)]));
+        }
+        var kept = CritterTraining.MeanShareOfOracle8(o, [run.Agent.Network], worlds, 20_000, 0.05)[0];
+        shares.Add(new(run.SelectedTicks.Count > 1 ? $"the brain kept ({run.SelectedTicks.Count} checkpoints)" : "the brain kept", [run.SelectedTick], [100 * kept]));
+        Charts.TrainingCurves(path, $"critter, seed {seed}", counts, shares, "apples and poison per window", "training ticks", "% of oracle-8 (test worlds 1-3)");
+    }
+
+    private static string ScoreName(DqnOptions o) => (o.SelectBy == SelectionScore.Reward ? "reward" : "items' reward") + (o.SelectWorlds > 1 ? $" over {o.SelectWorlds} worlds" : "");
 
     // One progress line: the window's ticks/s, reward per tick, and apples and poison per 1,000 ticks.
     private static string Describe(CurvePoint p, long total) => string.Create(CultureInfo.InvariantCulture,
