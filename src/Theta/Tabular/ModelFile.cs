@@ -86,6 +86,20 @@ public static class ModelFile
         ? ReadForeign(path) ?? throw new ModelFormatException($"{path}: a network, not a tabular model (classes and features of CSV columns); the network verbs take it")
         : Load(ThetaFile.Open(path).Reader));
 
+    /// <summary>
+    /// Reads a model file once (a pipe works) as what it holds: a regression network from <c>theta search</c>
+    /// (<c>Regression</c> set) or a tabular classifier (<c>Classifier</c> set, as <see cref="Load(string)"/> reads it,
+    /// an ONNX export of one included).
+    /// </summary>
+    public static (RegressionModel? Regression, TrainedModel? Classifier) LoadEither(string path)
+    {
+        if (ForeignFormats.For(path) is not null) return (null, Load(path));
+        var opened = ThetaFile.Guard(path, () => ThetaFile.Open(path));
+        return opened.Reader.Root["kind"] is JsonValue k && k.TryGetValue(out string? kind) && kind == "regression"
+            ? (ThetaFile.Guard(path, () => RegressionModel.Load(opened.Reader)), null)
+            : (null, ThetaFile.Guard(path, () => Load(opened.Reader)));
+    }
+
     // The tabular model in an opened file.
     internal static TrainedModel Load(ArchReader r)
     {
@@ -106,7 +120,7 @@ public static class ModelFile
                 r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
             "mlp" => ReadNetwork(r, r.Object("network"), "", classes, features),
             "ensemble" => new NetworkEnsemble(ReadMembers(r, classes, features)),
-            "regression" => throw r.Error("kind", "is \"regression\": a regression network (theta search on a numeric label), which loads with Theta.Search.RegressionModel.Load, not as a classifier"),
+            "regression" => throw r.Error("kind", "is \"regression\": a regression network (theta search on a numeric label), which loads with RegressionModel.Load or ModelFile.LoadEither, not as a classifier"),
             "network" => throw r.Error("kind", "is \"network\": a network file, which loads with NetworkFile.Load, not as a tabular model"),
             _ => throw r.Error("kind", $"\"{SafeText.Quote(kind)}\" is not a model kind this Theta knows"),
         };

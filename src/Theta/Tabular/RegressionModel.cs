@@ -3,9 +3,8 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Training;
-using Theta.Tabular;
 
-namespace Theta.Search;
+namespace Theta.Tabular;
 
 /// <summary>
 /// A regression network (or an ensemble averaging several) as a model file: the networks predict the standardised
@@ -50,7 +49,7 @@ public sealed class RegressionModel
     public (Tensor Features, float[]? Targets) ReadData(string path)
     {
         var ds = CsvReader.Read(path, Csv, null, FeatureNames);
-        try { var data = SearchData.Regression(ds); return (data.Features, data.Targets); }
+        try { return (ds.Features, ds.NumericLabels()); }
         catch (DataException) { return (ds.Features, null); } // no numeric label column: predict only
     }
 
@@ -84,20 +83,6 @@ public sealed class RegressionModel
 
     /// <summary>Reads and validates a regression model file.</summary>
     public static RegressionModel Load(string path) => ThetaFile.Guard(path, () => Load(ThetaFile.Open(path).Reader));
-
-    /// <summary>
-    /// Reads a model file once (a pipe works) as what it holds: a regression network from <c>theta search</c>
-    /// (<c>Regression</c> set) or a tabular classifier (<c>Classifier</c> set, as <see cref="ModelFile.Load(string)"/> reads it,
-    /// an ONNX export of one included).
-    /// </summary>
-    public static (RegressionModel? Regression, TrainedModel? Classifier) LoadEither(string path)
-    {
-        if (ForeignFormats.For(path) is not null) return (null, ModelFile.Load(path));
-        var opened = ThetaFile.Guard(path, () => ThetaFile.Open(path));
-        return opened.Reader.Root["kind"] is JsonValue k && k.TryGetValue(out string? kind) && kind == "regression"
-            ? (ThetaFile.Guard(path, () => Load(opened.Reader)), null)
-            : (null, ThetaFile.Guard(path, () => ModelFile.Load(opened.Reader)));
-    }
 
     // The regression model in an opened file.
     internal static RegressionModel Load(ArchReader r)
