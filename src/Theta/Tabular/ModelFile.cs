@@ -221,20 +221,24 @@ public static class ModelFile
         {
             seq = NetworkArchitecture.Build(model, r.Path, r.TotalFloats) as Sequential ?? throw r.Error("network", "\"model\" must be a Sequential");
             int outputs = classes.Length == 2 ? 1 : classes.Length;
-            Shape? output = null;
-            try
-            {
-                ActivationBudget.Check(seq, [features.Length], r.Path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
-                output = seq.Summary(1, features.Length).Rows[^1].OutputShape;
-            }
-            catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { }
-            if (output != new Shape(1, outputs))
+            if (!MapsTo(r, seq, features.Length, outputs))
                 throw r.Error("network", $"does not map {features.Length} features to {outputs} output{(outputs == 1 ? "" : "s")} (a model for another data set)");
         }
         else seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
         NetworkArchitecture.LoadWeights(seq, r, prefix);
         seq.Eval();
         return new NetworkClassifier(seq, activation, hidden, classes, features);
+    }
+
+    // Whether a network read from r maps d features to [1, outputs] (an architecture over the file's activation budget throws).
+    internal static bool MapsTo(ArchReader r, Sequential seq, int d, int outputs)
+    {
+        try
+        {
+            ActivationBudget.Check(seq, [d], r.Path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
+            return seq.Summary(1, d).Rows[^1].OutputShape == new Shape(1, outputs);
+        }
+        catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { return false; }
     }
 
     private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(s => (JsonNode)s).ToArray());

@@ -100,14 +100,7 @@ public sealed class RegressionModel
         for (int i = 0; i < members.Count; i++)
         {
             var seq = NetworkArchitecture.Build(members[i], path, r.TotalFloats) as Sequential ?? throw r.Error("members", $"entry {i} must be a Sequential");
-            Shape? output = null;
-            try
-            {
-                ActivationBudget.Check(seq, [d], path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
-                output = seq.Summary(1, d).Rows[^1].OutputShape;
-            }
-            catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { }
-            if (output != new Shape(1, 1)) throw r.Error("members", $"entry {i} does not map {d} features to one output");
+            if (!ModelFile.MapsTo(r, seq, d, 1)) throw r.Error("members", $"entry {i} does not map {d} features to one output");
             NetworkArchitecture.LoadWeights(seq, r, $"members.{i}.");
             seq.Eval();
             nets.Add(seq);
