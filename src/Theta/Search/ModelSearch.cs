@@ -73,13 +73,7 @@ public static partial class ModelSearch
     internal static Action<CandidateConfig, double, double>? Trace;
 
     /// <summary>A per-use seed from the search seed and two indices (SplitMix64 finaliser).</summary>
-    internal static ulong Mix(ulong seed, ulong a, ulong b = 0)
-    {
-        ulong z = seed + 0x9E3779B97F4A7C15UL * (a + 1) + 0xBF58476D1CE4E5B9UL * (b + 1);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    internal static ulong Mix(ulong seed, ulong a, ulong b = 0) => Rng.Scramble(seed + 0x9E3779B97F4A7C15UL * (a + 1) + 0xBF58476D1CE4E5B9UL * (b + 1));
 
     internal sealed record Fold(Tensor TrainX, int[]? TrainLabels, Tensor? TrainTargets, Tensor ValX, int[] ValRows, float YMean, float YStd)
     {
