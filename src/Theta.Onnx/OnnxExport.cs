@@ -3,7 +3,6 @@ using Google.Protobuf;
 using Theta.Classic;
 using Theta.Data;
 using Theta.Nn;
-using Theta.Search;
 using Theta.Training;
 using B = Theta.Io.OnnxGraphBuilder;
 using DataType = global::Onnx.TensorProto.Types.DataType;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Theta.Classic;
 using Theta.Data;
 using Theta.Nn;
-using Theta.Search;
 using Theta.Training;
 using Theta.Tabular;
 

@@ -70,7 +70,7 @@ internal sealed record PlaygroundConfig
                 "activations" => c with { Activations = ActivationList(v) },
                 "loss" => c with { Loss = OneOf(v, p.Name, LossNames) },
                 "optimizer" => c with { Optimizer = OneOf(v, p.Name, OptimizerNames) },
-                "learningRate" => c with { LearningRate = Range(v, p.Name, 1e-5f, 10, openLow: false) },
+                "learningRate" => c with { LearningRate = Range(v, p.Name, 1e-5f, 10) },
                 "reg" => c with { Reg = OneOf(v, p.Name, RegNames) },
                 "regRate" => c with { RegRate = Range(v, p.Name, 0, 1) },
                 "batchSize" => c with { BatchSize = IntRange(v, p.Name, 1, MaxBatch) },
@@ -104,9 +104,9 @@ internal sealed record PlaygroundConfig
         return s;
     }
 
-    private static float Range(JsonElement v, string name, float lo, float hi, bool openLow = false)
+    private static float Range(JsonElement v, string name, float lo, float hi)
     {
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d) || !double.IsFinite(d) || d < lo || d > hi || (openLow && d <= lo))
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d) || !double.IsFinite(d) || d < lo || d > hi)
             throw new ArgumentException($"config: {name} must be a number in [{lo}, {hi}], not {v.GetRawText()}");
         return (float)d;
     }

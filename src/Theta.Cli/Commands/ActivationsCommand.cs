@@ -10,9 +10,7 @@ internal static class ActivationsCommand
         var index = new Option<int>("--index") { Description = "Which test image (0–9999).", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "The picture to write (.png).", Required = true };
         var cmd = new Command("activations", "Draw what every layer computes for one MNIST test image: the input on top, then each layer's output.")
-        {
-            model, data, index, output,
-        };
+            { model, data, index, output };
         cmd.SetAction(p =>
         {
             var (path, net, shape) = NetworkPictures.Open(p, model, output);

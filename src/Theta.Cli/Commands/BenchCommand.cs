@@ -27,9 +27,7 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON list instead of a table." };
         var export = new Option<string?>("--export") { Description = "Also write the data to DIR/train.csv and DIR/test.csv (for bench/peers/sklearn_classic.py)." };
         var classic = new Command("classic", "Fit time of naive Bayes and logistic regression on 100,000 × 200 binary features (the scikit-learn peer's workload).")
-        {
-            threads, reps, json, export,
-        };
+            { threads, reps, json, export };
         classic.SetAction(parse =>
         {
             int[] threadCounts = Ints(parse.GetValue(threads)!, "--threads", min: 1);
@@ -65,9 +63,7 @@ internal static class BenchCommand
         var passes = new Option<int>("--passes") { Description = "Timed passes per measurement (min / median / max reported).", DefaultValueFactory = _ => 7 };
         var json = new Option<bool>("--json") { Description = "Print a JSON list instead of a table." };
         var train = new Command("train", "Training and inference examples/s, latency and memory of the peers' three networks (../shared/peers protocol).")
-        {
-            networks, threads, passes, json,
-        };
+            { networks, threads, passes, json };
         train.SetAction(parse =>
         {
             string[] nets = Split(parse.GetValue(networks)!, "--networks");

@@ -34,7 +34,7 @@ internal static class EvalCommand
             }
             else
             {
-                var model = LoadModel(p.GetValue(modelPath)!, data, p);
+                var model = WithData(ModelFile.Load(p.GetValue(modelPath)!), data, p);
                 var ds = model.ReadData(path);
                 m = model.Evaluate(ds);
                 classes = ds.Classes;
@@ -55,16 +55,7 @@ internal static class EvalCommand
         return cmd;
     }
 
-    /// <summary>Loads a model; data options given on the command line replace the ones stored in it.</summary>
-    internal static TrainedModel LoadModel(string path, DataOptions data, ParseResult p)
-    {
-        var model = ModelFile.Load(path);
-        return WithData(model, data, p);
-    }
-
     /// <summary>The model with the data options given on the command line (its stored ones otherwise, with the CSV limits given).</summary>
     internal static TrainedModel WithData(TrainedModel model, DataOptions data, ParseResult p)
-    {
-        return model with { Csv = data.AnyGiven(p) ? data.Read(p) : model.Csv with { Limits = data.Limits(p) } };
-    }
+        => model with { Csv = data.AnyGiven(p) ? data.Read(p) : model.Csv with { Limits = data.Limits(p) } };
 }

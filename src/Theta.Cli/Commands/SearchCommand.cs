@@ -1,6 +1,5 @@
 using System.Text;
 using Theta.Search;
-using Theta.Tabular;
 
 namespace Theta.Cli.Commands;
 

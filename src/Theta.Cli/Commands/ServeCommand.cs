@@ -12,9 +12,7 @@ internal static class ServeCommand
         var maxSessions = new Option<int>("--max-sessions") { Description = "At most this many demo sessions (browser pages) at once.", DefaultValueFactory = _ => 8 };
         var model = new Option<string?>("--model") { Description = "The network file the digit recogniser starts with (default: the bundled MNIST CNN, 99.43 %)." };
         var cmd = new Command("serve", "Serve the live demos: an index page, the digit recogniser (draw a digit, watch every layer of a CNN) and the 2-D playground (train a small network on toy data, watch every unit).")
-        {
-            urls, maxSessions, model,
-        };
+            { urls, maxSessions, model };
         cmd.SetAction(p =>
         {
             var options = new ThetaServerOptions(p.GetValue(urls)!, p.GetValue(maxSessions), modelPath: p.GetValue(model));

@@ -16,9 +16,7 @@ internal static class StimulusCommand
         var l2 = new Option<float>("--l2") { Description = "The norm penalty λ in a − λ‖x‖².", DefaultValueFactory = _ => 1e-3f };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the starting image and the jitter.", DefaultValueFactory = _ => 1UL };
         var cmd = new Command("stimulus", "Find and draw the best stimulus of a unit: the input that maximises its activation minus λ‖x‖².")
-        {
-            model, layer, unit, output, steps, l2, seed,
-        };
+            { model, layer, unit, output, steps, l2, seed };
         cmd.SetAction(p =>
         {
             var (path, net, shape) = NetworkPictures.Open(p, model, output);

@@ -36,9 +36,7 @@ internal static class TrainMnistCommand
         var confusion = new Option<string?>("--confusion") { Description = "Draw the test set's confusion matrix to this .png or .svg file." };
         var distributed = new DistributedOptions();
         var cmd = new Command("mnist", "Train a network on MNIST (60,000 training, 10,000 test images); under mpirun -np N, data-parallel over N ranks.")
-        {
-            data, model, epochs, batch, lr, limit, testLimit, seed, output, checkpoint, resume, json, plot, confusion,
-        };
+            { data, model, epochs, batch, lr, limit, testLimit, seed, output, checkpoint, resume, json, plot, confusion };
         distributed.AddTo(cmd);
         cmd.SetAction(p =>
         {

@@ -10,22 +10,18 @@ namespace Theta.Classic;
 /// </code>
 /// σ² gets a floor of 1e−9 × the largest feature variance (as scikit-learn) so a constant feature does not divide by 0.
 /// </summary>
-public sealed class GaussianNaiveBayes : IClassifier
+public sealed class GaussianNaiveBayes(double[] priors, double[,] mean, double[,] variance, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
+    : IClassifier
 {
-    public GaussianNaiveBayes(double[] priors, double[,] mean, double[,] variance, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
-    {
-        Priors = priors; Mean = mean; Variance = variance; Classes = classes; FeatureNames = featureNames;
-    }
-
     public string Kind => "gaussian-naive-bayes";
-    public IReadOnlyList<string> Classes { get; }
-    public IReadOnlyList<string> FeatureNames { get; }
+    public IReadOnlyList<string> Classes { get; } = classes;
+    public IReadOnlyList<string> FeatureNames { get; } = featureNames;
     /// <summary>P(y = c).</summary>
-    public double[] Priors { get; }
+    public double[] Priors { get; } = priors;
     /// <summary>μ as [class, feature].</summary>
-    public double[,] Mean { get; }
+    public double[,] Mean { get; } = mean;
     /// <summary>σ² as [class, feature].</summary>
-    public double[,] Variance { get; }
+    public double[,] Variance { get; } = variance;
 
     public static GaussianNaiveBayes Fit(Dataset train)
     {

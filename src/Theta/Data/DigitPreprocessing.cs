@@ -60,14 +60,8 @@ public static class DigitPreprocessing
         }
 
         // Centre of mass of the scaled digit (pixel centres at i + 0.5), then an integer shift to (14, 14).
-        double mass = 0, mx = 0, my = 0;
-        for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++)
-            {
-                double v = small[y * ow + x];
-                mass += v; mx += (x + 0.5) * v; my += (y + 0.5) * v;
-            }
-        int dx = (int)Math.Round(Size / 2.0 - mx / mass), dy = (int)Math.Round(Size / 2.0 - my / mass);
+        var (cx, cy) = CentreOfMass(small, ow, oh);
+        int dx = (int)Math.Round(Size / 2.0 - cx), dy = (int)Math.Round(Size / 2.0 - cy);
         // NOTE: the shift keeps the whole 20×20 box inside the image (MNIST's digits are never cut off).
         dx = Math.Clamp(dx, 0, Size - ow);
         dy = Math.Clamp(dy, 0, Size - oh);

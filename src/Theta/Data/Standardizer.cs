@@ -4,16 +4,10 @@ namespace Theta.Data;
 /// Per-feature standardisation x' = (x − μ) / σ, with μ and σ fitted on the training data only
 /// (σ = 1 for a constant feature) and stored with the model so test data gets the same map.
 /// </summary>
-public sealed class Standardizer
+public sealed class Standardizer(float[] mean, float[] std)
 {
-    public Standardizer(float[] mean, float[] std)
-    {
-        if (mean.Length != std.Length) throw new ArgumentException($"Standardizer: {mean.Length} means but {std.Length} deviations");
-        Mean = mean; Std = std;
-    }
-
-    public float[] Mean { get; }
-    public float[] Std { get; }
+    public float[] Mean { get; } = mean.Length == std.Length ? mean : throw new ArgumentException($"Standardizer: {mean.Length} means but {std.Length} deviations");
+    public float[] Std { get; } = std;
 
     /// <summary>Fits μ and σ (population standard deviation) to the columns of X [rows, d].</summary>
     public static Standardizer Fit(Tensor x)

@@ -2,7 +2,6 @@ using Theta.Classic;
 using Theta.Data;
 using Theta.Io;
 using Theta.Nn;
-using Theta.Training;
 using Theta.Tabular;
 
 namespace Theta.Explain;

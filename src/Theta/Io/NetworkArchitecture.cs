@@ -40,9 +40,7 @@ public static class NetworkArchitecture
     /// </summary>
     /// <exception cref="ModelFormatException">An unknown type, a missing or invalid field, or sizes the weights cannot back.</exception>
     public static Module Build(JsonNode? description, string file, long maxWeights = long.MaxValue)
-    {
-        return Build(description, file, "", [maxWeights]);
-    }
+        => Build(description, file, "", [maxWeights]);
 
     // path is the layer's dotted name ("" for the whole network, "2", "0.1"); budget[0] the floats not yet claimed.
     private static Module Build(JsonNode? node, string file, string path, long[] budget)

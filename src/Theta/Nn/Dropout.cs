@@ -5,26 +5,17 @@ namespace Theta.Nn;
 /// in evaluation, y = x. E[y] = x either way. The masks come from the layer's own seeded
 /// <see cref="Rng"/>, so a run is reproducible.
 /// </summary>
-public sealed class Dropout : Module
+/// <param name="p">Probability of dropping each element, in [0, 1).</param>
+/// <param name="rng">Draws the masks; give each dropout layer its own.</param>
+public sealed class Dropout(float p, Rng rng) : Module
 {
-    private readonly Rng _rng;
-
-    /// <param name="p">Probability of dropping each element, in [0, 1).</param>
-    /// <param name="rng">Draws the masks; give each dropout layer its own.</param>
-    public Dropout(float p, Rng rng)
-    {
-        if (!(p >= 0f && p < 1f)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1)");
-        P = p;
-        _rng = rng;
-    }
+    /// <summary>The drop probability.</summary>
+    public float P { get; } = p >= 0f && p < 1f ? p : throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1)");
 
     /// <summary>The generator that draws the masks (a checkpoint saves and restores its state).</summary>
-    public Rng Rng => _rng;
+    public Rng Rng { get; } = rng;
 
-    /// <summary>The drop probability.</summary>
-    public float P { get; }
-
-    public override Tensor Forward(Tensor x) => x.Dropout(P, _rng, Training);
+    public override Tensor Forward(Tensor x) => x.Dropout(P, Rng, Training);
 
     internal static Module Rebuild(ILayerFields f) => new Dropout(f.Float("p"), new Rng(0));
 

@@ -17,18 +17,11 @@ public abstract class LearningRateSchedule
 }
 
 /// <summary>Step decay: η(t) = η₀·γ^⌊t / stepSize⌋ (multiply by γ every <c>stepSize</c> steps).</summary>
-public sealed class StepLR : LearningRateSchedule
+public sealed class StepLR(float baseLearningRate, int stepSize, float gamma = 0.1f) : LearningRateSchedule
 {
-    public StepLR(float baseLearningRate, int stepSize, float gamma = 0.1f)
-    {
-        BaseLearningRate = Check.Positive(baseLearningRate, nameof(StepLR), nameof(baseLearningRate));
-        StepSize = stepSize >= 1 ? stepSize : throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "StepLR: stepSize must be at least 1");
-        Gamma = Check.Positive(gamma, nameof(StepLR), nameof(gamma));
-    }
-
-    public float BaseLearningRate { get; }
-    public int StepSize { get; }
-    public float Gamma { get; }
+    public float BaseLearningRate { get; } = Check.Positive(baseLearningRate, nameof(StepLR), nameof(baseLearningRate));
+    public int StepSize { get; } = stepSize >= 1 ? stepSize : throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "StepLR: stepSize must be at least 1");
+    public float Gamma { get; } = Check.Positive(gamma, nameof(StepLR), nameof(gamma));
 
     public override float At(int step)
     {
@@ -41,20 +34,12 @@ public sealed class StepLR : LearningRateSchedule
 /// Cosine annealing from η₀ down to η_min over T steps:
 /// η(t) = η_min + (η₀ − η_min)·(1 + cos(π·t/T))/2 for t ≤ T, and η_min after.
 /// </summary>
-public sealed class CosineAnnealing : LearningRateSchedule
+public sealed class CosineAnnealing(float baseLearningRate, int totalSteps, float minLearningRate = 0f) : LearningRateSchedule
 {
-    public CosineAnnealing(float baseLearningRate, int totalSteps, float minLearningRate = 0f)
-    {
-        BaseLearningRate = Check.Positive(baseLearningRate, nameof(CosineAnnealing), nameof(baseLearningRate));
-        TotalSteps = totalSteps >= 1 ? totalSteps : throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "CosineAnnealing: totalSteps must be at least 1");
-        MinLearningRate = Check.NonNegative(minLearningRate, nameof(CosineAnnealing), nameof(minLearningRate));
-        if (MinLearningRate > BaseLearningRate)
-            throw new ArgumentException($"CosineAnnealing: minLearningRate {minLearningRate} exceeds baseLearningRate {baseLearningRate}");
-    }
-
-    public float BaseLearningRate { get; }
-    public int TotalSteps { get; }
-    public float MinLearningRate { get; }
+    public float BaseLearningRate { get; } = Check.Positive(baseLearningRate, nameof(CosineAnnealing), nameof(baseLearningRate));
+    public int TotalSteps { get; } = totalSteps >= 1 ? totalSteps : throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "CosineAnnealing: totalSteps must be at least 1");
+    public float MinLearningRate { get; } = Check.NonNegative(minLearningRate, nameof(CosineAnnealing), nameof(minLearningRate)) <= baseLearningRate ? minLearningRate
+        : throw new ArgumentException($"CosineAnnealing: minLearningRate {minLearningRate} exceeds baseLearningRate {baseLearningRate}");
 
     public override float At(int step)
     {
@@ -69,18 +54,11 @@ public sealed class CosineAnnealing : LearningRateSchedule
 /// η(t) = η_after(0)·(f₀ + (1 − f₀)·t/W); from t = W on, η(t) = η_after(t − W).
 /// f₀ is <c>startFactor</c> (η starts at f₀·η_after(0)); the warm-up ends where <see cref="After"/> begins.
 /// </summary>
-public sealed class LinearWarmup : LearningRateSchedule
+public sealed class LinearWarmup(LearningRateSchedule after, int warmupSteps, float startFactor = 0.01f) : LearningRateSchedule
 {
-    public LinearWarmup(LearningRateSchedule after, int warmupSteps, float startFactor = 0.01f)
-    {
-        After = after ?? throw new ArgumentNullException(nameof(after));
-        WarmupSteps = warmupSteps >= 1 ? warmupSteps : throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "LinearWarmup: warmupSteps must be at least 1");
-        StartFactor = startFactor > 0 && startFactor <= 1 ? startFactor : throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, "LinearWarmup: startFactor must be in (0, 1] (a learning rate must stay positive)");
-    }
-
-    public LearningRateSchedule After { get; }
-    public int WarmupSteps { get; }
-    public float StartFactor { get; }
+    public LearningRateSchedule After { get; } = after ?? throw new ArgumentNullException(nameof(after));
+    public int WarmupSteps { get; } = warmupSteps >= 1 ? warmupSteps : throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "LinearWarmup: warmupSteps must be at least 1");
+    public float StartFactor { get; } = startFactor > 0 && startFactor <= 1 ? startFactor : throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, "LinearWarmup: startFactor must be in (0, 1] (a learning rate must stay positive)");
 
     public override float At(int step)
     {

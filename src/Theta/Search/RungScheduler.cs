@@ -14,29 +14,19 @@ public static partial class ModelSearch
     /// stop a rung; the standing is then the last finished rung's (or, in the first rung, that of the candidates that
     /// finished it).
     /// </summary>
-    private sealed class RungScheduler
+    private sealed class RungScheduler(Runner run, int n0, int k, int[] sizes, double[] epochs)
     {
-        private readonly Runner _run;
-        private readonly int _n0, _k;
-        private readonly double[] _epochs;               // E_r, re-planned in place after each rung
-        private readonly FoldRun?[][] _runs;             // [candidate][fold], trained on from rung to rung
-        private readonly List<RungScore>[] _scores;      // [candidate]: one score per rung it finished
-        private readonly bool[] _diverged;
-        private List<int> _alive;
-        private double _done, _spent;                    // predicted worker-seconds done; the wall time spent as the paces count it
-
-        public RungScheduler(Runner run, int n0, int k, int[] sizes, double[] epochs)
-        {
-            (_run, _n0, _k, Sizes, _epochs) = (run, n0, k, sizes, epochs);
-            _runs = [.. Enumerable.Range(0, n0).Select(_ => new FoldRun?[k])];
-            _scores = [.. Enumerable.Range(0, n0).Select(_ => new List<RungScore>())];
-            _diverged = new bool[n0];
-            _alive = [.. Enumerable.Range(0, n0)];
-            _spent = run.Start;
-        }
+        private readonly Runner _run = run;
+        private readonly int _n0 = n0, _k = k;
+        private readonly double[] _epochs = epochs;  // E_r, re-planned in place after each rung
+        private readonly FoldRun?[][] _runs = [.. Enumerable.Range(0, n0).Select(_ => new FoldRun?[k])];  // [candidate][fold], trained on from rung to rung
+        private readonly List<RungScore>[] _scores = [.. Enumerable.Range(0, n0).Select(_ => new List<RungScore>())];  // [candidate]: one score per rung it finished
+        private readonly bool[] _diverged = new bool[n0];
+        private List<int> _alive = [.. Enumerable.Range(0, n0)];
+        private double _done, _spent = run.Start;  // predicted worker-seconds done; the wall time spent as the paces count it
 
         /// <summary>Candidates per rung (widened by a re-plan when the epoch cap binds).</summary>
-        public int[] Sizes { get; private set; }
+        public int[] Sizes { get; private set; } = sizes;
         /// <summary>The last rung finished (−1: none).</summary>
         public int LastRung { get; private set; } = -1;
         public bool StoppedByClock { get; private set; }

@@ -1,6 +1,5 @@
 using Theta.Nn;
 using Theta.Optim;
-using Theta.Training;
 
 namespace Theta.Search;
 

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Theta.Classic;
 using Theta.Data;
 using Theta.Nn;
 using Theta.Io;
-using Theta.Training;
 
 namespace Theta.Tabular;
 

@@ -15,20 +15,16 @@ namespace Theta.Tabular;
 /// the Bernoulli log-likelihood) or a softmax over the classes (the multinomial log-likelihood).
 /// Started from seeded random weights and trained by maximum likelihood with mini-batches.
 /// </summary>
-public sealed class NetworkClassifier : IClassifier
+public sealed class NetworkClassifier(Sequential network, Activation activation, int[] hidden, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
+    : IClassifier
 {
-    public NetworkClassifier(Sequential network, Activation activation, int[] hidden, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames)
-    {
-        Network = network; Activation = activation; Hidden = hidden; Classes = classes; FeatureNames = featureNames;
-    }
-
     public string Kind => "mlp";
-    public IReadOnlyList<string> Classes { get; }
-    public IReadOnlyList<string> FeatureNames { get; }
+    public IReadOnlyList<string> Classes { get; } = classes;
+    public IReadOnlyList<string> FeatureNames { get; } = featureNames;
     /// <summary>The layers: Linear, activation, …, Linear (logits).</summary>
-    public Sequential Network { get; }
-    public Activation Activation { get; }
-    public int[] Hidden { get; }
+    public Sequential Network { get; } = network;
+    public Activation Activation { get; } = activation;
+    public int[] Hidden { get; } = hidden;
 
     /// <summary>Builds the layers with weights drawn from <paramref name="rng"/>: d → hidden… → 1 (two classes) or C (<see cref="Mlp.Create"/>).</summary>
     public static Sequential Build(int d, int[] hidden, Activation activation, int classes, Rng rng)

@@ -12,23 +12,17 @@ namespace Theta.Tabular;
 /// predicting on a raw file needs nothing else. Kind <c>"regression"</c> in Theta's model-file layout
 /// (docs/model-file.md): member i's tensors are prefixed <c>members.i.</c>, <c>"members"</c> lists their layers.
 /// </summary>
-public sealed class RegressionModel
+public sealed class RegressionModel(IReadOnlyList<Sequential> members, Standardizer standardizer, float targetMean, float targetStd,
+    IReadOnlyList<string> featureNames, string target, CsvOptions csv)
 {
-    public RegressionModel(IReadOnlyList<Sequential> members, Standardizer standardizer, float targetMean, float targetStd,
-        IReadOnlyList<string> featureNames, string target, CsvOptions csv)
-    {
-        if (members.Count == 0) throw new ArgumentException("RegressionModel: give at least one network", nameof(members));
-        Members = members; Standardizer = standardizer; TargetMean = targetMean; TargetStd = targetStd; FeatureNames = featureNames; Target = target; Csv = csv;
-    }
-
-    public IReadOnlyList<Sequential> Members { get; }
-    public Standardizer Standardizer { get; }
-    public float TargetMean { get; }
-    public float TargetStd { get; }
-    public IReadOnlyList<string> FeatureNames { get; }
+    public IReadOnlyList<Sequential> Members { get; } = members.Count > 0 ? members : throw new ArgumentException("RegressionModel: give at least one network", nameof(members));
+    public Standardizer Standardizer { get; } = standardizer;
+    public float TargetMean { get; } = targetMean;
+    public float TargetStd { get; } = targetStd;
+    public IReadOnlyList<string> FeatureNames { get; } = featureNames;
     /// <summary>The target column's name (for output headers).</summary>
-    public string Target { get; }
-    public CsvOptions Csv { get; }
+    public string Target { get; } = target;
+    public CsvOptions Csv { get; } = csv;
 
     /// <summary>ŷ for every row of raw features X [rows, d], averaged over the members.</summary>
     public float[] Predict(Tensor x)

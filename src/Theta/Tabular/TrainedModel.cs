@@ -1,7 +1,6 @@
 using Theta.Classic;
 using Theta.Data;
 using Theta.Metrics;
-using Theta.Training;
 
 namespace Theta.Tabular;
 

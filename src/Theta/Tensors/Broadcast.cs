@@ -125,20 +125,12 @@ internal static class Broadcast
 /// Walks every index of the outer dimensions (all but the last) of a loop plan, keeping one
 /// running offset per operand. Starts at offset 0; <see cref="MoveNext"/> steps to the next row.
 /// </summary>
-internal sealed class Odometer
+internal sealed class Odometer(int[] dims, int[][] strides)
 {
-    private readonly int[] _dims;
-    private readonly int[][] _strides;
-    private readonly int[] _idx;
-    public readonly int[] Offset;
-
-    public Odometer(int[] dims, int[][] strides)
-    {
-        _dims = dims;
-        _strides = strides;
-        _idx = new int[dims.Length];
-        Offset = new int[strides.Length];
-    }
+    private readonly int[] _dims = dims;
+    private readonly int[][] _strides = strides;
+    private readonly int[] _idx = new int[dims.Length];
+    public readonly int[] Offset = new int[strides.Length];
 
     public bool MoveNext()
     {

@@ -1,6 +1,5 @@
 using Theta.Data;
 using Theta.Io;
-using Theta.Metrics;
 using Theta.Nn;
 using Theta.Optim;
 

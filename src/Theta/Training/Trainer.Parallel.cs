@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Theta.Nn;
 
 namespace Theta.Training;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Theta.Metrics;
 using Theta.Nn;
 using Theta.Optim;
 
