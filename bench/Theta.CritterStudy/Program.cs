@@ -5,7 +5,8 @@ using Theta.CritterStudy;
 using Theta.Rl;
 
 // Issue 16's critter study; every test is 20,000 ticks in test worlds as `theta critter eval --seed W` runs them.
-//   train NAME TICKS SEEDS [key=value …]   train each seed (DqnOptions.Best with the changes), test the brain in worlds 1–3: one JSON line a seed
+//   train NAME TICKS SEEDS [key=value …]   train each seed (DqnOptions.Best with the changes), test the brain in worlds 1–3: one JSON line a seed;
+//                                          with all=1 every validated checkpoint is tested in worlds 1–3 too (its apples and poison in each)
 //   fates BRAIN WORLD                      what becomes of every apple in a test of BRAIN (ε = 0.05)
 //   mover WORLDS [APPLES_PER_POISON] [ε]   the all-knowing moving critter (MovingCritter) against oracle-8
 //   reactive WORLDS WALL POISON SPREAD MARGIN   the hand-written rule from the eyes (ReactiveRule) against oracle-8
@@ -60,11 +61,13 @@ static void Against(ulong[] worlds, Func<ulong, RunTotals> run)
 static void Train(string name, long ticks, ulong[] seeds, string[] changes)
 {
     var o = DqnOptions.Best;
+    bool testAll = false;
     foreach (var kv in changes)
     {
         int eq = kv.IndexOf('=');
         string k = kv[..eq], v = kv[(eq + 1)..];
         float f = k == "hidden" ? 0 : float.Parse(v, CultureInfo.InvariantCulture);
+        if (k == "all") { testAll = f != 0; continue; }
         o = k switch
         {
             "prox" => o with { ProximityWeight = f },
@@ -84,12 +87,22 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
         double seconds = clock.Elapsed.TotalSeconds;
         var tests = new RunTotals[worlds.Length];
         Parallel.For(0, worlds.Length, k => tests[k] = CritterTraining.Evaluate(run.Agent, TestTicks, TestEpsilon, worlds[k])[0].Totals);
+        // Every checkpoint in every test world, as Evaluate tests a brain (the world's seed + 7 drives its random actions).
+        var each = new RunTotals[testAll ? run.Checkpoints.Count : 0, worlds.Length];
+        Parallel.For(0, each.Length, i =>
+        {
+            int c = i / worlds.Length, k = i % worlds.Length;
+            var tested = new DqnAgent(o with { ReplaySize = 1 }, run.Checkpoints[c].Network, worlds[k] + 7) { Learning = false, TestEpsilon = TestEpsilon };
+            each[c, k] = Simulation.Run(tested, worlds[k], TestTicks);
+        });
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             name, seed, ticks, kept = run.SelectedTick, seconds = Math.Round(seconds, 1),
             apples = tests.Select(t => t.Apples), poison = tests.Select(t => t.Poison),
             shares = tests.Select((t, k) => Math.Round(t.Apples / ceilings[k], 4)),
             checkpoints = run.Checkpoints.Select(c => c.Tick), scores = run.Checkpoints.Select(c => Math.Round(c.Score, 1)),
+            checkpointApples = Enumerable.Range(0, each.GetLength(0)).Select(c => Enumerable.Range(0, worlds.Length).Select(k => each[c, k].Apples)),
+            checkpointPoison = Enumerable.Range(0, each.GetLength(0)).Select(c => Enumerable.Range(0, worlds.Length).Select(k => each[c, k].Poison)),
             changes = string.Join(' ', changes),
         }));
     }
