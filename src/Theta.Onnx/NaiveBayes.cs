@@ -22,10 +22,7 @@ internal static class NaiveBayes
     public static string Bernoulli(B g, string x, BernoulliNaiveBayes nb)
     {
         int C = nb.Classes.Count, d = nb.FeatureNames.Count;
-        var lp = new double[C * d];
-        var lq = new double[C * d];
-        for (int c = 0; c < C; c++)
-            for (int i = 0; i < d; i++) { lp[c * d + i] = Math.Log(nb.ProbOne[c, i]); lq[c * d + i] = Math.Log(1 - nb.ProbOne[c, i]); }
+        var (lp, lq) = nb.LogTables();
         var one = g.Node("GreaterOrEqual", "nb.is_one", [x, g.Floats("nb.half", [0.5f])]);
         var chosen = g.Node("Where", "nb.log_p", [Rows(g, one), g.Doubles("nb.log_p_one", lp, C, d), g.Doubles("nb.log_p_zero", lq, C, d)]);
         return Posterior(g, chosen, nb.Priors, negate: false);

@@ -35,25 +35,17 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A float32 initializer of shape <paramref name="dims"/> (the bytes little-endian in raw_data, as exporters write them).</summary>
-    public string Floats(string name, ReadOnlySpan<float> values, params long[] dims)
-    {
-        var t = Tensor(name, P.TensorProto.Types.DataType.Float, dims);
-        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-        return Add(t);
-    }
+    public string Floats(string name, ReadOnlySpan<float> values, params long[] dims) => Raw(name, P.TensorProto.Types.DataType.Float, values, dims);
 
     /// <summary>A float64 initializer (naive Bayes' log-probability tables, kept in the double precision Theta computes them in).</summary>
-    public string Doubles(string name, ReadOnlySpan<double> values, params long[] dims)
-    {
-        var t = Tensor(name, P.TensorProto.Types.DataType.Double, dims);
-        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-        return Add(t);
-    }
+    public string Doubles(string name, ReadOnlySpan<double> values, params long[] dims) => Raw(name, P.TensorProto.Types.DataType.Double, values, dims);
 
     /// <summary>An int64 initializer (shapes and axes).</summary>
-    public string Longs(string name, ReadOnlySpan<long> values, params long[] dims)
+    public string Longs(string name, ReadOnlySpan<long> values, params long[] dims) => Raw(name, P.TensorProto.Types.DataType.Int64, values, dims);
+
+    private string Raw<T>(string name, P.TensorProto.Types.DataType type, ReadOnlySpan<T> values, long[] dims) where T : unmanaged
     {
-        var t = Tensor(name, P.TensorProto.Types.DataType.Int64, dims);
+        var t = Tensor(name, type, dims);
         t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
         return Add(t);
     }

@@ -45,7 +45,7 @@ public static class BrainFile
             throw new ModelFormatException($"{path}: the brain does not say its temporal window (extra metadata \"{WindowKey}\")");
         int expected = new DqnOptions { TemporalWindow = window }.NetInputs();
         Linear[] layers;
-        try { layers = QNetwork.Layers(model.Network); }
+        try { layers = DqnAgent.Layers(model.Network); }
         catch (ArgumentException e) { throw new ModelFormatException($"{path}: {e.Message}"); }
         if (layers[0].InFeatures != expected)
             throw new ModelFormatException($"{path}: the network takes {layers[0].InFeatures} inputs, but a critter with temporal window {window} gives {expected} (a brain for another input size)");
@@ -61,7 +61,7 @@ public static class BrainFile
     public static DqnAgent Load(string path, ulong seed, DqnOptions? options = null)
     {
         var (net, window) = Read(path);
-        var layers = QNetwork.Layers(net);
+        var layers = DqnAgent.Layers(net);
         var o = (options ?? DqnOptions.Reference) with { TemporalWindow = window, Hidden = [.. layers[..^1].Select(l => l.OutFeatures)] };
         return new DqnAgent(o, net, seed) { Learning = false };
     }

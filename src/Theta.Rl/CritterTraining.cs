@@ -93,7 +93,7 @@ public static class CritterTraining
             return new TrainingRun(agent, curve, best[0].Tick) { SelectedTicks = selected, Checkpoints = all };
         }
         var folded = QEnsemble.Fold([.. best.Select(c => c.Network)]);
-        var hidden = QNetwork.Layers(folded)[..^1].Select(l => l.OutFeatures).ToArray();
+        var hidden = DqnAgent.Layers(folded)[..^1].Select(l => l.OutFeatures).ToArray();
         var ensemble = new DqnAgent(options with { Hidden = hidden }, folded, seed) { Learning = false };
         return new TrainingRun(ensemble, curve, best[0].Tick) { SelectedTicks = selected, Checkpoints = all };
 

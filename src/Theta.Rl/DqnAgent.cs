@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using Theta.Explain;
 using Theta.Nn;
 using Theta.Optim;
 
@@ -20,14 +22,23 @@ namespace Theta.Rl;
 /// to <see cref="DqnOptions.EpsilonMin"/> at <see cref="DqnOptions.EpsilonSteps"/>; with learning off,
 /// <see cref="DqnOptions.EpsilonTest"/>. Every random choice comes from the agent's seeded <see cref="Rng"/>, so
 /// a seed and the same observations give the same actions and weights.</para>
+/// <para>A learning step is Theta's autograd inside a <see cref="TensorArena"/> scope: the forward of the batch through the
+/// network (or, with <see cref="DqnOptions.Dueling"/>, its hidden layers and a <see cref="DuelingHead"/>), backward from
+/// dL/dQ, which is written by hand because it is also each experience's TD error for prioritised replay, and a step of
+/// the optimizer that <see cref="Optimizers.Create"/> makes.</para>
 /// </summary>
 public sealed class DqnAgent : ICritterBrain
 {
     private readonly Rng _rng;
     private readonly int _n, _actions, _width;          // observation size, action count, net input size
-    private readonly QNetwork _q, _acting;              // the same weights: learning batches, and one row for acting
-    private readonly QNetwork? _target;
-    private readonly Linear? _head, _qOut;              // dueling: the trained [V, A] head, and the Network's last Linear it folds into
+    private readonly Sequential _trained;               // what learning differentiates: Network, or its hidden layers and a DuelingHead
+    private readonly Linear[] _trainedLinears;          // its Linear layers (L2 decays their weights)
+    private readonly DuelingHead? _head;                // dueling: the trained [V, A] head …
+    private readonly Linear? _qOut;                     // … and the Network's last Linear it folds into
+    private readonly (Tensor Live, Tensor Target)[] _sync = []; // TargetSync: each parameter of Network and of TargetNetwork
+    private readonly TensorArena _arena = new();
+    private readonly int[] _shownLayers;                // the layers whose outputs LastActivations gives: after each ReLU, then Q
+    private IReadOnlyList<LayerActivation>? _lastActs;  // every layer's output for the last Greedy
     private readonly (Tensor Live, Tensor Mean)[] _averaged = []; // AverageWeights: each parameter of Network and of AveragedNetwork
     private readonly Optimizer _opt;
     private readonly CosineAnnealing? _schedule;
@@ -40,8 +51,9 @@ public sealed class DqnAgent : ICritterBrain
     private readonly int[] _pendingA;
     private int _pendingHead, _pendingCount;
     private readonly float _gammaN;
-    // batch buffers
-    private readonly float[] _bS, _bNext, _bR, _y, _dQ, _qNext;
+    // batch buffers, and tensors viewing them
+    private readonly float[] _bS, _bNext, _bR, _y, _dQ;
+    private readonly Tensor _bSt, _bNextT, _dQt;
     private readonly int[] _bA, _bRows;
     private readonly float[] _bW;
     private readonly float[] _lastQ, _actIn;
@@ -64,35 +76,31 @@ public sealed class DqnAgent : ICritterBrain
         _actions = Critter.ActionCount;
         _width = options.NetInputs(_n, _actions);
         Network = network ?? NewNetwork(options, _width, _actions, _rng);
-        var linears = QNetwork.Layers(Network);
+        var linears = Layers(Network);
         if (linears[0].InFeatures != _width || linears[^1].OutFeatures != _actions)
             throw new ArgumentException($"DqnAgent: the network maps {linears[0].InFeatures} inputs to {linears[^1].OutFeatures} values, but a critter with temporal window {options.TemporalWindow} gives {_width} inputs and has {_actions} actions");
         int B = options.BatchSize;
-        var trained = Network;
+        _trained = Network;
         if (options.Dueling)
         {
             // Learning runs on the hidden layers and a [V, A] head; the Network's last Linear is the head folded after every step.
             _qOut = linears[^1];
-            _head = QNetwork.UnfoldDueling(_qOut);
-            trained = new Sequential([.. Enumerable.Range(0, Network.Count - 1).Select(i => Network[i]), _head]);
+            _head = new DuelingHead(DuelingHead.Unfold(_qOut));
+            _trained = new Sequential([.. Enumerable.Range(0, Network.Count - 1).Select(i => Network[i]), _head]);
         }
-        _q = new QNetwork(trained, B, options.Dueling);
-        _acting = new QNetwork(Network, 1);
+        _trainedLinears = [.. linears[..^1], _head?.Linear ?? linears[^1]];
+        _shownLayers = [.. Mlp.HiddenOutputs(Network), Network.Count - 1];
         if (options.TargetSync > 0)
         {
             TargetNetwork = Clone(Network);
-            _target = new QNetwork(TargetNetwork, B);
+            _sync = [.. Network.Parameters().Zip(TargetNetwork.Parameters())];
         }
         if (options.AverageWeights > 0)
         {
             AveragedNetwork = Clone(Network);
             _averaged = [.. Network.Parameters().Zip(AveragedNetwork.Parameters())];
         }
-        _opt = options.Optimizer switch
-        {
-            QOptimizer.Adam => new Adam(trained.Parameters(), new AdamOptions(options.LearningRate)),
-            _ => new Sgd(trained.Parameters(), new SgdOptions(options.LearningRate)),
-        };
+        _opt = Optimizers.Create(options.Optimizer, _trained.Parameters(), options.LearningRate);
         if (options.AnnealSteps > 0) _schedule = new CosineAnnealing(options.LearningRate, options.AnnealSteps, options.MinLearningRate);
         _memory = new ReplayMemory(options.ReplaySize, _width, options.PriorityAlpha);
         _state = new float[_width];
@@ -106,7 +114,9 @@ public sealed class DqnAgent : ICritterBrain
         _bW = new float[B];
         _y = new float[B];
         _dQ = new float[B * _actions];
-        _qNext = new float[B * _actions];
+        _bSt = Tensor.View(_bS, 0, B, _width);
+        _bNextT = Tensor.View(_bNext, 0, B, _width);
+        _dQt = Tensor.View(_dQ, 0, B, _actions);
         _lastQ = new float[_actions];
         _actIn = new float[_width];
         int n = options.NSteps;
@@ -143,7 +153,7 @@ public sealed class DqnAgent : ICritterBrain
     /// </summary>
     public void NetworkReplaced()
     {
-        if (_head is not null) QNetwork.UnfoldDueling(_qOut!, _head);
+        if (_head is not null) DuelingHead.Unfold(_qOut!, _head.Linear);
     }
 
     /// <summary>The replay memory (for tests).</summary>
@@ -196,7 +206,8 @@ public sealed class DqnAgent : ICritterBrain
     {
         if (netInput.Length != _width) throw new ArgumentException($"DqnAgent.Greedy: {netInput.Length} inputs, {_width} expected");
         netInput.CopyTo(_actIn);
-        var q = _acting.Forward(_actIn);
+        _lastActs = Activations.Run(Network, Tensor.View(_actIn, 0, 1, _width));
+        var q = _lastActs[^1].Output.Data;
         q.CopyTo(_lastQ);
         return ArgMax(q);
     }
@@ -204,13 +215,12 @@ public sealed class DqnAgent : ICritterBrain
     /// <summary>Q(s, ·) from the learning stack (the dueling head when on) for one net input, for tests: it must equal <see cref="Greedy"/>'s.</summary>
     internal float[] DuelingQ(ReadOnlySpan<float> netInput)
     {
-        var x = new float[Options.BatchSize * _width];
-        netInput.CopyTo(x);
-        return _q.Forward(x)[.._actions].ToArray();
+        using var _ = Autograd.NoGrad();
+        return _trained.Forward(Tensor.FromSpan(netInput, 1, _width)).ToArray();
     }
 
-    /// <summary>The activations of every layer (after each ReLU, then Q) for the last <see cref="Greedy"/> evaluation.</summary>
-    public IReadOnlyList<float[]> LastActivations() => [.. Enumerable.Range(0, _acting.Linears.Count).Select(l => _acting.Activations(l).ToArray())];
+    /// <summary>The activations of every layer (after each ReLU, then Q) for the last <see cref="Greedy"/> evaluation (empty before any).</summary>
+    public IReadOnlyList<float[]> LastActivations() => [.. _shownLayers.Select(i => _lastActs?[i].Output.ToArray() ?? [])];
 
     /// <inheritdoc/>
     public void Observe(double reward, ReadOnlySpan<float> next)
@@ -288,48 +298,48 @@ public sealed class DqnAgent : ICritterBrain
         double beta = o.PriorityBeta + (1 - o.PriorityBeta) * Math.Min(1.0, (double)LearnSteps / o.PriorityBetaSteps);
         _memory.Sample(_rng, _bS, _bNext, _bA, _bR, _bRows, _bW, beta);
 
-        // Targets y = r + γ·Q̂(s′, ·) at the chosen a′; no gradient flows through y.
-        if (o.DoubleDqn)
-        {
-            _q.Forward(_bNext).CopyTo(_qNext);
-            var qt = _target!.Forward(_bNext);
-            for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * qt[b * A + ArgMax(_qNext.AsSpan(b * A, A))];
-        }
-        else
-        {
-            var qn = (_target ?? _q).Forward(_bNext);
-            for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * Max(qn.Slice(b * A, A));
-        }
-
-        // The mean loss over the batch on the taken actions' values; dL/dQ is zero elsewhere.
-        var q = _q.Forward(_bS);
-        Array.Clear(_dQ);
         double loss = 0;
-        for (int b = 0; b < B; b++)
+        using (_arena.Use())
         {
-            int i = b * A + _bA[b];
-            float d = q[i] - _y[b];
-            (double l, float g) = TdLossAndGradient(o.Loss, d, o.HuberDelta);
-            if (_memory.Prioritized)
+            // Targets y = r + γ·Q̂(s′, ·) at the chosen a′; no gradient flows through y.
+            using (Autograd.NoGrad())
             {
-                _memory.UpdatePriority(_bRows[b], d);
-                (l, g) = (l * _bW[b], g * _bW[b]);
+                var qn = (o.DoubleDqn ? _trained : TargetNetwork ?? _trained).Forward(_bNextT).Data;
+                var qt = o.DoubleDqn ? TargetNetwork!.Forward(_bNextT).Data : qn; // Double DQN: the trained network chooses, the target judges
+                for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * qt[b * A + ArgMax(qn.Slice(b * A, A))];
             }
-            loss += l;
-            _dQ[i] = g / B;
+
+            // The mean loss over the batch on the taken actions' values; dL/dQ is zero elsewhere.
+            var q = _trained.Forward(_bSt);
+            var qd = q.Data;
+            Array.Clear(_dQ);
+            for (int b = 0; b < B; b++)
+            {
+                int i = b * A + _bA[b];
+                float d = qd[i] - _y[b];
+                (double l, float g) = TdLossAndGradient(o.Loss, d, o.HuberDelta);
+                if (_memory.Prioritized)
+                {
+                    _memory.UpdatePriority(_bRows[b], d);
+                    (l, g) = (l * _bW[b], g * _bW[b]);
+                }
+                loss += l;
+                _dQ[i] = g / B;
+            }
+            _opt.ZeroGrad();
+            q.Backward(_dQt);
         }
-        _q.ZeroGrad();
-        _q.Backward(_dQ);
         if (o.L2 > 0)
-            foreach (var lin in _q.Linears) // ConvNetJS: (λ·w + Σ g)/B, weights only
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(lin.Weight.Data, o.L2 / B, lin.Weight.Grad!.Data, lin.Weight.Grad!.Data);
+            foreach (var lin in _trainedLinears) // ConvNetJS: (λ·w + Σ g)/B, weights only
+                TensorPrimitives.MultiplyAdd(lin.Weight.Data, o.L2 / B, lin.Weight.Grad!.Data, lin.Weight.Grad!.Data);
         _schedule?.Apply(_opt, (int)Math.Min(LearnSteps, int.MaxValue));
         _opt.Step();
-        if (_head is not null) QNetwork.FoldDueling(_head, _qOut!);
+        if (_head is not null) DuelingHead.Fold(_head.Linear, _qOut!);
         foreach (var (live, mean) in _averaged) // m ← m + τ·(θ − m) = (1 − τ)·m + τ·θ
-            System.Numerics.Tensors.TensorPrimitives.Lerp(mean.Data, live.Data, o.AverageWeights, mean.Data);
+            TensorPrimitives.Lerp(mean.Data, live.Data, o.AverageWeights, mean.Data);
         LearnSteps++;
-        if (_target is not null && LearnSteps % o.TargetSync == 0) _target.CopyFrom(_acting);
+        if (o.TargetSync > 0 && LearnSteps % o.TargetSync == 0)
+            foreach (var (live, target) in _sync) live.Data.CopyTo(target.Data);
         return loss / B;
     }
 
@@ -359,23 +369,30 @@ public sealed class DqnAgent : ICritterBrain
     /// <summary>A new network for <paramref name="options"/>, ConvNetJS's initialisation: W ~ N(0, 1/fan_in), b = 0.1 into a ReLU, 0 into the output.</summary>
     public static Sequential NewNetwork(DqnOptions options, int inputs, int actions, Rng rng)
     {
-        var layers = new List<Module>();
-        int fanIn = inputs;
-        foreach (int h in options.Hidden)
-        {
-            layers.Add(Dense(fanIn, h, 0.1f, rng));
-            layers.Add(new ReLU());
-            fanIn = h;
-        }
-        layers.Add(Dense(fanIn, actions, 0f, rng));
-        return new Sequential([.. layers]);
+        var network = Mlp.Create(inputs, options.Hidden, [Activation.Relu], 0f, actions, rng, init: (w, r) => Init.LeCunNormal(w, r));
+        var linears = Layers(network);
+        foreach (var l in linears) l.Bias!.Data.Fill(l == linears[^1] ? 0f : 0.1f);
+        return network;
+    }
 
-        static Linear Dense(int fanIn, int fanOut, float bias, Rng rng)
+    /// <summary>The Linear layers of a <c>Linear (ReLU Linear)*</c> network (a critter's); anything else is an <see cref="ArgumentException"/>.</summary>
+    internal static Linear[] Layers(Sequential network)
+    {
+        var linears = new List<Linear>();
+        for (int i = 0; i < network.Count; i++)
         {
-            var l = new Linear(fanIn, fanOut, rng, init: (w, r) => Init.Normal(w, 0f, MathF.Sqrt(1f / fanIn), r));
-            l.Bias!.Data.Fill(bias);
-            return l;
+            bool wantLinear = i % 2 == 0;
+            if (wantLinear && network[i] is Linear l)
+            {
+                if (linears.Count > 0 && linears[^1].OutFeatures != l.InFeatures)
+                    throw new ArgumentException($"Q-network: layer {i} takes {l.InFeatures} inputs but the layer before gives {linears[^1].OutFeatures}");
+                linears.Add(l);
+            }
+            else if (wantLinear || network[i] is not ReLU)
+                throw new ArgumentException($"Q-network: layer {i} is a {network[i].TypeName}; the critter's network alternates Linear and ReLU layers, ending in a Linear");
         }
+        if (network.Count % 2 == 0) throw new ArgumentException("Q-network: the last layer must be a Linear (the Q-values)");
+        return [.. linears];
     }
 
     private static Sequential Clone(Sequential network)
@@ -391,6 +408,4 @@ public sealed class DqnAgent : ICritterBrain
         for (int k = 1; k < v.Length; k++) if (v[k] > v[best]) best = k;
         return best;
     }
-
-    private static float Max(ReadOnlySpan<float> v) => v[ArgMax(v)];
 }

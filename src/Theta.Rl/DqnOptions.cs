@@ -1,3 +1,5 @@
+using Theta.Optim;
+
 namespace Theta.Rl;
 
 /// <summary>The per-experience loss on the TD error d = Q(s, a) − y.</summary>
@@ -16,15 +18,6 @@ public enum SelectionScore
     Reward,
     /// <summary>The items' part of the reward only, 5 per apple − 6 per poison: the proximity part (about 1 a tick, ±0.01 between checkpoints, as much as ±20 apples over 10,000 ticks) left out.</summary>
     Items,
-}
-
-/// <summary>The update rule of the Q-network.</summary>
-public enum QOptimizer
-{
-    /// <summary>Plain SGD, θ ← θ − η·g (the reference: momentum 0).</summary>
-    Sgd,
-    /// <summary>Adam (Theta's <see cref="Theta.Optim.Adam"/>, β₁ = 0.9, β₂ = 0.999, ε = 1e-8).</summary>
-    Adam,
 }
 
 /// <summary>
@@ -56,7 +49,7 @@ public sealed record DqnOptions
         TemporalWindow = 2,
         Gamma = 0.9f,
         NSteps = 3,
-        Optimizer = QOptimizer.Adam,
+        Optimizer = OptimizerKind.Adam,
         LearningRate = 5e-4f,
         AnnealSteps = 200_000,
         MinLearningRate = 5e-5f,
@@ -181,8 +174,11 @@ public sealed record DqnOptions
     /// </summary>
     public int NSteps { get; init => field = InRange(value, 1, 64, nameof(NSteps)); } = 1;
 
-    /// <summary>The update rule. Default <see cref="QOptimizer.Sgd"/> (momentum 0).</summary>
-    public QOptimizer Optimizer { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(Optimizer), value, "Sgd or Adam"); } = QOptimizer.Sgd;
+    /// <summary>
+    /// The update rule, made by Theta's optimizer factory (<see cref="Optimizers.Create"/>) with its defaults besides η:
+    /// Adam has β₁ = 0.9, β₂ = 0.999, ε = 1e-8. Default <see cref="OptimizerKind.Sgd"/>, θ ← θ − η·g (the reference: momentum 0).
+    /// </summary>
+    public OptimizerKind Optimizer { get; init => field = Enum.IsDefined(value) ? value : throw Bad(nameof(Optimizer), value, string.Join(", ", Enum.GetNames<OptimizerKind>())); } = OptimizerKind.Sgd;
 
     /// <summary>The step size η. Default 0.001.</summary>
     public float LearningRate { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(LearningRate), value, "positive"); } = 1e-3f;

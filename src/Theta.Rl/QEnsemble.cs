@@ -23,7 +23,7 @@ public static class QEnsemble
     {
         ArgumentNullException.ThrowIfNull(members);
         if (members.Count == 0) throw new ArgumentException("QEnsemble.Fold: no members");
-        var layers = members.Select(QNetwork.Layers).ToArray();
+        var layers = members.Select(DqnAgent.Layers).ToArray();
         int depth = layers[0].Length, inputs = layers[0][0].InFeatures, outputs = layers[0][^1].OutFeatures;
         for (int k = 1; k < layers.Length; k++)
             if (layers[k].Length != depth || layers[k][0].InFeatures != inputs || layers[k][^1].OutFeatures != outputs)

@@ -47,8 +47,6 @@ internal sealed class PlaygroundSession
     /// <param name="governor">The frame rate shared by the server's playground sessions (a new one of its own when null).</param>
     public PlaygroundSession(FrameGovernor? governor = null) { _governor = governor ?? new FrameGovernor(); Regenerate(); Rebuild(); }
 
-    public bool Playing { get { lock (_gate) return _playing; } }
-
     /// <summary>Talks to one page until it closes: commands in, frames out (30 a second while playing).</summary>
     public Task RunAsync(WebSocket ws, int maxBytes, CancellationToken ct) =>
         SessionLoop.RunAsync(ws, maxBytes, [new(PointsJson(), false), new(Frame(), true)], Train,

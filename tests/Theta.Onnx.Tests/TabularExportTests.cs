@@ -102,7 +102,7 @@ public sealed class TabularExportTests
         var (train, test) = TestData.LoadCs109("netflix");
         int d = train.FeatureCount;
         var members = Enumerable.Range(1, 2).Select(seed => new Nn.Sequential(new Nn.Linear(d, 6, new Rng((ulong)seed)), new Nn.ReLU(), new Nn.Linear(6, 1, new Rng((ulong)seed + 10)))).ToList();
-        var model = new Search.RegressionModel(members, Standardizer.Fit(train.Features), 3.5f, 2f, train.FeatureNames, "rating", new CsvOptions());
+        var model = new RegressionModel(members, Standardizer.Fit(train.Features), 3.5f, 2f, train.FeatureNames, "rating", new CsvOptions());
         var path = Path.Combine(Judge.TempDir(), "regression.onnx");
         OnnxFile.Export(model, path);
         var (ort, shape) = Judge.Run(path, test.Features);

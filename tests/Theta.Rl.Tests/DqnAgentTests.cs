@@ -70,7 +70,7 @@ public class DqnAgentTests
     public void A_learning_step_is_the_autograd_step_on_the_td_loss(bool improved)
     {
         var o = new DqnOptions { TemporalWindow = 0, BatchSize = 1, LearnStart = 0, Gamma = 0.7f, L2 = 0.01f, LearningRate = 0.01f };
-        if (improved) o = o with { Optimizer = QOptimizer.Adam, Loss = TdLoss.Huber, HuberDelta = 0.05f, L2 = 0f, Gamma = 0.9f };
+        if (improved) o = o with { Optimizer = OptimizerKind.Adam, Loss = TdLoss.Huber, HuberDelta = 0.05f, L2 = 0f, Gamma = 0.9f };
         var net = DqnAgent.NewNetwork(o, 27, 5, new Rng(8));
         var copy = DqnAgent.NewNetwork(o, 27, 5, new Rng(8));
         var agent = new DqnAgent(o, net, 4);
@@ -113,6 +113,16 @@ public class DqnAgentTests
     private static void TensorPrimitivesAdd(Span<float> g, ReadOnlySpan<float> w, float s)
     {
         for (int i = 0; i < g.Length; i++) g[i] += s * w[i];
+    }
+
+    [Fact]
+    public void Only_linear_relu_stacks_are_accepted()
+    {
+        var rng = new Rng(1);
+        Assert.Throws<ArgumentException>(() => DqnAgent.Layers(new Sequential(new Linear(4, 3, rng), new Sigmoid(), new Linear(3, 5, rng))));
+        Assert.Throws<ArgumentException>(() => DqnAgent.Layers(new Sequential(new Linear(4, 3, rng), new ReLU())));
+        Assert.Throws<ArgumentException>(() => DqnAgent.Layers(new Sequential(new Linear(4, 3, rng), new ReLU(), new Linear(4, 5, rng))));
+        Assert.Equal(2, DqnAgent.Layers(new Sequential(new Linear(4, 3, rng), new ReLU(), new Linear(3, 5, rng))).Length);
     }
 
     [Fact]

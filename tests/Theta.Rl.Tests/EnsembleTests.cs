@@ -20,8 +20,8 @@ public class EnsembleTests
             for (int i = 0; i < d.Length; i++) d[i] += 0.3f * (rng.NextFloat() - 0.5f);
         }
         var folded = QEnsemble.Fold(members);
-        Assert.Equal(inputs, QNetwork.Layers(folded)[0].InFeatures);
-        Assert.Equal(hidden.Sum(h => h[0]), QNetwork.Layers(folded)[0].OutFeatures);
+        Assert.Equal(inputs, DqnAgent.Layers(folded)[0].InFeatures);
+        Assert.Equal(hidden.Sum(h => h[0]), DqnAgent.Layers(folded)[0].OutFeatures);
         const int rows = 5;
         var x = Tensor.FromArray([.. Enumerable.Range(0, rows * inputs).Select(_ => 2 * rng.NextFloat() - 1)], rows, inputs);
         var mean = new float[rows * Critter.ActionCount];

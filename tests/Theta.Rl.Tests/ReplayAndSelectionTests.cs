@@ -1,3 +1,5 @@
+using Theta.Optim;
+
 namespace Theta.Rl.Tests;
 
 public class ReplayAndSelectionTests
@@ -131,7 +133,7 @@ public class ReplayAndSelectionTests
     [Fact]
     public void Averaged_weights_follow_the_live_ones_by_tau_a_step()
     {
-        var o = new DqnOptions { TemporalWindow = 0, LearnStart = 0, BatchSize = 4, AverageWeights = 0.25f, Optimizer = QOptimizer.Adam, LearningRate = 0.01f };
+        var o = new DqnOptions { TemporalWindow = 0, LearnStart = 0, BatchSize = 4, AverageWeights = 0.25f, Optimizer = OptimizerKind.Adam, LearningRate = 0.01f };
         var agent = new DqnAgent(o, 3);
         var theta0 = agent.Network.Parameters().SelectMany(p => p.ToArray()).ToArray();
         Assert.Equal(theta0, agent.AveragedNetwork!.Parameters().SelectMany(p => p.ToArray()));

@@ -53,20 +53,21 @@ public class ShapingAndDuelingTests
         w.CopyTo(head.Weight.Data);
         float[] b = [1, 0, 0, 3];
         b.CopyTo(head.Bias!.Data);
-        var q = new QNetwork(new Sequential(head), 2, dueling: true);
-        Assert.Equal(3, q.Outputs);
-        var outQ = q.Forward(new float[] { 2, 5, -1, 0.5f }).ToArray();
+        var q = new DuelingHead(head);
+        Assert.Equal(3, q.Actions);
+        var x = Tensor.FromArray([2, 5, -1, 0.5f], 2, 2);
+        var outQ = q.Forward(x).ToArray();
         float[] expected = [2, 7, 0, -1, -0.5f, 1.5f];
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], outQ[i], 5);
 
         // The folded plain Linear gives the same Q.
         var plain = new Linear(2, 3, new Rng(2));
-        QNetwork.FoldDueling(head, plain);
-        var plainQ = new QNetwork(new Sequential(plain), 2).Forward(new float[] { 2, 5, -1, 0.5f }).ToArray();
+        DuelingHead.Fold(head, plain);
+        var plainQ = plain.Forward(x).ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], plainQ[i], 5);
     }
 
-    // Backward through the dueling head against autograd on the same stack followed by the fixed map
+    // Backward through the dueling head (its ops: narrow, sum, div, sub, add) against autograd on the same stack followed by the fixed linear map
     // Q = Y·Mᵀ, M[a, 0] = 1, M[a, 1 + j] = [a = j] − 1/A; a random upstream dQ.
     [Theory]
     [InlineData(27, new[] { 7 }, 5)]
@@ -82,10 +83,10 @@ public class ShapingAndDuelingTests
         var dQ = new float[batch * A];
         for (int i = 0; i < dQ.Length; i++) dQ[i] = (float)rng.NextNormal();
 
-        var q = new QNetwork(net, batch, dueling: true);
-        q.ZeroGrad();
-        var fastQ = q.Forward(x).ToArray();
-        q.Backward(dQ);
+        var headed = new Sequential([.. net.Layers.SkipLast(1), new DuelingHead((Linear)net[^1])]); // the same parameters
+        var qHead = headed.Forward(Tensor.FromArray(x, batch, inputs));
+        var fastQ = qHead.ToArray();
+        qHead.Backward(Tensor.FromArray(dQ, batch, A));
         var fastGrads = net.NamedParameters().Select(p => p.Parameter.Grad!.ToArray()).ToArray();
 
         var m = new float[(A + 1) * A]; // Mᵀ [A + 1, A]
@@ -108,10 +109,10 @@ public class ShapingAndDuelingTests
     public void Unfolding_then_folding_gives_the_plain_layer_back()
     {
         var plain = new Linear(6, 5, new Rng(4));
-        var head = QNetwork.UnfoldDueling(plain);
+        var head = DuelingHead.Unfold(plain);
         Assert.Equal(6, head.OutFeatures);
         var back = new Linear(6, 5, new Rng(9));
-        QNetwork.FoldDueling(head, back);
+        DuelingHead.Fold(head, back);
         AssertClose(plain.Weight.ToArray(), back.Weight.ToArray(), "weight");
         AssertClose(plain.Bias!.ToArray(), back.Bias!.ToArray(), "bias");
         for (int k = 0; k < 6; k++) // the advantages sum to 0 per input
@@ -130,7 +131,7 @@ public class ShapingAndDuelingTests
         var plain = new DqnAgent(o with { Dueling = false }, 9);
         Simulation.Run(plain, 3, 600);
         Assert.NotEqual(plain.Network.Parameters().SelectMany(p => p.ToArray()), agent.Network.Parameters().SelectMany(p => p.ToArray()));
-        Assert.Equal(5, QNetwork.Layers(agent.Network)[^1].OutFeatures);
+        Assert.Equal(5, DqnAgent.Layers(agent.Network)[^1].OutFeatures);
         var rng = new Rng(2);
         var s = new float[o.NetInputs()];
         for (int i = 0; i < s.Length; i++) s[i] = rng.NextFloat();

@@ -15,10 +15,7 @@ internal static class ActivationsCommand
         };
         cmd.SetAction(p =>
         {
-            string path = p.GetValue(output)!;
-            Pictures.RequirePng(path);
-            OutputPaths.Check(("--out", path));
-            var (net, shape, _) = NetworkPictures.Load(p.GetValue(model)!);
+            var (path, net, shape) = NetworkPictures.Open(p, model, output);
             var (image, label) = NetworkPictures.MnistTestImage(p.GetValue(data)!, p.GetValue(index));
             if (image.Size != shape.Aggregate(1, (a, b) => a * b))
                 throw new ArgumentException($"{p.GetValue(model)}: the network takes inputs of shape [{string.Join(", ", shape)}], not MNIST images [1, 28, 28]");

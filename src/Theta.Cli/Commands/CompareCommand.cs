@@ -52,9 +52,7 @@ internal static class CompareCommand
                 }.ToJsonString());
                 return 0;
             }
-            var t = new Table().Border(TableBorder.Rounded).Title("same training and test data")
-                .AddColumn("model").AddColumn(new TableColumn("train accuracy").RightAligned()).AddColumn(new TableColumn("test accuracy").RightAligned())
-                .AddColumn(new TableColumn("test log-likelihood").RightAligned()).AddColumn(new TableColumn("training time").RightAligned()).AddColumn("");
+            var t = Report.Table("same training and test data", ["model"], "train accuracy", "test accuracy", "test log-likelihood", "training time").AddColumn("");
             for (int i = 0; i < rows.Count; i++)
             {
                 var r = rows[i];

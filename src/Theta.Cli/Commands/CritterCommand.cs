@@ -133,10 +133,7 @@ internal static class CritterCommand
                 }.ToJsonString());
                 return 0;
             }
-            var t = new Table().Border(TableBorder.Rounded).Title($"critter learning curve ({Markup.Escape(p.GetValue(preset)!)} settings, seed {s})")
-                .AddColumn(new TableColumn("ticks").RightAligned()).AddColumn(new TableColumn("ε").RightAligned())
-                .AddColumn(new TableColumn("reward/tick").RightAligned()).AddColumn(new TableColumn("apples").RightAligned())
-                .AddColumn(new TableColumn("poison").RightAligned()).AddColumn(new TableColumn("ticks/s").RightAligned());
+            var t = Report.Table($"critter learning curve ({Markup.Escape(p.GetValue(preset)!)} settings, seed {s})", [], "ticks", "ε", "reward/tick", "apples", "poison", "ticks/s");
             foreach (var pt in curve)
                 t.AddRow($"{pt.Ticks:N0}", Report.F(pt.Epsilon, "0.000"), Report.F(pt.Window.RewardPerTick, "0.000"), $"{pt.Window.Apples}", $"{pt.Window.Poison}", $"{pt.TicksPerSecond:N0}");
             AnsiConsole.Write(t);
@@ -185,10 +182,7 @@ internal static class CritterCommand
                 Console.WriteLine(o.ToJsonString());
                 return 0;
             }
-            var t = new Table().Border(TableBorder.Rounded).Title($"{n:N0} test ticks (brain at ε = {eps:0.###}, world seed {p.GetValue(seed)})")
-                .AddColumn("policy").AddColumn(new TableColumn("apples").RightAligned()).AddColumn(new TableColumn("of oracle-8").RightAligned())
-                .AddColumn(new TableColumn("poison").RightAligned())
-                .AddColumn(new TableColumn("apples/poison").RightAligned()).AddColumn(new TableColumn("reward/tick").RightAligned());
+            var t = Report.Table($"{n:N0} test ticks (brain at ε = {eps:0.###}, world seed {p.GetValue(seed)})", ["policy"], "apples", "of oracle-8", "poison", "apples/poison", "reward/tick");
             foreach (var r in results)
                 t.AddRow(r.Policy, $"{r.Totals.Apples}", Share(r) is double s ? Report.F(100 * s, "0") + " %" : "n/a", $"{r.Totals.Poison}",
                     double.IsInfinity(r.Totals.ApplesPerPoison) ? "∞" : Report.F(r.Totals.ApplesPerPoison, "0.0"), Report.F(r.Totals.RewardPerTick));

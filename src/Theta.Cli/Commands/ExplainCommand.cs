@@ -68,7 +68,7 @@ internal static class ExplainCommand
         if (e.Factors.Any(f => f.Kind != FactorKind.Scalar))
             AnsiConsole.MarkupLine(Markup.Escape("A vector or matrix factor multiplies the row vector before it: that product is the sum over every path from θ to ŷ (backpropagation's δ)."));
         AnsiConsole.MarkupLine(Markup.Escape($"The course's shortcut for the first two: {e.Simplified.Name} = {e.Simplified.Formula} = {Values(e.Simplified)}"));
-        var c = new Table().Border(TableBorder.Rounded).AddColumn("∂LL/∂θ").AddColumn(new TableColumn("value").RightAligned()).AddColumn(new TableColumn("relative error vs central differences").RightAligned());
+        var c = Report.Table(null, ["∂LL/∂θ"], "value", "relative error vs central differences");
         c.AddRow("product of the factors", G(e.Product), E(ChainRule.RelativeError(e.Product, e.FiniteDifference)));
         c.AddRow("autodiff (Backward, float32)", G(e.Autodiff), E(ChainRule.RelativeError(e.Autodiff, e.FiniteDifference)));
         c.AddRow(Markup.Escape($"central differences (double, ε = {G(e.Epsilon)})"), G(e.FiniteDifference), "");
@@ -92,8 +92,7 @@ internal static class ExplainCommand
             }.ToJsonString());
             return;
         }
-        var t = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"∂LL/∂θ at row {row} (y = {label})")).AddColumn("parameter");
-        foreach (var h in new[] { "θ", "product of factors", "autodiff", "central differences", "relative error" }) t.AddColumn(new TableColumn(h).RightAligned());
+        var t = Report.Table(Markup.Escape($"∂LL/∂θ at row {row} (y = {label})"), ["parameter"], "θ", "product of factors", "autodiff", "central differences", "relative error");
         foreach (var g in all)
             t.AddRow(Markup.Escape(g.Parameter.ToString()), G(g.Value), G(g.Product), G(g.Autodiff), G(g.FiniteDifference), E(g.MaxRelativeError));
         AnsiConsole.Write(t);

@@ -26,16 +26,14 @@ internal static class FairnessCommand
             string positive = tabular.Classifier.Classes[1];
             if (p.GetValue(json)) { Console.WriteLine(Json(r, tabular.Classifier.Kind, positive).ToJsonString()); return 0; }
 
-            var t = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{tabular.Classifier.Kind} by {p.GetValue(group)} (positive class: {positive}; ŷ = 1 when P > {r.Threshold})"))
-                .AddColumn("group");
-            foreach (var h in new[] { "n", "accuracy", "P(ŷ = 1)", "TPR", "FPR", "mean p", "observed" })
-                t.AddColumn(new TableColumn(h).RightAligned());
+            var t = Report.Table(Markup.Escape($"{tabular.Classifier.Kind} by {p.GetValue(group)} (positive class: {positive}; ŷ = 1 when P > {r.Threshold})"),
+                ["group"], "n", "accuracy", "P(ŷ = 1)", "TPR", "FPR", "mean p", "observed");
             foreach (var g in r.Groups)
                 t.AddRow(Markup.Escape(g.Group), g.Count.ToString(CultureInfo.InvariantCulture), Report.F(g.Accuracy, "0.000"), Report.F(g.PositiveRate, "0.000"),
                     Report.F(g.TruePositiveRate, "0.000"), Report.F(g.FalsePositiveRate, "0.000"), Report.F(g.MeanPredicted, "0.000"), Report.F(g.ObservedRate, "0.000"));
             t.Caption("TPR = P(ŷ = 1 | y = 1), FPR = P(ŷ = 1 | y = 0); calibration: mean p = P(y = 1 | x) against the observed rate of y = 1 (equal when calibrated)");
             AnsiConsole.Write(t);
-            var d = new Table().Border(TableBorder.Rounded).AddColumn("difference (max − min over groups)").AddColumn(new TableColumn("value").RightAligned());
+            var d = Report.Table(null, ["difference (max − min over groups)"], "value");
             d.AddRow("demographic parity (of P(ŷ = 1))", Report.F(r.DemographicParityDifference, "0.000"));
             d.AddRow("equal opportunity (of the TPR)", Report.F(r.EqualOpportunityDifference, "0.000"));
             d.AddRow("equalized odds (the larger of the TPR and FPR gaps)", Report.F(r.EqualizedOddsDifference, "0.000"));

@@ -10,10 +10,7 @@ internal static class FiltersCommand
         var cmd = new Command("filters", "Draw the first layer's weights: one tile per unit (Linear: a 28×28 picture of its input weights; Conv2d: each k×k kernel).") { model, output };
         cmd.SetAction(p =>
         {
-            string path = p.GetValue(output)!;
-            Pictures.RequirePng(path);
-            OutputPaths.Check(("--out", path));
-            var (net, shape, _) = NetworkPictures.Load(p.GetValue(model)!);
+            var (path, net, shape) = NetworkPictures.Open(p, model, output);
             var img = NetworkPictures.Filters(net, shape, p.GetValue(model)!);
             img.Save(path);
             Console.WriteLine($"wrote {path} ({img.Width}×{img.Height}): first-layer weights, blue negative, white 0, red positive (each tile on its own scale)");

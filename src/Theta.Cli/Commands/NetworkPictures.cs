@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Theta.Nn;
 
 namespace Theta.Cli.Commands;
@@ -5,6 +6,16 @@ namespace Theta.Cli.Commands;
 /// <summary>What the picture verbs share: loading a network model file with its input shape, and pictures of weights and activations.</summary>
 internal static class NetworkPictures
 {
+    /// <summary>A picture verb's start: its <c>--out</c> checked (a .png that can be written), then the network of <c>--model</c> with its input shape.</summary>
+    public static (string Out, Sequential Network, int[] InputShape) Open(ParseResult p, Option<string> model, Option<string> output)
+    {
+        string path = p.GetValue(output)!;
+        Pictures.RequirePng(path);
+        OutputPaths.Check(("--out", path));
+        var (net, shape, _) = Load(p.GetValue(model)!);
+        return (path, net, shape);
+    }
+
     /// <summary>The network in <paramref name="path"/> and the shape of one input (stored in the file; a Linear first layer's width otherwise).</summary>
     public static (Sequential Network, int[] InputShape, NetworkMetadata Metadata) Load(string path)
     {
@@ -76,7 +87,7 @@ internal static class NetworkPictures
     {
         yield return $"row 1: the input [{string.Join(", ", inputShape)}]";
         foreach (var a in layers)
-            yield return $"row {a.Index + 2}: layer {a.Index} {a.Layer} {a.Output.Shape}, min {Min(a.Output):G3}, max {Max(a.Output):G3}";
+            yield return $"row {a.Index + 2}: layer {a.Index} {a.Layer} {a.Output.Shape}, min {TensorPrimitives.Min(a.Output.Data):G3}, max {TensorPrimitives.Max(a.Output.Data):G3}";
     }
 
     /// <summary>Loads MNIST test image <paramref name="index"/> (shape [1, 1, 28, 28]) and its label.</summary>
@@ -96,6 +107,4 @@ internal static class NetworkPictures
     }
 
     private static int TileColumns(int tiles) => tiles <= 16 ? tiles : tiles <= 64 ? 8 : 16;
-    private static float Min(Tensor t) { float m = float.PositiveInfinity; foreach (var v in t.Data) m = Math.Min(m, v); return m; }
-    private static float Max(Tensor t) { float m = float.NegativeInfinity; foreach (var v in t.Data) m = Math.Max(m, v); return m; }
 }

@@ -20,7 +20,7 @@ internal static class PredictCommand
         cmd.SetAction(p =>
         {
             OutputPaths.Check(("--out", p.GetValue(output)));
-            var (regression, loaded) = Search.RegressionModel.LoadEither(p.GetValue(modelPath)!);
+            var (regression, loaded) = ModelFile.LoadEither(p.GetValue(modelPath)!);
             if (regression is not null) return PredictValues(regression, p.GetValue(dataPath)!, p.GetValue(output));
             var model = EvalCommand.WithData(loaded!, data, p);
             var ds = model.ReadData(p.GetValue(dataPath)!, requireKnownLabels: false);
@@ -44,7 +44,7 @@ internal static class PredictCommand
     }
 
     // A regression model from theta search: one predicted value per row.
-    private static int PredictValues(Search.RegressionModel model, string dataPath, string? output)
+    private static int PredictValues(RegressionModel model, string dataPath, string? output)
     {
         var (x, _) = model.ReadData(dataPath);
         var y = model.Predict(x);

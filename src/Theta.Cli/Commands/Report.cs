@@ -8,6 +8,16 @@ internal static class Report
     /// <summary>A name from a data file as a table cell: escaped, at most 40 characters (a 1 MB label must not make the table's layout crawl).</summary>
     public static string Cell(string name) => Markup.Escape(Theta.Io.SafeText.Quote(name, 40));
 
+    /// <summary>A rounded table titled <paramref name="title"/> (markup; null: none): the <paramref name="left"/> columns, then the right-aligned (numeric) ones.</summary>
+    public static Table Table(string? title, string[] left, params string[] right)
+    {
+        var t = new Table().Border(TableBorder.Rounded);
+        if (title is not null) t.Title(title);
+        foreach (var h in left) t.AddColumn(h);
+        foreach (var h in right) t.AddColumn(new TableColumn(h).RightAligned());
+        return t;
+    }
+
     public static string F(double v, string format = "0.0000") =>
         double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
 
@@ -45,9 +55,7 @@ internal static class Report
     public static Table PerClass(ClassificationMetrics m, string title)
     {
         int C = m.PerClass.Count;
-        var t = new Table().Border(TableBorder.Rounded).Title(title).AddColumn("true \\ predicted");
-        foreach (var c in m.PerClass) t.AddColumn(new TableColumn(Cell(c.Class)).RightAligned());
-        foreach (var h in new[] { "precision", "recall", "F1", "support" }) t.AddColumn(new TableColumn(h).RightAligned());
+        var t = Table(title, ["true \\ predicted"], [.. m.PerClass.Select(c => Cell(c.Class)), "precision", "recall", "F1", "support"]);
         for (int i = 0; i < C; i++)
         {
             var s = m.PerClass[i];
@@ -66,8 +74,7 @@ internal static class Report
         {
             case BernoulliNaiveBayes nb:
             {
-                var t = new Table().Border(TableBorder.Rounded).Title("P(xᵢ = 1 | y)").AddColumn("feature");
-                foreach (var c in nb.Classes) t.AddColumn(new TableColumn($"y = {Cell(c)}").RightAligned());
+                var t = Table("P(xᵢ = 1 | y)", ["feature"], [.. nb.Classes.Select(c => $"y = {Cell(c)}")]);
                 t.AddRow(["P(y)", .. nb.Priors.Select(p => F(p))]);
                 for (int i = 0; i < shown; i++) t.AddRow([Cell(features[i]), .. Enumerable.Range(0, nb.Classes.Count).Select(c => F(nb.ProbOne[c, i]))]);
                 t.Caption($"Bernoulli naive Bayes, {(nb.Alpha == 1 ? "Laplace (add-one)" : nb.Alpha == 0 ? "MLE" : $"α = {nb.Alpha}")} estimates"
@@ -76,8 +83,7 @@ internal static class Report
             }
             case GaussianNaiveBayes g:
             {
-                var t = new Table().Border(TableBorder.Rounded).Title("μ (σ) per class").AddColumn("feature");
-                foreach (var c in g.Classes) t.AddColumn(new TableColumn($"y = {Cell(c)}").RightAligned());
+                var t = Table("μ (σ) per class", ["feature"], [.. g.Classes.Select(c => $"y = {Cell(c)}")]);
                 t.AddRow(["P(y)", .. g.Priors.Select(p => F(p))]);
                 for (int i = 0; i < shown; i++)
                     t.AddRow([Cell(features[i]), .. Enumerable.Range(0, g.Classes.Count).Select(c => $"{F(g.Mean[c, i], "0.000")} ({F(Math.Sqrt(g.Variance[c, i]), "0.000")})")]);
@@ -87,9 +93,7 @@ internal static class Report
             case LogisticRegression lr:
             {
                 int K = lr.Bias.Length, d = features.Count;
-                var t = new Table().Border(TableBorder.Rounded).Title(K == 1 ? "logistic regression: θ" : "softmax regression: W").AddColumn("parameter");
-                var rows = K == 1 ? new[] { "θ" } : lr.Classes.Select(c => $"y = {Cell(c)}").ToArray();
-                foreach (var r in rows) t.AddColumn(new TableColumn(r).RightAligned());
+                var t = Table(K == 1 ? "logistic regression: θ" : "softmax regression: W", ["parameter"], K == 1 ? ["θ"] : [.. lr.Classes.Select(c => $"y = {Cell(c)}")]);
                 t.AddRow(["θ₀ (bias)", .. Enumerable.Range(0, K).Select(k => F(lr.Bias[k]))]);
                 for (int i = 0; i < shown; i++) t.AddRow([Cell(features[i]), .. Enumerable.Range(0, K).Select(k => F(lr.Weights[k * d + i]))]);
                 if (shown < features.Count) t.Caption($"… {features.Count - shown} more features");

@@ -21,10 +21,7 @@ internal static class StimulusCommand
         };
         cmd.SetAction(p =>
         {
-            string path = p.GetValue(output)!;
-            Pictures.RequirePng(path);
-            OutputPaths.Check(("--out", path));
-            var (net, shape, _) = NetworkPictures.Load(p.GetValue(model)!);
+            var (path, net, shape) = NetworkPictures.Open(p, model, output);
             int L = p.GetValue(layer), U = p.GetValue(unit);
             Stimulus.CheckUnit(net, L, U, shape);
             var r = Stimulus.Find(net, L, U, shape, new StimulusOptions(Steps: p.GetValue(steps), L2: p.GetValue(l2), Seed: p.GetValue(seed)));

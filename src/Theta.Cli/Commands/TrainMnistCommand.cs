@@ -126,10 +126,7 @@ internal static class TrainMnistCommand
                 }.ToJsonString());
                 return 0;
             }
-            var t = new Table().Border(TableBorder.Rounded).Title($"MNIST {net}, {network.ParameterCount:N0} parameters")
-                .AddColumn(new TableColumn("epoch").RightAligned()).AddColumn(new TableColumn("train loss").RightAligned())
-                .AddColumn(new TableColumn("train acc").RightAligned()).AddColumn(new TableColumn("test loss").RightAligned())
-                .AddColumn(new TableColumn("test acc").RightAligned()).AddColumn(new TableColumn("seconds").RightAligned());
+            var t = Report.Table($"MNIST {net}, {network.ParameterCount:N0} parameters", [], "epoch", "train loss", "train acc", "test loss", "test acc", "seconds");
             foreach (var e in history.Epochs)
                 t.AddRow($"{e.Epoch}", Report.F(e.TrainLoss), Report.F(e.TrainAccuracy), Report.F(e.ValLoss ?? double.NaN), Report.F(e.ValAccuracy ?? double.NaN), $"{e.Seconds:0.0}");
             AnsiConsole.Write(t);

@@ -81,15 +81,24 @@ public sealed class BernoulliNaiveBayes : IClassifier
         return new BernoulliNaiveBayes(count, ones, train.Classes, train.FeatureNames, alpha);
     }
 
+    /// <summary>ln pᶜᵢ and ln(1 − pᶜᵢ) as [classes·features] tables (also the ONNX export's).</summary>
+    internal (double[] LogP, double[] LogQ) LogTables()
+    {
+        int C = Classes.Count, d = FeatureNames.Count;
+        var lp = new double[C * d];
+        var lq = new double[C * d];
+        for (int c = 0; c < C; c++)
+            for (int i = 0; i < d; i++) { lp[c * d + i] = Math.Log(ProbOne[c, i]); lq[c * d + i] = Math.Log(1 - ProbOne[c, i]); }
+        return (lp, lq);
+    }
+
     /// <summary>ln P(y = c) + Σᵢ ln P(xᵢ | y = c) for every row and class: [rows·classes], row-major.</summary>
     public double[] LogJoint(Tensor x)
     {
         Classifier.CheckFeatures(this, x);
         int n = x.Shape[0], d = FeatureNames.Count, C = Classes.Count;
         // Precompute ln p and ln(1 − p): the sum for a row is Σᵢ (xᵢ ? ln p : ln(1 − p)).
-        var lp = new double[C * d]; var lq = new double[C * d];
-        for (int c = 0; c < C; c++)
-            for (int i = 0; i < d; i++) { lp[c * d + i] = Math.Log(ProbOne[c, i]); lq[c * d + i] = Math.Log(1 - ProbOne[c, i]); }
+        var (lp, lq) = LogTables();
         var data = x.Data;
         var result = new double[n * C];
         for (int r = 0; r < n; r++)

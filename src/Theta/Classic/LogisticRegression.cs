@@ -15,14 +15,8 @@ namespace Theta.Classic;
 /// <param name="Seed">Seeds the mini-batch shuffle.</param>
 /// <param name="Solver">GradientAscent (the course's, default) or Newton (few exact second-order steps; StepSize is unused).</param>
 /// <param name="Optimizer">For gradient ascent: plain steps (Sgd, default) or an engine optimizer with StepSize as its learning rate.</param>
-public sealed record LogisticRegressionOptions(
-    float StepSize = 0.5f,
-    int Steps = 5000,
-    int BatchSize = 0,
-    float L2 = 0f,
-    ulong Seed = 0,
-    LogisticSolver Solver = LogisticSolver.GradientAscent,
-    Optim.OptimizerKind Optimizer = Optim.OptimizerKind.Sgd)
+public sealed record LogisticRegressionOptions(float StepSize = 0.5f, int Steps = 5000, int BatchSize = 0, float L2 = 0f, ulong Seed = 0,
+    LogisticSolver Solver = LogisticSolver.GradientAscent, Optim.OptimizerKind Optimizer = Optim.OptimizerKind.Sgd)
 {
     public float StepSize { get; init; } = StepSize > 0 && float.IsFinite(StepSize) ? StepSize
         : throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "LogisticRegression: the step size must be > 0");

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Theta.Data;
 
 /// <summary>
@@ -70,6 +72,20 @@ public sealed class Dataset
 
     /// <summary>A copy with new feature values (same rows, labels, names and groups).</summary>
     public Dataset WithFeatures(Tensor features) => new(features, Labels, Classes, FeatureNames, Groups, Source, Origin);
+
+    /// <summary>Every row's label read as a number (the class names of a numeric label column), for regression.</summary>
+    /// <exception cref="DataException">A label is not a finite number; the message names its line.</exception>
+    public float[] NumericLabels()
+    {
+        var values = new float[ClassCount];
+        for (int k = 0; k < values.Length; k++)
+            if (!float.TryParse(Classes[k], NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
+            {
+                int row = Array.IndexOf(Labels, k);
+                throw new DataException(Source, Origin?.Lines[Math.Max(row, 0)], null, $"the target \"{Classes[k]}\" is not a number; regression needs a numeric label column");
+            }
+        return [.. Labels.Select(l => values[l])];
+    }
 
     /// <summary>Rows per class.</summary>
     public int[] ClassCounts()

@@ -12,8 +12,6 @@ public enum OutputLink
     Softmax,
 }
 
-/// <summary>The activation after a linear layer: h = act(z), with act'(z) for the chain rule.</summary>
-
 /// <summary>One linear layer of a <see cref="DenseStack"/>: z = W h + b (W [out, in]), then h' = act(z).</summary>
 /// <param name="Name">The parameter prefix in the Sequential ("0", "2", …).</param>
 internal sealed record DenseLayer(string Name, Linear Linear, Activation Act, float Slope)

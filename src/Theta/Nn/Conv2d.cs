@@ -17,12 +17,7 @@ public sealed class Conv2d : Module
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
         (InChannels, OutChannels, Kernel, Stride, Padding) = (inChannels, outChannels, kernel, stride, padding);
-        int fanIn = inChannels * kernel * kernel;
-        var w = Tensor.Zeros(outChannels, inChannels, kernel, kernel);
-        if (init is null) Init.LeCunUniform(w, fanIn, rng);
-        else init(w, rng);
-        Weight = RegisterParameter("weight", w);
-        if (bias) Bias = RegisterParameter("bias", Init.LeCunUniform(Tensor.Zeros(outChannels), fanIn, rng));
+        (Weight, Bias) = RegisterWeightAndBias(Tensor.Zeros(outChannels, inChannels, kernel, kernel), inChannels * kernel * kernel, outChannels, bias, rng, init);
     }
 
     public int InChannels { get; }

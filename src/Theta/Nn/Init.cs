@@ -60,6 +60,9 @@ public static class Init
     /// <summary>He/Kaiming normal (for ReLU): θ ~ N(0, σ²) with σ = √(2 / fan_in).</summary>
     public static Tensor HeNormal(Tensor t, Rng rng) => Normal(t, 0f, MathF.Sqrt(2f / Fans(t).FanIn), rng);
 
+    /// <summary>LeCun normal: θ ~ N(0, σ²) with σ = √(1 / fan_in) (ConvNetJS's default for its fully connected layers).</summary>
+    public static Tensor LeCunNormal(Tensor t, Rng rng) => Normal(t, 0f, MathF.Sqrt(1f / Fans(t).FanIn), rng);
+
     /// <summary>
     /// PyTorch's default for Linear and Conv2d weights and biases: θ ~ U(−1/√fan_in, 1/√fan_in)
     /// (kaiming_uniform with a = √5 gives this bound). <paramref name="fanIn"/> is the layer's fan_in.

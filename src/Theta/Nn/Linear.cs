@@ -15,11 +15,7 @@ public sealed class Linear : Module
         ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        var w = Tensor.Zeros(outFeatures, inFeatures);
-        if (init is null) Init.LeCunUniform(w, inFeatures, rng);
-        else init(w, rng);
-        Weight = RegisterParameter("weight", w);
-        if (bias) Bias = RegisterParameter("bias", Init.LeCunUniform(Tensor.Zeros(outFeatures), inFeatures, rng));
+        (Weight, Bias) = RegisterWeightAndBias(Tensor.Zeros(outFeatures, inFeatures), inFeatures, outFeatures, bias, rng, init);
     }
 
     public int InFeatures { get; }

@@ -40,9 +40,11 @@ public static class Mlp
     /// Hidden layer i has <paramref name="hidden"/>[i] units and <paramref name="activations"/>[i] (a shorter list repeats its
     /// last entry); a dropout of p &gt; 0 follows every hidden activation. The weights are drawn from <paramref name="rng"/> layer
     /// by layer (PyTorch's default initialisation, see <see cref="Linear"/>); each dropout layer gets its own generator, seeded
-    /// by one draw from <paramref name="rng"/> when it is made.
+    /// by one draw from <paramref name="rng"/> when it is made. <paramref name="init"/>, when given, draws every weight instead
+    /// of the default (the biases keep theirs: the same draws from <paramref name="rng"/> either way, see <see cref="Linear"/>).
     /// </summary>
-    public static Sequential Create(int inputs, IReadOnlyList<int> hidden, IReadOnlyList<Activation> activations, float dropout, int outputs, Rng rng)
+    public static Sequential Create(int inputs, IReadOnlyList<int> hidden, IReadOnlyList<Activation> activations, float dropout, int outputs, Rng rng,
+        Initializer? init = null)
     {
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(activations);
@@ -51,12 +53,12 @@ public static class Mlp
         int width = inputs;
         for (int i = 0; i < hidden.Count; i++)
         {
-            layers.Add(new Linear(width, hidden[i], rng));
+            layers.Add(new Linear(width, hidden[i], rng, init: init));
             if (Layer(activations[Math.Min(i, activations.Count - 1)]) is { } act) layers.Add(act);
             if (dropout > 0) layers.Add(new Dropout(dropout, new Rng(rng.NextUInt())));
             width = hidden[i];
         }
-        layers.Add(new Linear(width, outputs, rng));
+        layers.Add(new Linear(width, outputs, rng, init: init));
         return new Sequential([.. layers]);
     }
 

@@ -31,6 +31,19 @@ public abstract class Module
         return parameter;
     }
 
+    /// <summary>
+    /// Registers <c>weight</c> (<paramref name="weight"/>, zeros of its shape, filled by <paramref name="init"/> or by default
+    /// LeCun-uniform, U(−1/√fanIn, 1/√fanIn), as PyTorch) and, when <paramref name="bias"/>, a LeCun-uniform <c>bias</c> of
+    /// <paramref name="outputs"/> values: the weights drawn first, then the bias, from <paramref name="rng"/>.
+    /// </summary>
+    protected (Tensor Weight, Tensor? Bias) RegisterWeightAndBias(Tensor weight, int fanIn, int outputs, bool bias, Rng rng, Initializer? init)
+    {
+        if (init is null) Init.LeCunUniform(weight, fanIn, rng);
+        else init(weight, rng);
+        var w = RegisterParameter("weight", weight);
+        return (w, bias ? RegisterParameter("bias", Init.LeCunUniform(Tensor.Zeros(outputs), fanIn, rng)) : null);
+    }
+
     /// <summary>Registers <paramref name="child"/> under <paramref name="name"/> (its parameters become <c>name.…</c>) and returns it.</summary>
     protected T RegisterModule<T>(string name, T child) where T : Module
     {

@@ -8,6 +8,7 @@ namespace Theta;
 //   reshape      same elements, new shape (a view) g read with x's shape
 //   permute      y[i_p0, i_p1, ..] = x[i_0, ..]    g permuted back by the inverse permutation
 //   concat       pieces side by side along an axis each piece's slice of g
+//   narrow       x's elements [s, s + n) of an axis   g added into that slice of dx
 //   select_rows  y[r] = x[idx[r]] along axis 0     dx[idx[r]] += g[r] (repeats add up)
 //
 // transpose and flatten are permute and reshape.
@@ -146,6 +147,32 @@ public sealed partial class Tensor
                 at2 += chunk;
             }
         }, pieces);
+    }
+
+    /// <summary>
+    /// Elements [<paramref name="start"/>, start + <paramref name="length"/>) of <paramref name="axis"/>, all others whole (a copy):
+    /// PyTorch's <c>narrow</c>, the inverse of <see cref="Concat"/>; e.g. the value column of a dueling head's [B, 1 + A] output.
+    /// </summary>
+    [Op("narrow")]
+    public Tensor Narrow(int axis, int start, int length)
+    {
+        int ax = Shape.NormalizeAxis(axis, "Narrow");
+        int dim = Shape.Dims[ax];
+        if (start < 0 || length < 1 || start > dim - length)
+            throw ShapeException.Invalid("Narrow", Shape, $"elements [{start}, {start + length}) of axis {ax} do not lie within shape {Shape} (dimension {ax} is {dim})", ax);
+        var y = Uninitialized(Shape.With(ax, length));
+        int outer = Shape.Product(0, ax), inner = Shape.Product(ax + 1, Rank);
+        int rowX = dim * inner, chunk = length * inner, at = start * inner;
+        for (int o = 0; o < outer; o++) Data.Slice(o * rowX + at, chunk).CopyTo(y.Data.Slice(o * chunk, chunk));
+        return Record(y, "narrow", g =>
+        {
+            var dx = GradSpan();
+            for (int o = 0; o < outer; o++)
+            {
+                var d = dx.Slice(o * rowX + at, chunk);
+                TensorPrimitives.Add(d, g.Data.Slice(o * chunk, chunk), d);
+            }
+        }, this);
     }
 
     /// <summary>The rows (entries of axis 0) at <paramref name="indices"/>, in that order: a mini-batch.</summary>

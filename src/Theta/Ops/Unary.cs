@@ -38,13 +38,7 @@ public sealed partial class Tensor
     public Tensor Log()
     {
         var y = Map(TensorPrimitives.Log);
-        return Record(y, "log", g =>
-        {
-            using var s = Kernels.Scratch.Rent(Size);
-            var t = s.Span;
-            TensorPrimitives.Divide(g.Data, Data, t);
-            TensorPrimitives.Add(GradSpan(), t, GradSpan());
-        }, this);
+        return Record(y, "log", g => AddQuotient(g, Data, 1f), this);
     }
 
     /// <summary>√x.</summary>
@@ -52,13 +46,7 @@ public sealed partial class Tensor
     public Tensor Sqrt()
     {
         var y = Map(TensorPrimitives.Sqrt);
-        return Record(y, "sqrt", g =>
-        {
-            using var s = Kernels.Scratch.Rent(Size);
-            var t = s.Span;
-            TensorPrimitives.Divide(g.Data, y.Data, t);
-            TensorPrimitives.MultiplyAdd(t, 0.5f, GradSpan(), GradSpan());
-        }, this);
+        return Record(y, "sqrt", g => AddQuotient(g, y.Data, 0.5f), this);
     }
 
     /// <summary>|x|; the gradient at 0 is taken as 0.</summary>
@@ -90,27 +78,19 @@ public sealed partial class Tensor
 
     /// <summary>The logistic function σ(x) = 1 / (1 + e⁻ˣ); saturates cleanly at ±100.</summary>
     [Op("sigmoid")]
-    public Tensor Sigmoid()
+    public Tensor Sigmoid() => MapOfOutput("sigmoid", TensorPrimitives.Sigmoid, static (y, t) =>
     {
-        var y = Map(TensorPrimitives.Sigmoid);
-        return Record(y, "sigmoid", g => AddChainRule(g, y.Data, static (y, t) =>
-        {
-            TensorPrimitives.Subtract(1f, y, t);   // dy/dx = y(1 − y)
-            TensorPrimitives.Multiply(t, y, t);
-        }), this);
-    }
+        TensorPrimitives.Subtract(1f, y, t);   // dy/dx = y(1 − y)
+        TensorPrimitives.Multiply(t, y, t);
+    });
 
     /// <summary>Hyperbolic tangent.</summary>
     [Op("tanh")]
-    public Tensor Tanh()
+    public Tensor Tanh() => MapOfOutput("tanh", TensorPrimitives.Tanh, static (y, t) =>
     {
-        var y = Map(TensorPrimitives.Tanh);
-        return Record(y, "tanh", g => AddChainRule(g, y.Data, static (y, t) =>
-        {
-            TensorPrimitives.Multiply(y, y, t);   // dy/dx = 1 − y²
-            TensorPrimitives.Subtract(1f, t, t);
-        }), this);
-    }
+        TensorPrimitives.Multiply(y, y, t);   // dy/dx = 1 − y²
+        TensorPrimitives.Subtract(1f, t, t);
+    });
 
     /// <summary>Rectified linear unit max(x, 0).</summary>
     [Op("relu")]
@@ -144,6 +124,22 @@ public sealed partial class Tensor
         var t = s.Span;
         local(saved, t);
         TensorPrimitives.MultiplyAdd(g.Data, t, GradSpan(), GradSpan());
+    }
+
+    // dL/dx += c · g / d (log: d = x, c = 1; sqrt: d = y, c = ½), through a scratch of Size floats.
+    private void AddQuotient(Tensor g, ReadOnlySpan<float> d, float c)
+    {
+        using var s = Kernels.Scratch.Rent(Size);
+        var t = s.Span;
+        TensorPrimitives.Divide(g.Data, d, t);
+        TensorPrimitives.MultiplyAdd(t, c, GradSpan(), GradSpan());
+    }
+
+    // y = f(x) for an op whose dy/dx is a function of y alone, written by local(y, t).
+    private Tensor MapOfOutput(string op, SpanMap f, SpanMap local)
+    {
+        var y = Map(f);
+        return Record(y, op, g => AddChainRule(g, y.Data, local), this);
     }
 
     private Tensor Map(SpanMap f)

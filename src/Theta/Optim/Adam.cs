@@ -2,19 +2,25 @@ using System.Numerics.Tensors;
 
 namespace Theta.Optim;
 
-/// <summary>Options for <see cref="Adam"/>. Defaults (Kingma and Ba 2015): η = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8.</summary>
-public sealed record AdamOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Epsilon = 1e-8f, float WeightDecay = 0f, float L1Decay = 0f)
-    : OptimizerOptions(LearningRate, WeightDecay, L1Decay)
+/// <summary>Options for <see cref="Adam"/> (and <see cref="AdamW"/>'s). Defaults (Kingma and Ba 2015): η = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8.</summary>
+public record AdamOptions : OptimizerOptions
 {
+    public AdamOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Epsilon = 1e-8f, float WeightDecay = 0f, float L1Decay = 0f)
+        : base(LearningRate, WeightDecay, L1Decay) => (this.Beta1, this.Beta2, this.Epsilon) = (Beta1, Beta2, Epsilon);
+
     /// <summary>β₁ in [0, 1): decay of the first moment (the mean of g).</summary>
-    public float Beta1 { get; init => field = Check.Fraction(value, nameof(AdamOptions), nameof(Beta1)); } = Check.Fraction(Beta1, nameof(AdamOptions), nameof(Beta1));
+    public float Beta1 { get; init => field = Check.Fraction(value, GetType().Name, nameof(Beta1)); }
 
     /// <summary>β₂ in [0, 1): decay of the second moment (the mean of g²).</summary>
-    public float Beta2 { get; init => field = Check.Fraction(value, nameof(AdamOptions), nameof(Beta2)); } = Check.Fraction(Beta2, nameof(AdamOptions), nameof(Beta2));
+    public float Beta2 { get; init => field = Check.Fraction(value, GetType().Name, nameof(Beta2)); }
 
     /// <summary>ε &gt; 0 keeps the division finite.</summary>
-    public float Epsilon { get; init => field = Check.Positive(value, nameof(AdamOptions), nameof(Epsilon)); } = Check.Positive(Epsilon, nameof(AdamOptions), nameof(Epsilon));
+    public float Epsilon { get; init => field = Check.Positive(value, GetType().Name, nameof(Epsilon)); }
 }
+
+/// <summary>Options for <see cref="AdamW"/>: Adam's, with PyTorch's default decoupled decay λ = 0.01.</summary>
+public sealed record AdamWOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Epsilon = 1e-8f, float WeightDecay = 0.01f, float L1Decay = 0f)
+    : AdamOptions(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, L1Decay);
 
 /// <summary>
 /// Adam (Kingma and Ba 2015), with bias correction, at step t = 1, 2, …:
@@ -24,20 +30,11 @@ public sealed record AdamOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f,
 /// <see cref="OptimizerOptions.WeightDecay"/> is L2 added to g (coupled); for decoupled decay use <see cref="AdamW"/>.
 /// State: <c>"{i}.m"</c>, <c>"{i}.v"</c>; t is <see cref="Optimizer.StepCount"/>.
 /// </summary>
-public sealed class Adam : Optimizer
+public sealed class Adam(IEnumerable<Tensor> parameters, AdamOptions? options = null)
+    : Optimizer<AdamOptions>(parameters, options ?? new AdamOptions(), ["m", "v"])
 {
-    private readonly float[][] _m, _v;
-    private readonly float _beta1, _beta2, _eps;
-
-    public Adam(IEnumerable<Tensor> parameters, AdamOptions? options = null) : base(parameters, options ??= new AdamOptions())
-    {
-        (_beta1, _beta2, _eps) = (options.Beta1, options.Beta2, options.Epsilon);
-        _m = AddStateForAll("m");
-        _v = AddStateForAll("v");
-    }
-
     protected override void Update(Piece p)
-        => AdamStep(p.Theta, p.G, p.Of(_m), p.Of(_v), LearningRate, _beta1, _beta2, _eps, StepCount, p.Temp);
+        => AdamStep(p.Theta, p.G, p.State(0), p.State(1), LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon, StepCount, p.Temp);
 
     /// <summary>The Adam update above, shared with <see cref="AdamW"/>.</summary>
     internal static void AdamStep(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v,

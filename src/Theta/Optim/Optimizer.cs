@@ -17,14 +17,17 @@ public abstract class Optimizer
 {
     private readonly Tensor[] _params;
     private readonly Dictionary<string, float[]> _state = [];
+    private readonly float[][][] _buffers;   // [k][i]: the rule's k-th buffer of parameter i
     private readonly List<(int Index, int Offset, int Length)> _pieces = [];
     private readonly Action<int, int> _runPieces;
     [ThreadStatic] private static float[]? t_scratch;   // the decayed gradient and two scratch vectors of one piece
     private readonly float _l2, _l1;
     private float _lr;
 
+    /// <param name="state">The names of the rule's buffers, one of each per parameter, zero at first (<c>"{index}.{name}"</c> in
+    /// <see cref="State"/>); the rule reads the k-th on a piece as <see cref="Piece.State"/>(k).</param>
     /// <param name="coupledWeightDecay">False when the subclass applies <see cref="OptimizerOptions.WeightDecay"/> itself (AdamW).</param>
-    protected Optimizer(IEnumerable<Tensor> parameters, OptimizerOptions options, bool coupledWeightDecay = true)
+    protected Optimizer(IEnumerable<Tensor> parameters, OptimizerOptions options, string[]? state = null, bool coupledWeightDecay = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         _params = [.. parameters];
@@ -33,6 +36,7 @@ public abstract class Optimizer
         _lr = options.LearningRate;
         _l2 = coupledWeightDecay ? options.WeightDecay : 0f;
         _l1 = options.L1Decay;
+        _buffers = [.. (state ?? []).Select(name => _params.Select((p, i) => _state[$"{i}.{name}"] = new float[p.Size]).ToArray())];
     }
 
     /// <summary>The parameters, in the order given.</summary>
@@ -50,17 +54,6 @@ public abstract class Optimizer
 
     /// <summary>The per-parameter buffers by name, e.g. <c>"0.m"</c>, <c>"0.v"</c> for Adam's moments of parameter 0. Live arrays.</summary>
     public IReadOnlyDictionary<string, float[]> State => _state;
-
-    /// <summary>Creates a zero buffer named <c>"{index}.{name}"</c> the size of parameter <paramref name="index"/>; call from the constructor.</summary>
-    protected float[] AddState(int index, string name)
-    {
-        var buf = new float[_params[index].Size];
-        _state.Add($"{index}.{name}", buf);
-        return buf;
-    }
-
-    /// <summary>Creates buffer <paramref name="name"/> for every parameter.</summary>
-    protected float[][] AddStateForAll(string name) => [.. Enumerable.Range(0, _params.Length).Select(i => AddState(i, name))];
 
     /// <summary>
     /// Elements of one parameter updated together (<see cref="Piece"/>): θ, g, the rule's state and scratch for
@@ -97,7 +90,7 @@ public abstract class Optimizer
             Span<float> theta = p.Data.Slice(offset, length);
             ReadOnlySpan<float> g = p.Grad!.Data.Slice(offset, length);
             if (_l2 != 0f || _l1 != 0f) g = Decayed(theta, g, scratch.AsSpan(0, length));
-            Update(new Piece(i, offset, theta, g, scratch.AsSpan(2 * PieceLength, length), scratch.AsSpan(4 * PieceLength, length)));
+            Update(new Piece(i, offset, theta, g, scratch.AsSpan(2 * PieceLength, length), scratch.AsSpan(4 * PieceLength, length), _buffers));
         }
     }
 
@@ -114,7 +107,7 @@ public abstract class Optimizer
     /// <summary>
     /// The update rule on one piece of parameter <see cref="Piece.Index"/>: change <see cref="Piece.Theta"/> in
     /// place given <see cref="Piece.G"/> (decay already added). Pieces of one step may run on different
-    /// threads at once: touch only this piece's slices (<see cref="Piece.Of"/>) and scratch.
+    /// threads at once: touch only this piece's slices (<see cref="Piece.State"/>) and scratch.
     /// </summary>
     protected abstract void Update(Piece p);
 
@@ -124,9 +117,11 @@ public abstract class Optimizer
     /// </summary>
     protected readonly ref struct Piece
     {
-        internal Piece(int index, int offset, Span<float> theta, ReadOnlySpan<float> g, Span<float> temp, Span<float> temp2)
+        private readonly float[][][] _buffers;
+
+        internal Piece(int index, int offset, Span<float> theta, ReadOnlySpan<float> g, Span<float> temp, Span<float> temp2, float[][][] buffers)
         {
-            (Index, Offset) = (index, offset);
+            (Index, Offset, _buffers) = (index, offset, buffers);
             Theta = theta;
             G = g;
             Temp = temp;
@@ -140,8 +135,8 @@ public abstract class Optimizer
         public Span<float> Temp { get; }
         public Span<float> Temp2 { get; }
 
-        /// <summary>This piece's slice of a per-parameter state buffer (one made by <see cref="AddStateForAll"/>).</summary>
-        public Span<float> Of(float[][] state) => state[Index].AsSpan(Offset, Theta.Length);
+        /// <summary>This piece's slice of the rule's k-th buffer (the constructor's <c>state</c> names them).</summary>
+        public Span<float> State(int k) => _buffers[k][Index].AsSpan(Offset, Theta.Length);
     }
 
     /// <summary>Clears every parameter's gradient.</summary>
@@ -170,6 +165,14 @@ public abstract class Optimizer
         StepCount = state.StepCount;
         LearningRate = state.LearningRate;
     }
+}
+
+/// <summary>An optimizer whose rule reads its settings, <see cref="Options"/>, from a <typeparamref name="TOptions"/> record.</summary>
+public abstract class Optimizer<TOptions>(IEnumerable<Tensor> parameters, TOptions options, string[]? state = null, bool coupledWeightDecay = true)
+    : Optimizer(parameters, options, state, coupledWeightDecay) where TOptions : OptimizerOptions
+{
+    /// <summary>The settings given (the learning rate in use is <see cref="Optimizer.LearningRate"/>, which a schedule may change).</summary>
+    protected TOptions Options { get; } = options;
 }
 
 /// <summary>A snapshot of an optimizer: step count, learning rate, and its named buffers.</summary>

@@ -27,17 +27,3 @@ public abstract record OptimizerOptions
     /// <summary>L1 decay λ (≥ 0): g ← g + λ·sign(θ).</summary>
     public float L1Decay { get; init => field = Check.NonNegative(value, GetType().Name, nameof(L1Decay)); }
 }
-
-/// <summary>The argument checks behind the options records.</summary>
-internal static class Check
-{
-    public static float Positive(float v, string type, string field)
-        => v > 0 && float.IsFinite(v) ? v : throw new ArgumentException($"{type}: {field} must be positive and finite, got {v}", field);
-
-    public static float NonNegative(float v, string type, string field)
-        => v >= 0 && float.IsFinite(v) ? v : throw new ArgumentException($"{type}: {field} must be non-negative and finite, got {v}", field);
-
-    /// <summary>A decay rate in [0, 1).</summary>
-    public static float Fraction(float v, string type, string field)
-        => v >= 0 && v < 1 ? v : throw new ArgumentException($"{type}: {field} must be in [0, 1), got {v}", field);
-}

@@ -59,17 +59,7 @@ public sealed class SearchData
     }
 
     /// <summary>A regression search over a CSV read as a dataset: every label (class name) must be a number, which becomes the target.</summary>
-    public static SearchData Regression(Dataset data)
-    {
-        var values = new float[data.ClassCount];
-        for (int k = 0; k < values.Length; k++)
-            if (!float.TryParse(data.Classes[k], NumberStyles.Float, CultureInfo.InvariantCulture, out values[k]) || !float.IsFinite(values[k]))
-            {
-                int row = Array.IndexOf(data.Labels, k);
-                throw new DataException(data.Source, data.Origin?.Lines[Math.Max(row, 0)], null, $"the target \"{data.Classes[k]}\" is not a number; regression needs a numeric label column");
-            }
-        return Regression(data.Features, data.Labels.Select(l => values[l]).ToArray(), data.FeatureNames, data.Source);
-    }
+    public static SearchData Regression(Dataset data) => Regression(data.Features, data.NumericLabels(), data.FeatureNames, data.Source);
 
     /// <summary>
     /// Classification when the labels are class names or a few integers; regression when every label is a

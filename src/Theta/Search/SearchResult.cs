@@ -115,14 +115,7 @@ public sealed class SearchModel
     public float[] Predict(Tensor x)
     {
         if (Task != SearchTask.Regression) throw new InvalidOperationException("SearchModel: a classifier predicts probabilities (PredictProba)");
-        var z = Standardizer.Transform(x);
-        var y = new float[x.Shape[0]];
-        foreach (var (_, _, net) in Members)
-        {
-            var o = Trainer.Outputs(net, z).ToArray();
-            for (int i = 0; i < y.Length; i++) y[i] += (o[i] * TargetStd + TargetMean) / Members.Count;
-        }
-        return y;
+        return ToRegressionModel(new CsvOptions(), "").Predict(x);
     }
 }
 

@@ -19,16 +19,8 @@ namespace Theta.Search;
 /// <param name="MaxL2">See <paramref name="MinL2"/>.</param>
 /// <param name="BatchSizes">Mini-batch sizes, drawn uniformly (default 16, 32, 64, 128, 256; capped at the rows a fold trains on).</param>
 public sealed record SearchSpace(
-    int MaxHidden = 3,
-    int MinUnits = 5,
-    int MaxUnits = 200,
-    IReadOnlyList<Activation>? Activations = null,
-    double DropoutChance = 0.5,
-    double MaxDropout = 0.5,
-    IReadOnlyList<OptimizerKind>? Optimizers = null,
-    double MinL2 = 1e-6,
-    double MaxL2 = 1e-1,
-    IReadOnlyList<int>? BatchSizes = null)
+    int MaxHidden = 3, int MinUnits = 5, int MaxUnits = 200, IReadOnlyList<Activation>? Activations = null, double DropoutChance = 0.5,
+    double MaxDropout = 0.5, IReadOnlyList<OptimizerKind>? Optimizers = null, double MinL2 = 1e-6, double MaxL2 = 1e-1, IReadOnlyList<int>? BatchSizes = null)
 {
     public int MaxHidden { get; init; } = MaxHidden is >= 0 and <= 8 ? MaxHidden : throw Bad(nameof(MaxHidden), MaxHidden, "between 0 and 8");
     public int MinUnits { get; init; } = MinUnits >= 1 ? MinUnits : throw Bad(nameof(MinUnits), MinUnits, "at least 1");
@@ -75,7 +67,7 @@ public sealed record SearchSpace(
 
     private static double LogUniform(Rng rng, double min, double max) => Math.Exp(Math.Log(min) + rng.NextDouble() * (Math.Log(max) - Math.Log(min)));
 
-    private static ArgumentException Bad(string field, object value, string what) => new($"SearchSpace: {field} must be {what}, got {value}", field);
+    private static ArgumentException Bad(string field, object value, string what) => Check.Bad(nameof(SearchSpace), field, value, what);
 }
 
 /// <summary>One point of the search space: a network shape and how to train it.</summary>

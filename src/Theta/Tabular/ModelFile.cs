@@ -86,6 +86,20 @@ public static class ModelFile
         ? ReadForeign(path) ?? throw new ModelFormatException($"{path}: a network, not a tabular model (classes and features of CSV columns); the network verbs take it")
         : Load(ThetaFile.Open(path).Reader));
 
+    /// <summary>
+    /// Reads a model file once (a pipe works) as what it holds: a regression network from <c>theta search</c>
+    /// (<c>Regression</c> set) or a tabular classifier (<c>Classifier</c> set, as <see cref="Load(string)"/> reads it,
+    /// an ONNX export of one included).
+    /// </summary>
+    public static (RegressionModel? Regression, TrainedModel? Classifier) LoadEither(string path)
+    {
+        if (ForeignFormats.For(path) is not null) return (null, Load(path));
+        var opened = ThetaFile.Guard(path, () => ThetaFile.Open(path));
+        return opened.Reader.Root["kind"] is JsonValue k && k.TryGetValue(out string? kind) && kind == "regression"
+            ? (ThetaFile.Guard(path, () => RegressionModel.Load(opened.Reader)), null)
+            : (null, ThetaFile.Guard(path, () => Load(opened.Reader)));
+    }
+
     // The tabular model in an opened file.
     internal static TrainedModel Load(ArchReader r)
     {
@@ -106,7 +120,7 @@ public static class ModelFile
                 r.Tensor("weight", kind == "logistic" ? 1 : C, d).ToArray(), r.Tensor("bias", kind == "logistic" ? 1 : C).ToArray(), classes, features),
             "mlp" => ReadNetwork(r, r.Object("network"), "", classes, features),
             "ensemble" => new NetworkEnsemble(ReadMembers(r, classes, features)),
-            "regression" => throw r.Error("kind", "is \"regression\": a regression network (theta search on a numeric label), which loads with Theta.Search.RegressionModel.Load, not as a classifier"),
+            "regression" => throw r.Error("kind", "is \"regression\": a regression network (theta search on a numeric label), which loads with RegressionModel.Load or ModelFile.LoadEither, not as a classifier"),
             "network" => throw r.Error("kind", "is \"network\": a network file, which loads with NetworkFile.Load, not as a tabular model"),
             _ => throw r.Error("kind", $"\"{SafeText.Quote(kind)}\" is not a model kind this Theta knows"),
         };
@@ -207,20 +221,24 @@ public static class ModelFile
         {
             seq = NetworkArchitecture.Build(model, r.Path, r.TotalFloats) as Sequential ?? throw r.Error("network", "\"model\" must be a Sequential");
             int outputs = classes.Length == 2 ? 1 : classes.Length;
-            Shape? output = null;
-            try
-            {
-                ActivationBudget.Check(seq, [features.Length], r.Path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
-                output = seq.Summary(1, features.Length).Rows[^1].OutputShape;
-            }
-            catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { }
-            if (output != new Shape(1, outputs))
+            if (!MapsTo(r, seq, features.Length, outputs))
                 throw r.Error("network", $"does not map {features.Length} features to {outputs} output{(outputs == 1 ? "" : "s")} (a model for another data set)");
         }
         else seq = NetworkClassifier.Build(features.Length, hidden, activation, classes.Length, new Rng(0));
         NetworkArchitecture.LoadWeights(seq, r, prefix);
         seq.Eval();
         return new NetworkClassifier(seq, activation, hidden, classes, features);
+    }
+
+    // Whether a network read from r maps d features to [1, outputs] (an architecture over the file's activation budget throws).
+    internal static bool MapsTo(ArchReader r, Sequential seq, int d, int outputs)
+    {
+        try
+        {
+            ActivationBudget.Check(seq, [d], r.Path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
+            return seq.Summary(1, d).Rows[^1].OutputShape == new Shape(1, outputs);
+        }
+        catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { return false; }
     }
 
     private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(s => (JsonNode)s).ToArray());

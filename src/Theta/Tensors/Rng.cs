@@ -18,9 +18,11 @@ public sealed class Rng
         if ((_s0 | _s1 | _s2 | _s3) == 0) _s0 = 1;
     }
 
-    private static ulong SplitMix(ref ulong x)
+    private static ulong SplitMix(ref ulong x) => Scramble(x += 0x9E3779B97F4A7C15UL);
+
+    /// <summary>SplitMix64's finaliser: a bijection of 64 bits in which every input bit moves about half the output bits.</summary>
+    internal static ulong Scramble(ulong z)
     {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

@@ -256,20 +256,30 @@ public sealed partial class Trainer
     /// </summary>
     public static Tensor Outputs(Module model, Tensor x, int batch = 1000, bool softmax = false)
     {
+        int n = x.Shape[0], k = 0;
+        float[]? result = null;
+        InChunks(model, x, batch, (idx, o) =>
+        {
+            if (softmax) o = o.Softmax();
+            result ??= new float[n * (k = o.Shape[1])];
+            o.Data.CopyTo(result.AsSpan(idx[0] * k));
+        });
+        return Tensor.FromArray(result!, n, k);
+    }
+
+    // The model on x, batch rows at a time (each chunk's row indices and outputs to use), in evaluation mode under NoGrad;
+    // the model's mode is restored afterwards.
+    private static void InChunks(Module model, Tensor x, int batch, Action<int[], Tensor> use)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         using var _ = model.EvalScope();
         var arena = new TensorArena();
-        int n = x.Shape[0], k = 0;
-        float[]? result = null;
-        for (int start = 0; start < n; start += batch)
+        for (int start = 0, n = x.Shape[0]; start < n; start += batch)
         {
             using var scope = arena.Use(); // each chunk's temporaries are reused by the next
-            var o = model.Forward(x.SelectRows([.. Enumerable.Range(start, Math.Min(batch, n - start))]));
-            if (softmax) o = o.Softmax();
-            result ??= new float[n * (k = o.Shape[1])];
-            o.Data.CopyTo(result.AsSpan(start * k));
+            var idx = Enumerable.Range(start, Math.Min(batch, n - start)).ToArray();
+            use(idx, model.Forward(x.SelectRows(idx)));
         }
-        return Tensor.FromArray(result!, n, k);
     }
 
     /// <summary>Softmax probabilities P(y = k | x) [N, classes] of <paramref name="model"/> (which outputs logits): <see cref="Outputs"/> with the softmax.</summary>
@@ -284,23 +294,15 @@ public sealed partial class Trainer
     public static (double Loss, double Accuracy) Evaluate(Module model, Tensor x, Targets y, int batch = 1000, TrainerOptions? options = null)
     {
         CheckData(x, y, "evaluation");
-        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         var o = options ?? DefaultOptions;
-        using var _ = model.EvalScope();
-        var arena = new TensorArena();
-        int n = x.Shape[0];
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < n; start += batch)
+        InChunks(model, x, batch, (idx, z) =>
         {
-            using var scope = arena.Use(); // each chunk's temporaries are reused by the next
-            int len = Math.Min(batch, n - start);
-            var idx = Enumerable.Range(start, len).ToArray();
-            var z = model.Forward(x.SelectRows(idx));
             lossSum += Objective.Of(o.Loss, z, y, idx, Reduction.Sum, o.HuberDelta).Item();
             correct += Objective.Hits(z, y, idx);
-        }
-        return (lossSum / n, (double)correct / n);
+        });
+        return (lossSum / x.Shape[0], (double)correct / x.Shape[0]);
     }
 
     private static readonly TrainerOptions DefaultOptions = new();

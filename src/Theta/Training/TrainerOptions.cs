@@ -22,20 +22,9 @@ namespace Theta.Training;
 /// <param name="L1">λ of the penalty λ‖W‖₁ added to the loss, over the same weights (≥ 0; default 0).</param>
 /// <param name="HuberDelta">δ of <see cref="TrainingLoss.Huber"/> (&gt; 0; default 1).</param>
 public sealed record TrainerOptions(
-    int Epochs = 10,
-    int BatchSize = 64,
-    ulong Seed = 1,
-    int? Patience = null,
-    int CheckpointEvery = 0,
-    string? CheckpointPath = null,
-    LearningRateSchedule? Schedule = null,
-    int EvalBatchSize = 1000,
-    int ProgressEvery = 10,
-    NetworkMetadata? CheckpointMetadata = null,
-    TrainingLoss Loss = TrainingLoss.CrossEntropy,
-    float L2 = 0f,
-    float L1 = 0f,
-    float HuberDelta = 1f)
+    int Epochs = 10, int BatchSize = 64, ulong Seed = 1, int? Patience = null, int CheckpointEvery = 0, string? CheckpointPath = null,
+    LearningRateSchedule? Schedule = null, int EvalBatchSize = 1000, int ProgressEvery = 10, NetworkMetadata? CheckpointMetadata = null,
+    TrainingLoss Loss = TrainingLoss.CrossEntropy, float L2 = 0f, float L1 = 0f, float HuberDelta = 1f)
 {
     public int Epochs { get; init => field = AtLeast(value, 1, nameof(Epochs)); } = AtLeast(Epochs, 1, nameof(Epochs));
     public int BatchSize { get; init => field = AtLeast(value, 1, nameof(BatchSize)); } = AtLeast(BatchSize, 1, nameof(BatchSize));
@@ -45,12 +34,10 @@ public sealed record TrainerOptions(
     public int ProgressEvery { get; init => field = AtLeast(value, 1, nameof(ProgressEvery)); } = AtLeast(ProgressEvery, 1, nameof(ProgressEvery));
     public float L2 { get; init => field = NonNegative(value, nameof(L2)); } = NonNegative(L2, nameof(L2));
     public float L1 { get; init => field = NonNegative(value, nameof(L1)); } = NonNegative(L1, nameof(L1));
-    public float HuberDelta { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(HuberDelta), value, "positive and finite"); } =
-        HuberDelta > 0 && float.IsFinite(HuberDelta) ? HuberDelta : throw Bad(nameof(HuberDelta), HuberDelta, "positive and finite");
+    public float HuberDelta { get; init => field = Check.Positive(value, nameof(TrainerOptions), nameof(HuberDelta)); } = Check.Positive(HuberDelta, nameof(TrainerOptions), nameof(HuberDelta));
 
-    private static int AtLeast(int v, int min, string field) => v >= min ? v : throw Bad(field, v, $"at least {min}");
-    private static float NonNegative(float v, string field) => v >= 0 && float.IsFinite(v) ? v : throw Bad(field, v, "non-negative and finite");
-    private static ArgumentException Bad(string field, object v, string what) => new($"TrainerOptions: {field} must be {what}, got {v}", field);
+    private static int AtLeast(int v, int min, string field) => Check.AtLeast(v, min, nameof(TrainerOptions), field);
+    private static float NonNegative(float v, string field) => Check.NonNegative(v, nameof(TrainerOptions), field);
 }
 
 /// <summary>

@@ -76,7 +76,7 @@ public sealed class FuzzTests : IDisposable
         var mlp = (NetworkClassifier)Fitting.Fit(ds, new ModelSpec(ModelKind.Mlp, Network: new NetworkOptions([3], Epochs: 1)), csv).Classifier;
         Add("mlp", p => ModelFile.Save(new TrainedModel(mlp, null, csv), p));
         Add("ensemble", p => ModelFile.Save(new TrainedModel(new NetworkEnsemble([mlp, mlp]), null, csv), p));
-        Add("regression", p => new Theta.Search.RegressionModel([new Sequential(new Linear(2, 3, new Rng(1)), new ReLU(), new Linear(3, 1, new Rng(2)))],
+        Add("regression", p => new RegressionModel([new Sequential(new Linear(2, 3, new Rng(1)), new ReLU(), new Linear(3, 1, new Rng(2)))],
             Standardizer.Fit(two.Features), 0.5f, 2f, ["a", "b"], "y", new CsvOptions()).Save(p));
         Add("checkpoint", p =>
         {
@@ -90,9 +90,9 @@ public sealed class FuzzTests : IDisposable
     // Every loader a model file may meet, the way the tools call them.
     private static void ReadModel(string path)
     {
-        if (Theta.Search.RegressionModel.IsRegressionFile(path))
+        if (RegressionModel.IsRegressionFile(path))
         {
-            var r = Theta.Search.RegressionModel.Load(path);
+            var r = RegressionModel.Load(path);
             r.Predict(Tensor.Zeros(1, r.FeatureNames.Count));
             return;
         }

@@ -15,6 +15,7 @@ public sealed class ShapeErrorTests
         { "linear bias", () => Tensor.Zeros(2, 5).Linear(Tensor.Zeros(4, 5), Tensor.Zeros(3)), ["Linear", "[4, 5]", "[3]", "[4]"] },
         { "reshape", () => Tensor.Zeros(2, 3).Reshape(4, 2), ["Reshape", "[2, 3]", "[4, 2]", "6 != 8"] },
         { "concat", () => Tensor.Concat([Tensor.Zeros(2, 3), Tensor.Zeros(2, 4)], 0), ["Concat", "[2, 3]", "[2, 4]", "dimension 1"] },
+        { "narrow", () => Tensor.Zeros(2, 3).Narrow(1, 2, 2), ["Narrow", "[2, 3]", "[2, 4) of axis 1", "dimension 1 is 3"] },
         { "bce", () => Loss.BinaryCrossEntropyWithLogits(Tensor.Zeros(3), Tensor.Zeros(4)), ["BinaryCrossEntropyWithLogits", "[3]", "[4]"] },
         { "squared error", () => Loss.SquaredError(Tensor.Zeros(3, 1), Tensor.Zeros(3)), ["SquaredError", "[3, 1]", "[3]"] },
         { "conv2d channels", () => Tensor.Zeros(1, 3, 8, 8).Conv2d(Tensor.Zeros(4, 2, 3, 3)), ["Conv2d", "[1, 3, 8, 8]", "[4, 2, 3, 3]", "dimension 1"] },

@@ -123,6 +123,8 @@ public sealed class TensorTests
         Assert.Equal(new Shape(2, 12), Tensor.Zeros(2, 3, 2, 2).Flatten().Shape);
         var c = Tensor.Concat([Tensor.Ones(2, 1), Tensor.Zeros(2, 2)], 1);
         Assert.Equal(new[] { 1f, 0, 0, 1, 0, 0 }, c.ToArray());
+        Assert.Equal(new[] { 2f, 3, 5, 6 }, Tensor.FromArray([1f, 2, 3, 4, 5, 6], 2, 3).Narrow(1, 1, 2).ToArray()); // concat's inverse
+        Assert.Equal(new[] { 4f, 5, 6 }, Tensor.FromArray([1f, 2, 3, 4, 5, 6], 2, 3).Narrow(0, 1, 1).ToArray());
     }
 
     [Fact]

@@ -3,9 +3,8 @@ using Theta.Data;
 using Theta.Io;
 using Theta.Nn;
 using Theta.Training;
-using Theta.Tabular;
 
-namespace Theta.Search;
+namespace Theta.Tabular;
 
 /// <summary>
 /// A regression network (or an ensemble averaging several) as a model file: the networks predict the standardised
@@ -50,7 +49,7 @@ public sealed class RegressionModel
     public (Tensor Features, float[]? Targets) ReadData(string path)
     {
         var ds = CsvReader.Read(path, Csv, null, FeatureNames);
-        try { var data = SearchData.Regression(ds); return (data.Features, data.Targets); }
+        try { return (ds.Features, ds.NumericLabels()); }
         catch (DataException) { return (ds.Features, null); } // no numeric label column: predict only
     }
 
@@ -85,20 +84,6 @@ public sealed class RegressionModel
     /// <summary>Reads and validates a regression model file.</summary>
     public static RegressionModel Load(string path) => ThetaFile.Guard(path, () => Load(ThetaFile.Open(path).Reader));
 
-    /// <summary>
-    /// Reads a model file once (a pipe works) as what it holds: a regression network from <c>theta search</c>
-    /// (<c>Regression</c> set) or a tabular classifier (<c>Classifier</c> set, as <see cref="ModelFile.Load(string)"/> reads it,
-    /// an ONNX export of one included).
-    /// </summary>
-    public static (RegressionModel? Regression, TrainedModel? Classifier) LoadEither(string path)
-    {
-        if (ForeignFormats.For(path) is not null) return (null, ModelFile.Load(path));
-        var opened = ThetaFile.Guard(path, () => ThetaFile.Open(path));
-        return opened.Reader.Root["kind"] is JsonValue k && k.TryGetValue(out string? kind) && kind == "regression"
-            ? (ThetaFile.Guard(path, () => Load(opened.Reader)), null)
-            : (null, ThetaFile.Guard(path, () => ModelFile.Load(opened.Reader)));
-    }
-
     // The regression model in an opened file.
     internal static RegressionModel Load(ArchReader r)
     {
@@ -115,14 +100,7 @@ public sealed class RegressionModel
         for (int i = 0; i < members.Count; i++)
         {
             var seq = NetworkArchitecture.Build(members[i], path, r.TotalFloats) as Sequential ?? throw r.Error("members", $"entry {i} must be a Sequential");
-            Shape? output = null;
-            try
-            {
-                ActivationBudget.Check(seq, [d], path, ActivationBudget.LimitFor(r.TotalFloats), "architecture field \"features\"");
-                output = seq.Summary(1, d).Rows[^1].OutputShape;
-            }
-            catch (Exception e) when (e is ShapeException || e is ModelFormatException { OverBudget: false }) { }
-            if (output != new Shape(1, 1)) throw r.Error("members", $"entry {i} does not map {d} features to one output");
+            if (!ModelFile.MapsTo(r, seq, d, 1)) throw r.Error("members", $"entry {i} does not map {d} features to one output");
             NetworkArchitecture.LoadWeights(seq, r, $"members.{i}.");
             seq.Eval();
             nets.Add(seq);
