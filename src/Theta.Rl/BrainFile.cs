@@ -71,7 +71,7 @@ public static class BrainFile
         $"TemporalWindow={o.TemporalWindow}", $"Hidden=[{string.Join(",", o.Hidden)}]", $"ReplaySize={o.ReplaySize}", $"LearnStart={o.LearnStart}",
         $"BatchSize={o.BatchSize}", F("Gamma", o.Gamma), $"NSteps={o.NSteps}", $"Optimizer={o.Optimizer}", F("LearningRate", o.LearningRate), $"AnnealSteps={o.AnnealSteps}", F("MinLearningRate", o.MinLearningRate), F("L2", o.L2),
         $"Loss={o.Loss}", F("HuberDelta", o.HuberDelta), $"TargetSync={o.TargetSync}", $"DoubleDqn={o.DoubleDqn}", $"Dueling={o.Dueling}",
-        F("RewardScale", o.RewardScale), F("ShapeApple", o.ShapeApple), F("ShapePoison", o.ShapePoison), $"UpdatesPerTick={o.UpdatesPerTick}", F("PriorityAlpha", o.PriorityAlpha), F("PriorityBeta", o.PriorityBeta), $"PriorityBetaSteps={o.PriorityBetaSteps}",
+        F("RewardScale", o.RewardScale), F("ProximityWeight", o.ProximityWeight), F("ForwardWeight", o.ForwardWeight), F("AppleReward", o.AppleReward), F("PoisonReward", o.PoisonReward), F("ShapeApple", o.ShapeApple), F("ShapePoison", o.ShapePoison), $"UpdatesPerTick={o.UpdatesPerTick}", F("PriorityAlpha", o.PriorityAlpha), F("PriorityBeta", o.PriorityBeta), $"PriorityBetaSteps={o.PriorityBetaSteps}",
         $"SelectEvery={o.SelectEvery}", $"SelectFrom={o.SelectFrom}", $"SelectTicks={o.SelectTicks}", $"SelectWorlds={o.SelectWorlds}", $"SelectKeep={o.SelectKeep}", $"SelectBy={o.SelectBy}", F("AverageWeights", o.AverageWeights),
         $"EpsilonBurnIn={o.EpsilonBurnIn}", $"EpsilonSteps={o.EpsilonSteps}", F("EpsilonMin", o.EpsilonMin), F("EpsilonTest", o.EpsilonTest));
 

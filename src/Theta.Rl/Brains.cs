@@ -2,7 +2,7 @@ namespace Theta.Rl;
 
 /// <summary>
 /// What drives a critter, tick by tick: <see cref="Act"/> on the current observation (the 27 eye inputs),
-/// <see cref="Observe"/> the reward that action earned and the observation that followed, then
+/// <see cref="Observe(double, ReadOnlySpan{float})"/> the reward that action earned and the observation that followed, then
 /// <see cref="Learn"/> (one step, or nothing for a fixed policy).
 /// </summary>
 public interface ICritterBrain
@@ -12,6 +12,12 @@ public interface ICritterBrain
 
     /// <summary>The reward of the last action and the next observation (which the next <see cref="Act"/> receives).</summary>
     void Observe(double reward, ReadOnlySpan<float> next);
+
+    /// <summary>
+    /// The whole outcome of the last action (the world's reward and its parts) and the next observation; what
+    /// <see cref="Simulation"/> calls. By default the world's reward goes to <see cref="Observe(double, ReadOnlySpan{float})"/>.
+    /// </summary>
+    void Observe(TickResult result, ReadOnlySpan<float> next) => Observe(result.Reward, next);
 
     /// <summary>One learning step; returns its loss, or NaN when nothing was learned.</summary>
     double Learn();

@@ -12,7 +12,7 @@ namespace Theta.Rl;
 /// (observation, action) pairs, newest first, each action one-hot and scaled by the observation size
 /// (59 inputs for the reference). Until that history is full, actions are random and nothing is remembered.</para>
 /// <para>Each tick: <see cref="Act"/> picks argmax_a Q(s_t, a), or with probability ε a uniform random action;
-/// <see cref="Observe"/> stores (s_t, a_t, r_t, s_{t+1}) in the replay memory; <see cref="Learn"/> samples a batch
+/// <see cref="Observe(double, ReadOnlySpan{float})"/> stores (s_t, a_t, r_t, s_{t+1}) in the replay memory; <see cref="Learn"/> samples a batch
 /// and takes one optimizer step on the mean over it of the loss (<see cref="DqnOptions.Loss"/>) of the TD error
 /// Q(s, a) − y, y = r + γ·max_a′ Q̂(s′, a′) (with n-step returns, <see cref="DqnOptions.NSteps"/>, r is the discounted sum of
 /// n rewards and s′ the state n ticks later, discounted by γⁿ), where Q̂ is the network itself (the reference), the target
@@ -138,7 +138,7 @@ public sealed class DqnAgent : ICritterBrain
     /// <summary>The running average of <see cref="Network"/>'s weights (<see cref="DqnOptions.AverageWeights"/>), or null without one.</summary>
     public Sequential? AveragedNetwork { get; }
 
-    /// <summary>Whether <see cref="Observe"/> remembers and <see cref="Learn"/> trains; off, ε is <see cref="DqnOptions.EpsilonTest"/>.</summary>
+    /// <summary>Whether <see cref="Observe(double, ReadOnlySpan{float})"/> remembers and <see cref="Learn"/> trains; off, ε is <see cref="DqnOptions.EpsilonTest"/>.</summary>
     public bool Learning { get; set; } = true;
 
     /// <summary>Steps observed while learning (the clock of the ε schedule).</summary>
@@ -252,6 +252,17 @@ public sealed class DqnAgent : ICritterBrain
         }
         else _pendingCount = 0; // a gap in learning breaks the chain of n-step returns
         _action = -1;
+    }
+
+    /// <summary>
+    /// <see cref="Observe(double, ReadOnlySpan{float})"/> with the learner's reward for <paramref name="result"/>: the world's
+    /// reward, or with <see cref="DqnOptions.ProximityWeight"/> and its kin set, the parts weighed by them.
+    /// </summary>
+    public void Observe(TickResult result, ReadOnlySpan<float> next)
+    {
+        var o = Options;
+        Observe(o.WorldReward ? result.Reward
+            : o.ProximityWeight * result.Proximity + o.ForwardWeight * result.Forward + o.AppleReward * result.Apples + o.PoisonReward * result.Poison, next);
     }
 
     // Queues (s_t, a_t, r_t); once n are queued, stores (s_{t−n+1}, a_{t−n+1}, Σ_k γ^k r_{t−n+1+k}, s_{t+1}).

@@ -112,6 +112,32 @@ public sealed record DqnOptions
     public float RewardScale { get; init => field = value > 0 && float.IsFinite(value) ? value : throw Bad(nameof(RewardScale), value, "positive"); } = 1f;
 
     /// <summary>
+    /// The learner's own reward (the world's reward, and every test figure, unchanged): each stored reward is
+    /// <see cref="ProximityWeight"/>·proximity + <see cref="ForwardWeight"/>·forward bonus + <see cref="AppleReward"/>·apples +
+    /// <see cref="PoisonReward"/>·poison, from the parts of <see cref="TickResult"/>, where the world pays 1, 1, 5 and −6. The world's
+    /// proximity (about 1 a tick, less near walls) and forward bonus (0.1 a tick going straight) pay the critter to keep off walls
+    /// and go straight, which the apples and poison it is judged by do not ask for. With the defaults the stored reward is the
+    /// world's, bit for bit. (<see cref="RewardScale"/> and shaping apply on top.) Default 1.
+    /// </summary>
+    public float ProximityWeight { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(ProximityWeight), value, "non-negative"); } = 1f;
+
+    /// <summary>The factor on the world's forward bonus in the learner's reward (<see cref="ProximityWeight"/>). Default 1.</summary>
+    public float ForwardWeight { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(ForwardWeight), value, "non-negative"); } = 1f;
+
+    /// <summary>The learner's reward per apple (<see cref="ProximityWeight"/>; the world pays +5). Default 5.</summary>
+    public float AppleReward { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(AppleReward), value, "non-negative"); } = (float)World.AppleReward;
+
+    /// <summary>
+    /// The learner's reward per poison (<see cref="ProximityWeight"/>; the world pays −6). The world refills a freed place with an
+    /// apple half of the time, so a critter that eats no poison starves its own supply: a milder penalty trades toward the
+    /// 8 apples per poison the targets allow. Default −6.
+    /// </summary>
+    public float PoisonReward { get; init => field = value <= 0 && float.IsFinite(value) ? value : throw Bad(nameof(PoisonReward), value, "zero or negative"); } = (float)World.PoisonReward;
+
+    /// <summary>Whether the learner's reward is the world's (<see cref="ProximityWeight"/> and the three after it at their defaults).</summary>
+    public bool WorldReward => ProximityWeight == 1f && ForwardWeight == 1f && AppleReward == (float)World.AppleReward && PoisonReward == (float)World.PoisonReward;
+
+    /// <summary>
     /// Potential-based reward shaping (Ng, Harada &amp; Russell 1999) for the learner only: each stored reward gains
     /// F = γ·Φ(x′) − Φ(x), with Φ(x) = <see cref="ShapeApple"/>·(1 − nearest red reading) − <see cref="ShapePoison"/>·(1 − nearest
     /// green reading) over the nine eyes (<see cref="DqnAgent.Potential"/>; a reading is distance/85, 1 when unseen, so each

@@ -54,7 +54,7 @@ public sealed class Simulation
         int a = Brain.Act(_obs);
         var r = World.Step(a);
         World.Sense(_obs);
-        Brain.Observe(r.Reward, _obs);
+        Brain.Observe(r, _obs);
         LastLoss = Brain.Learn();
         LastAction = a;
         Last = r;

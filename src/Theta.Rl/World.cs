@@ -3,8 +3,19 @@ namespace Theta.Rl;
 /// <summary>An item on the floor: an apple (<see cref="Sensed.Apple"/>, +5) or a poison (<see cref="Sensed.Poison"/>, −6).</summary>
 public readonly record struct Item(Vec2 Position, Sensed Kind, int Age);
 
-/// <summary>What one tick did: the reward, and how many apples and poisons were eaten.</summary>
-public readonly record struct TickResult(double Reward, int Apples, int Poison);
+/// <summary>
+/// What one tick did: the reward, and how many apples and poisons were eaten. The reward is
+/// <see cref="Proximity"/> + <see cref="Forward"/> + 5·apples − 6·poison; the two parts are kept so that a learner may
+/// weigh them otherwise (<see cref="DqnOptions.ProximityWeight"/>) without changing the world's reward.
+/// </summary>
+public readonly record struct TickResult(double Reward, int Apples, int Poison)
+{
+    /// <summary>The proximity part of <see cref="Reward"/> (<see cref="Critter.Proximity"/>, 1 in the open, less near walls).</summary>
+    public double Proximity { get; init; }
+
+    /// <summary>The forward bonus part of <see cref="Reward"/>: 0.1·proximity when the action was straight and proximity &gt; 0.75, else 0.</summary>
+    public double Forward { get; init; }
+}
 
 /// <summary>
 /// ConvNetJS's rldemo world (<c>demo/js/rldemo.js</c>), rebuilt: 700×500 px, the outer box
@@ -125,9 +136,9 @@ public sealed class World
         Move(action);
         var (apples, poison) = EatAndExpire();
         Spawn();
-        double reward = proximity + (action == Critter.Straight && proximity > ForwardThreshold ? ForwardBonus * proximity : 0)
-            + AppleReward * apples + PoisonReward * poison;
-        return new TickResult(reward, apples, poison);
+        double forward = action == Critter.Straight && proximity > ForwardThreshold ? ForwardBonus * proximity : 0;
+        double reward = proximity + forward + AppleReward * apples + PoisonReward * poison;
+        return new TickResult(reward, apples, poison) { Proximity = proximity, Forward = forward };
     }
 
     private void Move(int action)

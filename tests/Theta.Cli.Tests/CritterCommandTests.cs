@@ -55,6 +55,8 @@ public sealed class CritterCommandTests : IDisposable
     [InlineData("Gamma must be in [0, 1)", "critter", "train", "--gamma", "1.5")]
     [InlineData("SelectKeep must be in 1..32", "critter", "train", "--select-keep", "0")]
     [InlineData("SelectWorlds must be in 1..64", "critter", "train", "--select-worlds", "65")]
+    [InlineData("PoisonReward must be zero or negative", "critter", "train", "--poison-reward", "3")]
+    [InlineData("ProximityWeight must be non-negative", "critter", "train", "--proximity-weight", "-1")]
     [InlineData("--ticks must be positive", "critter", "eval", "--brain", "x.theta", "--ticks", "0")]
     [InlineData("--epsilon must be in [0, 1]", "critter", "eval", "--brain", "x.theta", "--epsilon", "2")]
     public void Bad_options_are_one_line_and_exit_1(string expected, params string[] args)
@@ -63,6 +65,18 @@ public sealed class CritterCommandTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(expected, r.Err);
         Assert.Single(r.Err.Trim().Split('\n'));
+    }
+
+    // The learner's reward options reach the options the run trains with (and the brain file's provenance).
+    [Fact]
+    public void The_learners_reward_options_reach_the_run()
+    {
+        var r = Cli.Run("critter", "train", "--ticks", "1200", "--seed", "4", "--poison-reward", "-4.5", "--forward-weight", "0", "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var options = JsonDocument.Parse(r.Out).RootElement.GetProperty("options").GetString()!;
+        Assert.Contains("PoisonReward=-4.5", options);
+        Assert.Contains("ForwardWeight=0", options);
+        Assert.Contains("ProximityWeight=1,", options);
     }
 
     // --plot draws the run (a PNG here); a picture name without .png or .svg fails before a hundred million ticks start.

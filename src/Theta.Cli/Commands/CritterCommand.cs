@@ -34,6 +34,10 @@ internal static class CritterCommand
         var shapePoison = new Option<float?>("--shape-poison") { Description = "Reward shaping for the learner: the poison coefficient of the potential (0 = off)." };
         var dueling = new Option<bool?>("--dueling") { Description = "Learn through a dueling head, Q = V + A − mean A (true or false)." };
         var average = new Option<float?>("--average-weights") { Description = "τ of a running average of the weights that training validates and ends with (0 = off)." };
+        var proxWeight = new Option<float?>("--proximity-weight") { Description = "The learner's weight on the world's proximity reward (the world's: 1; the test figures are unchanged)." };
+        var fwdWeight = new Option<float?>("--forward-weight") { Description = "The learner's weight on the world's forward bonus (the world's: 1)." };
+        var appleReward = new Option<float?>("--apple-reward") { Description = "The learner's reward per apple (the world's: 5)." };
+        var poisonReward = new Option<float?>("--poison-reward") { Description = "The learner's reward per poison, zero or negative (the world's: -6)." };
         var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
         var selectWorlds = new Option<int?>("--select-worlds") { Description = "Validation worlds whose mean score chooses the brain (1..64)." };
         var selectTicks = new Option<int?>("--select-ticks") { Description = "Ticks of each validation test (per world)." };
@@ -42,7 +46,7 @@ internal static class CritterCommand
         var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, dueling, average, selectBy, selectWorlds, selectTicks, selectKeep, json, plot,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, dueling, average, selectBy, selectWorlds, selectTicks, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -61,6 +65,10 @@ internal static class CritterCommand
             if (p.GetValue(epsSteps) is int es) o = o with { EpsilonSteps = es };
             if (p.GetValue(shapeApple) is float sa) o = o with { ShapeApple = sa };
             if (p.GetValue(shapePoison) is float sp) o = o with { ShapePoison = sp };
+            if (p.GetValue(proxWeight) is float pw) o = o with { ProximityWeight = pw };
+            if (p.GetValue(fwdWeight) is float fw) o = o with { ForwardWeight = fw };
+            if (p.GetValue(appleReward) is float ar) o = o with { AppleReward = ar };
+            if (p.GetValue(poisonReward) is float pr) o = o with { PoisonReward = pr };
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
             if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
             if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Theta.CritterStudy;
+using Theta.Rl;
+
+// Issue 16's critter study; every test is 20,000 ticks in test worlds as `theta critter eval --seed W` runs them.
+//   train NAME TICKS SEEDS [key=value …]   train each seed (DqnOptions.Best with the changes), test the brain in worlds 1–3: one JSON line a seed;
+//                                          with all=1 every validated checkpoint is tested in worlds 1–3 too (its apples and poison in each)
+//   fates BRAIN WORLD                      what becomes of every apple in a test of BRAIN (ε = 0.05)
+//   mover WORLDS [APPLES_PER_POISON] [ε]   the all-knowing moving critter (MovingCritter) against oracle-8
+//   reactive WORLDS WALL POISON SPREAD MARGIN   the hand-written rule from the eyes (ReactiveRule) against oracle-8
+// WORLDS and SEEDS: comma-separated, or a range a-b.
+const long TestTicks = 20_000;
+const double TestEpsilon = 0.05;
+if (args.Length < 2) { Console.Error.WriteLine("usage: train NAME TICKS SEEDS [key=value …] | fates BRAIN WORLD | mover WORLDS [APP] [ε] | reactive WORLDS WALL POISON SPREAD MARGIN"); return 1; }
+switch (args[0])
+{
+    case "train": Train(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), Seeds(args[3]), args[4..]); break;
+    case "fates": Fates(args[1], ulong.Parse(args[2], CultureInfo.InvariantCulture)); break;
+    case "mover":
+        Against(Seeds(args[1]), w =>
+        {
+            var world = new World(w);
+            var brain = new MovingCritter(world, args.Length > 2 ? Num(args[2]) : 8, args.Length > 3 ? Num(args[3]) : TestEpsilon, w + 7);
+            var sim = new Simulation(world, brain);
+            for (long t = 0; t < TestTicks; t++) sim.Tick();
+            return sim.Totals;
+        });
+        break;
+    case "reactive":
+        Against(Seeds(args[1]), w => Simulation.Run(new ReactiveRule(TestEpsilon, w + 7, Num(args[2]), Num(args[3]), int.Parse(args[4], CultureInfo.InvariantCulture), (float)Num(args[5])), w, TestTicks));
+        break;
+    default: Console.Error.WriteLine($"unknown command '{args[0]}'"); return 1;
+}
+return 0;
+
+static double Num(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+static ulong[] Seeds(string s) => s.Contains('-')
+    ? [.. Enumerable.Range(int.Parse(s[..s.IndexOf('-')], CultureInfo.InvariantCulture), int.Parse(s[(s.IndexOf('-') + 1)..], CultureInfo.InvariantCulture) - int.Parse(s[..s.IndexOf('-')], CultureInfo.InvariantCulture) + 1).Select(i => (ulong)i)]
+    : [.. s.Split(',').Select(x => ulong.Parse(x, CultureInfo.InvariantCulture))];
+
+static double Oracle8(ulong world) => AppleOracle.Run(world, TestTicks, applesPerPoison: 8).Apples;
+
+// Each world's apples and poison, its share of oracle-8, and the summary: mean share, worst, runs under 70 % and under 8 apples per poison.
+static void Against(ulong[] worlds, Func<ulong, RunTotals> run)
+{
+    var shares = new List<(double Share, RunTotals T)>();
+    foreach (var w in worlds)
+    {
+        var t = run(w);
+        double share = t.Apples / Oracle8(w);
+        shares.Add((share, t));
+        Console.WriteLine($"world {w}: {t.Apples} apples, {t.Poison} poison; oracle-8 {Oracle8(w)}; share {share:P0}");
+    }
+    Console.WriteLine($"mean share {shares.Average(s => s.Share):P1}, worst {shares.Min(s => s.Share):P0}, under 70 %: {shares.Count(s => s.Share < 0.7)} of {shares.Count}, "
+        + $"under 8 apples per poison: {shares.Count(s => s.T.Apples < 8 * s.T.Poison)}, mean poison {shares.Average(s => s.T.Poison):F1}");
+}
+
+static void Train(string name, long ticks, ulong[] seeds, string[] changes)
+{
+    var o = DqnOptions.Best;
+    bool testAll = false;
+    foreach (var kv in changes)
+    {
+        int eq = kv.IndexOf('=');
+        string k = kv[..eq], v = kv[(eq + 1)..];
+        float f = k == "hidden" ? 0 : float.Parse(v, CultureInfo.InvariantCulture);
+        if (k == "all") { testAll = f != 0; continue; }
+        o = k switch
+        {
+            "prox" => o with { ProximityWeight = f },
+            "fwd" => o with { ForwardWeight = f },
+            "apple" => o with { AppleReward = f },
+            "poison" => o with { PoisonReward = f },
+            "hidden" => o with { Hidden = [.. v.Split('x').Select(int.Parse)] },
+            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden)"),
+        };
+    }
+    ulong[] worlds = [1, 2, 3];
+    var ceilings = worlds.Select(Oracle8).ToArray();
+    foreach (var seed in seeds)
+    {
+        var clock = Stopwatch.StartNew();
+        var run = CritterTraining.Train(o, seed, ticks);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var tests = new RunTotals[worlds.Length];
+        Parallel.For(0, worlds.Length, k => tests[k] = CritterTraining.Evaluate(run.Agent, TestTicks, TestEpsilon, worlds[k])[0].Totals);
+        // Every checkpoint in every test world, as Evaluate tests a brain (the world's seed + 7 drives its random actions).
+        var each = new RunTotals[testAll ? run.Checkpoints.Count : 0, worlds.Length];
+        Parallel.For(0, each.Length, i =>
+        {
+            int c = i / worlds.Length, k = i % worlds.Length;
+            var tested = new DqnAgent(o with { ReplaySize = 1 }, run.Checkpoints[c].Network, worlds[k] + 7) { Learning = false, TestEpsilon = TestEpsilon };
+            each[c, k] = Simulation.Run(tested, worlds[k], TestTicks);
+        });
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            name, seed, ticks, kept = run.SelectedTick, seconds = Math.Round(seconds, 1),
+            apples = tests.Select(t => t.Apples), poison = tests.Select(t => t.Poison),
+            shares = tests.Select((t, k) => Math.Round(t.Apples / ceilings[k], 4)),
+            checkpoints = run.Checkpoints.Select(c => c.Tick), scores = run.Checkpoints.Select(c => Math.Round(c.Score, 1)),
+            checkpointApples = Enumerable.Range(0, each.GetLength(0)).Select(c => Enumerable.Range(0, worlds.Length).Select(k => each[c, k].Apples)),
+            checkpointPoison = Enumerable.Range(0, each.GetLength(0)).Select(c => Enumerable.Range(0, worlds.Length).Select(k => each[c, k].Poison)),
+            changes = string.Join(' ', changes),
+        }));
+    }
+}
+
+// Where the apples go in one test: eaten (where, how old), aged out, left; what lies on the floor; how often an apple is in sight.
+static void Fates(string brainPath, ulong w)
+{
+    var agent = BrainFile.Load(brainPath, w + 7);
+    agent.TestEpsilon = TestEpsilon;
+    var world = new World(w);
+    var sim = new Simulation(world, agent);
+    var walls = World.StandardWalls();
+    double WallDistance(Vec2 p) => walls.Min(x => MovingCritter.SegmentDistance(p, x.A, x.B));
+    static bool InBox(Vec2 p) => (p.X is > 100 and < 300 or > 400 and < 600) && p.Y is > 100 and < 400;
+    var eaten = new List<(double Wall, bool Box, int Age)>();
+    int agedOut = 0, agedOutNearWall = 0;
+    long poisonOnRandom = 0, appleInSight = 0, poisonInSight = 0, straight = 0;
+    double applesOnFloor = 0, poisonOnFloor = 0, travelled = 0;
+    for (long t = 0; t < TestTicks; t++)
+    {
+        var before = world.Items.ToList();
+        var from = world.Critter.Position;
+        var r = sim.Tick();
+        travelled += from.DistanceTo(world.Critter.Position);
+        if (!agent.LastWasGreedy) poisonOnRandom += r.Poison;
+        if (sim.LastAction == Critter.Straight) straight++;
+        var eyes = world.Critter.EyeReadings.ToArray();
+        if (eyes.Any(e => e.What == Sensed.Apple)) appleInSight++;
+        if (eyes.Any(e => e.What == Sensed.Poison)) poisonInSight++;
+        var still = world.Items.Select(i => i.Position).ToHashSet();
+        foreach (var gone in before.Where(i => i.Kind == Sensed.Apple && !still.Contains(i.Position)))
+            if (world.Critter.Position.DistanceTo(gone.Position) < World.ItemRadius + Critter.Radius) eaten.Add((WallDistance(gone.Position), InBox(gone.Position), gone.Age));
+            else { agedOut++; if (WallDistance(gone.Position) < 15) agedOutNearWall++; }
+        applesOnFloor += world.Items.Count(i => i.Kind == Sensed.Apple);
+        poisonOnFloor += world.Items.Count(i => i.Kind == Sensed.Poison);
+    }
+    var left = world.Items.Where(i => i.Kind == Sensed.Apple).ToList();
+    Console.WriteLine($"world {w}: {sim.Totals.Apples} apples, {sim.Totals.Poison} poison ({poisonOnRandom} on a random action); on the floor on average "
+        + $"{applesOnFloor / TestTicks:F1} apples and {poisonOnFloor / TestTicks:F1} poisons");
+    Console.WriteLine($"  apples eaten at a mean age of {eaten.Average(e => e.Age):F0} ticks ({eaten.Count(e => e.Wall < 15)} within 15 px of a wall, {eaten.Count(e => e.Box)} inside a box); "
+        + $"aged out {agedOut} ({agedOutNearWall} within 15 px of a wall); left at the end {left.Count}");
+    Console.WriteLine($"  an apple in sight {(double)appleInSight / TestTicks:P0} of ticks, a poison {(double)poisonInSight / TestTicks:P0}; straight {(double)straight / TestTicks:P0}; {travelled / TestTicks:F2} px a tick");
+}
