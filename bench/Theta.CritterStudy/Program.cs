@@ -37,9 +37,12 @@ return 0;
 
 static double Num(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
-static ulong[] Seeds(string s) => s.Contains('-')
-    ? [.. Enumerable.Range(int.Parse(s[..s.IndexOf('-')], CultureInfo.InvariantCulture), int.Parse(s[(s.IndexOf('-') + 1)..], CultureInfo.InvariantCulture) - int.Parse(s[..s.IndexOf('-')], CultureInfo.InvariantCulture) + 1).Select(i => (ulong)i)]
-    : [.. s.Split(',').Select(x => ulong.Parse(x, CultureInfo.InvariantCulture))];
+static ulong[] Seeds(string s)
+{
+    if (s.Split('-') is not [var from, var to]) return [.. s.Split(',').Select(x => ulong.Parse(x, CultureInfo.InvariantCulture))];
+    int a = int.Parse(from, CultureInfo.InvariantCulture), b = int.Parse(to, CultureInfo.InvariantCulture);
+    return [.. Enumerable.Range(a, b - a + 1).Select(i => (ulong)i)];
+}
 
 static double Oracle8(ulong world) => AppleOracle.Run(world, TestTicks, applesPerPoison: 8).Apples;
 
@@ -50,9 +53,10 @@ static void Against(ulong[] worlds, Func<ulong, RunTotals> run)
     foreach (var w in worlds)
     {
         var t = run(w);
-        double share = t.Apples / Oracle8(w);
+        double ceiling = Oracle8(w);
+        double share = t.Apples / ceiling;
         shares.Add((share, t));
-        Console.WriteLine($"world {w}: {t.Apples} apples, {t.Poison} poison; oracle-8 {Oracle8(w)}; share {share:P0}");
+        Console.WriteLine($"world {w}: {t.Apples} apples, {t.Poison} poison; oracle-8 {ceiling}; share {share:P0}");
     }
     Console.WriteLine($"mean share {shares.Average(s => s.Share):P1}, worst {shares.Min(s => s.Share):P0}, under 70 %: {shares.Count(s => s.Share < 0.7)} of {shares.Count}, "
         + $"under 8 apples per poison: {shares.Count(s => s.T.Apples < 8 * s.T.Poison)}, mean poison {shares.Average(s => s.T.Poison):F1}");
