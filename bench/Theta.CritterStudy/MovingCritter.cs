@@ -13,7 +13,7 @@ namespace Theta.CritterStudy;
 /// learner does in a test. Not a policy from the eyes: a measure of what moving costs against the teleporting
 /// <see cref="AppleOracle"/>.
 /// </summary>
-internal sealed class MovingCritter(World world, double applesPerPoison, double epsilon, ulong seed) : ICritterBrain
+internal sealed class MovingCritter(World world, double applesPerPoison, double epsilon, ulong seed, Knowledge knows = Knowledge.All) : ICritterBrain
 {
     private const int Cell = 10, NX = 70, NY = 50;
     private const double PoisonZone = 24, EatDistance = 20.5, PoisonCost = 300;
@@ -26,6 +26,11 @@ internal sealed class MovingCritter(World world, double applesPerPoison, double 
     private readonly bool[] _zone = new bool[NX * NY];
     private int _stuck, _unstick;
     private Vec2 _last;
+    // Knowledge.Seen / InView: the apples seen and not yet gone; when each cell was last in view; the explorer's waypoint.
+    private readonly HashSet<Vec2> _known = [];
+    private readonly long[] _looked = new long[NX * NY];
+    private long _clock;
+    private int _waypoint = -1;
 
     public long Apples { get; private set; }
     public long Poison { get; private set; }
@@ -109,6 +114,8 @@ internal sealed class MovingCritter(World world, double applesPerPoison, double 
             int u = _unstick > 3 ? 3 : Critter.Straight;
             return Unsafe(u) ? SafeWait() : u;
         }
+        _clock++;
+        if (knows != Knowledge.All) Look(cr);
         if (_rng.NextDouble() < epsilon) return _rng.NextInt(Critter.ActionCount);
         bool poisonOk = PoisonAllowed;
         Array.Clear(_zone);
@@ -154,6 +161,7 @@ internal sealed class MovingCritter(World world, double applesPerPoison, double 
         foreach (var it in world.Items)
         {
             if (it.Kind == Sensed.Poison && !poisonOk) continue;
+            if (knows != Knowledge.All && !(it.Kind == Sensed.Apple ? _known.Contains(it.Position) : InView(cr, it.Position, World.ItemRadius))) continue;
             int ic = CellOf(it.Position);
             for (int y = ic / NX - 1; y <= ic / NX + 1; y++)
                 for (int x = ic % NX - 1; x <= ic % NX + 1; x++)
@@ -163,6 +171,7 @@ internal sealed class MovingCritter(World world, double applesPerPoison, double 
                     if (_dist[n] < bestD && !Geometry.CrossesAny(Centre(n), it.Position, world.Walls)) (bestD, best, goal) = (_dist[n], n, it.Position);
                 }
         }
+        if (best < 0 && knows != Knowledge.All && Explore() is int target) (best, goal) = (target, Centre(target));
         if (best < 0) return SafeWait();
 
         var path = new List<int>();
@@ -188,6 +197,48 @@ internal sealed class MovingCritter(World world, double applesPerPoison, double 
         return choice;
     }
 
+    // What the critter sees this tick: an item within the eyes' fan (−0.75 … +1.25 rad off the heading, widened by the item's
+    // angular radius) up to 85 px from its edge, with no wall between: generous, as the nine rays have gaps and items hide others.
+    private void Look(Critter cr)
+    {
+        if (knows == Knowledge.InView) _known.Clear();
+        else _known.IntersectWith(world.Items.Where(i => i.Kind == Sensed.Apple).Select(i => i.Position));
+        foreach (var it in world.Items)
+            if (it.Kind == Sensed.Apple && InView(cr, it.Position, World.ItemRadius)) _known.Add(it.Position);
+        int c0 = CellOf(cr.Position);
+        for (int y = c0 / NX - 9; y <= c0 / NX + 9; y++)
+            for (int x = c0 % NX - 9; x <= c0 % NX + 9; x++)
+                if (x >= 0 && y >= 0 && x < NX && y < NY && InView(cr, Centre(y * NX + x), 0)) _looked[y * NX + x] = _clock;
+        if (_waypoint >= 0 && _looked[_waypoint] == _clock && cr.Position.DistanceTo(Centre(_waypoint)) < 40) _waypoint = -1;
+    }
+
+    private bool InView(Critter cr, Vec2 p, double radius)
+    {
+        var v = p - cr.Position;
+        double d = v.Length;
+        if (d > Critter.EyeRange + radius) return false;
+        double margin = d <= radius ? Math.PI : Math.Asin(radius / d);
+        double rel = Math.IEEERemainder(Math.Atan2(v.X, v.Y) - cr.Angle, 2 * Math.PI);
+        return rel >= Critter.EyeAngle(0) - margin && rel <= Critter.EyeAngle(Critter.Eyes - 1) + margin && !Geometry.CrossesAny(cr.Position, p, world.Walls);
+    }
+
+    // With no apple known: Seen goes to the reached cell with the most apples expected per tick of travel (ticks since the cell
+    // was last in view, over the travel time plus 60 ticks); InView, which remembers nothing but its waypoint, to a random far cell.
+    private int? Explore()
+    {
+        if (_waypoint >= 0 && !double.IsPositiveInfinity(_dist[_waypoint]) && knows == Knowledge.InView) return _waypoint;
+        int best = -1;
+        double score = double.NegativeInfinity;
+        for (int c = 0; c < NX * NY; c++)
+        {
+            if (double.IsPositiveInfinity(_dist[c]) || _dist[c] < 4) continue;
+            double s = knows == Knowledge.Seen ? (_clock - _looked[c]) / (_dist[c] * Cell / 4.0 + 60) : _rng.NextDouble() * Math.Min(_dist[c], 30);
+            if (s > score) (score, best) = (s, c);
+        }
+        _waypoint = best;
+        return best < 0 ? null : best;
+    }
+
     public void Observe(double reward, ReadOnlySpan<float> next) { }
 
     public void Observe(TickResult result, ReadOnlySpan<float> next)
@@ -197,4 +248,15 @@ internal sealed class MovingCritter(World world, double applesPerPoison, double 
     }
 
     public double Learn() => double.NaN;
+}
+
+/// <summary>What a <see cref="MovingCritter"/> knows of the apples (poison it always knows, to keep away from).</summary>
+internal enum Knowledge
+{
+    /// <summary>Every apple in the world.</summary>
+    All,
+    /// <summary>The apples it has seen and that are still there (a perfect memory of its own sight), exploring the cells longest out of view.</summary>
+    Seen,
+    /// <summary>Only the apples in view now, exploring by random far waypoints.</summary>
+    InView,
 }

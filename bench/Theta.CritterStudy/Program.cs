@@ -8,12 +8,13 @@ using Theta.Rl;
 //   train NAME TICKS SEEDS [key=value …]   train each seed (DqnOptions.Best with the changes), test the brain in worlds 1–3: one JSON line a seed;
 //                                          with all=1 every validated checkpoint is tested in worlds 1–3 too (its apples and poison in each)
 //   fates BRAIN WORLD                      what becomes of every apple in a test of BRAIN (ε = 0.05)
-//   mover WORLDS [APPLES_PER_POISON] [ε]   the all-knowing moving critter (MovingCritter) against oracle-8
+//   mover WORLDS [APPLES_PER_POISON] [ε] [all|seen|inview]   the moving critter (MovingCritter) against oracle-8: all-knowing, or knowing the apples it has seen, or those in view
+//   speed                                  test ticks/s of an untrained brain without and with memory
 //   reactive WORLDS WALL POISON SPREAD MARGIN   the hand-written rule from the eyes (ReactiveRule) against oracle-8
 // WORLDS and SEEDS: comma-separated, or a range a-b.
 const long TestTicks = 20_000;
 const double TestEpsilon = 0.05;
-if (args.Length < 2) { Console.Error.WriteLine("usage: train NAME TICKS SEEDS [key=value …] | fates BRAIN WORLD | mover WORLDS [APP] [ε] | reactive WORLDS WALL POISON SPREAD MARGIN"); return 1; }
+if (args.Length < 1 || args.Length < 2 && args[0] != "speed") { Console.Error.WriteLine("usage: train NAME TICKS SEEDS [key=value …] | fates BRAIN WORLD | mover WORLDS [APP] [ε] | reactive WORLDS WALL POISON SPREAD MARGIN"); return 1; }
 switch (args[0])
 {
     case "train": Train(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), Seeds(args[3]), args[4..]); break;
@@ -22,7 +23,8 @@ switch (args[0])
         Against(Seeds(args[1]), w =>
         {
             var world = new World(w);
-            var brain = new MovingCritter(world, args.Length > 2 ? Num(args[2]) : 8, args.Length > 3 ? Num(args[3]) : TestEpsilon, w + 7);
+            var brain = new MovingCritter(world, args.Length > 2 ? Num(args[2]) : 8, args.Length > 3 ? Num(args[3]) : TestEpsilon, w + 7,
+                args.Length > 4 ? Enum.Parse<Knowledge>(args[4], ignoreCase: true) : Knowledge.All);
             var sim = new Simulation(world, brain);
             for (long t = 0; t < TestTicks; t++) sim.Tick();
             return sim.Totals;
@@ -30,6 +32,30 @@ switch (args[0])
         break;
     case "reactive":
         Against(Seeds(args[1]), w => Simulation.Run(new ReactiveRule(TestEpsilon, w + 7, Num(args[2]), Num(args[3]), int.Parse(args[4], CultureInfo.InvariantCulture), (float)Num(args[5])), w, TestTicks));
+        break;
+    case "speed": // test ticks per second of an untrained brain, learning off, without and with memory
+        foreach (bool memory in new[] { false, true, false, true })
+        {
+            var agent = new DqnAgent(DqnOptions.Best with { Memory = memory }, 1) { Learning = false };
+            var clock = Stopwatch.StartNew();
+            Simulation.Run(agent, 1, TestTicks);
+            Console.WriteLine($"memory {memory}: {TestTicks / clock.Elapsed.TotalSeconds:N0} test ticks/s");
+        }
+        {
+            var world = new World(1);
+            var mem = new CritterMemory();
+            var rng = new Theta.Rng(1);
+            var x = new float[CritterMemory.Inputs];
+            var (up, wr) = (new Stopwatch(), new Stopwatch());
+            for (int t = 0; t < 4 * TestTicks; t++)
+            {
+                world.Sense();
+                world.Step(rng.NextDouble() < 0.8 ? 0 : rng.NextInt(5));
+                up.Start(); mem.Update(world); up.Stop();
+                wr.Start(); mem.Write(world, x); wr.Stop();
+            }
+            Console.WriteLine($"Update {up.Elapsed.TotalMicroseconds / (4 * TestTicks):F2} µs, Write {wr.Elapsed.TotalMicroseconds / (4 * TestTicks):F2} µs a tick");
+        }
         break;
     default: Console.Error.WriteLine($"unknown command '{args[0]}'"); return 1;
 }
@@ -75,11 +101,13 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
         o = k switch
         {
             "prox" => o with { ProximityWeight = f },
+            "memory" => o with { Memory = f != 0 },
+            "novelty" => o with { NoveltyWeight = f },
             "fwd" => o with { ForwardWeight = f },
             "apple" => o with { AppleReward = f },
             "poison" => o with { PoisonReward = f },
             "hidden" => o with { Hidden = [.. v.Split('x').Select(int.Parse)] },
-            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden)"),
+            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty)"),
         };
     }
     ulong[] worlds = [1, 2, 3];

@@ -12,7 +12,7 @@ namespace Theta.Rl;
 public static class BrainFile
 {
     public const string Dataset = "critter";
-    private const string WindowKey = "temporalWindow", OptionsKey = "options", TicksKey = "ticks";
+    private const string WindowKey = "temporalWindow", MemoryKey = "memory", OptionsKey = "options", TicksKey = "ticks";
 
     /// <summary>The actions' names, as the file's classes.</summary>
     public static IReadOnlyList<string> ActionNames { get; } = ["straight", "left 0.2", "right 0.2", "right 0.5", "left 0.5"];
@@ -24,6 +24,7 @@ public static class BrainFile
         var extra = new Dictionary<string, string>
         {
             [WindowKey] = o.TemporalWindow.ToString(CultureInfo.InvariantCulture),
+            [MemoryKey] = o.Memory ? "true" : "false",
             [OptionsKey] = Describe(o),
             [TicksKey] = trainedTicks.ToString(CultureInfo.InvariantCulture),
         };
@@ -31,11 +32,11 @@ public static class BrainFile
     }
 
     /// <summary>
-    /// Reads a brain: its network and temporal window. A file that is not a critter's brain (another data set, a
-    /// network for another input size or action count, layers other than Linear and ReLU) is a
-    /// <see cref="ModelFormatException"/> whose message names the file and what is wrong.
+    /// Reads a brain: its network, temporal window and whether it has a memory (a file from before memory has none). A
+    /// file that is not a critter's brain (another data set, a network for another input size or action count, layers
+    /// other than Linear and ReLU) is a <see cref="ModelFormatException"/> whose message names the file and what is wrong.
     /// </summary>
-    public static (Sequential Network, int TemporalWindow) Read(string path)
+    public static (Sequential Network, int TemporalWindow, bool Memory) Read(string path)
     {
         var model = NetworkFile.Read(path);
         var m = model.Metadata;
@@ -43,32 +44,37 @@ public static class BrainFile
             throw new ModelFormatException($"{path}: not a critter's brain (its data set is {(m.Dataset is null ? "not named" : $"\"{m.Dataset}\"")}; theta critter train writes brains)");
         if (m.Extra is null || !m.Extra.TryGetValue(WindowKey, out var ws) || !int.TryParse(ws, NumberStyles.None, CultureInfo.InvariantCulture, out int window) || window > 16)
             throw new ModelFormatException($"{path}: the brain does not say its temporal window (extra metadata \"{WindowKey}\")");
-        int expected = new DqnOptions { TemporalWindow = window }.NetInputs();
+        bool memory = false;
+        if (m.Extra.TryGetValue(MemoryKey, out var ms) && !bool.TryParse(ms, out memory))
+            throw new ModelFormatException($"{path}: extra metadata \"{MemoryKey}\" must be true or false, got \"{ms}\"");
+        int expected = new DqnOptions { TemporalWindow = window, Memory = memory }.NetInputs();
         Linear[] layers;
         try { layers = DqnAgent.Layers(model.Network); }
         catch (ArgumentException e) { throw new ModelFormatException($"{path}: {e.Message}"); }
         if (layers[0].InFeatures != expected)
-            throw new ModelFormatException($"{path}: the network takes {layers[0].InFeatures} inputs, but a critter with temporal window {window} gives {expected} (a brain for another input size)");
+            throw new ModelFormatException($"{path}: the network takes {layers[0].InFeatures} inputs, but a critter with temporal window {window}{(memory ? " and memory" : "")} gives {expected} (a brain for another input size)");
         if (layers[^1].OutFeatures != Critter.ActionCount)
             throw new ModelFormatException($"{path}: the network has {layers[^1].OutFeatures} outputs, but the critter has {Critter.ActionCount} actions");
-        return (model.Network, window);
+        return (model.Network, window, memory);
     }
 
     /// <summary>
     /// An agent around the brain in <paramref name="path"/>, with learning off (test-time ε): <paramref name="options"/>
-    /// (default <see cref="DqnOptions.Reference"/>) with the file's temporal window and hidden sizes.
+    /// (default <see cref="DqnOptions.Reference"/>) with the file's temporal window, memory and hidden sizes (and no novelty pay
+    /// without memory).
     /// </summary>
     public static DqnAgent Load(string path, ulong seed, DqnOptions? options = null)
     {
-        var (net, window) = Read(path);
+        var (net, window, memory) = Read(path);
         var layers = DqnAgent.Layers(net);
-        var o = (options ?? DqnOptions.Reference) with { TemporalWindow = window, Hidden = [.. layers[..^1].Select(l => l.OutFeatures)] };
+        var o = options ?? DqnOptions.Reference;
+        o = o with { TemporalWindow = window, Memory = memory, NoveltyWeight = memory ? o.NoveltyWeight : 0f, Hidden = [.. layers[..^1].Select(l => l.OutFeatures)] };
         return new DqnAgent(o, net, seed) { Learning = false };
     }
 
     /// <summary>The options as <c>name=value</c> pairs, for the file's provenance.</summary>
     public static string Describe(DqnOptions o) => string.Join(", ",
-        $"TemporalWindow={o.TemporalWindow}", $"Hidden=[{string.Join(",", o.Hidden)}]", $"ReplaySize={o.ReplaySize}", $"LearnStart={o.LearnStart}",
+        $"TemporalWindow={o.TemporalWindow}", $"Memory={o.Memory}", F("NoveltyWeight", o.NoveltyWeight), $"Hidden=[{string.Join(",", o.Hidden)}]", $"ReplaySize={o.ReplaySize}", $"LearnStart={o.LearnStart}",
         $"BatchSize={o.BatchSize}", F("Gamma", o.Gamma), $"NSteps={o.NSteps}", $"Optimizer={o.Optimizer}", F("LearningRate", o.LearningRate), $"AnnealSteps={o.AnnealSteps}", F("MinLearningRate", o.MinLearningRate), F("L2", o.L2),
         $"Loss={o.Loss}", F("HuberDelta", o.HuberDelta), $"TargetSync={o.TargetSync}", $"DoubleDqn={o.DoubleDqn}", $"Dueling={o.Dueling}",
         F("RewardScale", o.RewardScale), F("ProximityWeight", o.ProximityWeight), F("ForwardWeight", o.ForwardWeight), F("AppleReward", o.AppleReward), F("PoisonReward", o.PoisonReward), F("ShapeApple", o.ShapeApple), F("ShapePoison", o.ShapePoison), $"UpdatesPerTick={o.UpdatesPerTick}", F("PriorityAlpha", o.PriorityAlpha), F("PriorityBeta", o.PriorityBeta), $"PriorityBetaSteps={o.PriorityBetaSteps}",

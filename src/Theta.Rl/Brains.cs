@@ -7,6 +7,9 @@ namespace Theta.Rl;
 /// </summary>
 public interface ICritterBrain
 {
+    /// <summary>The observation's size: the 27 eye inputs, and after them <see cref="CritterMemory.Inputs"/> more for a brain with memory.</summary>
+    int Inputs => Critter.Inputs;
+
     /// <summary>The action (0..4, <see cref="Critter.Actions"/>) for <paramref name="observation"/>.</summary>
     int Act(ReadOnlySpan<float> observation);
 

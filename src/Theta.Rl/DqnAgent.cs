@@ -72,9 +72,9 @@ public sealed class DqnAgent : ICritterBrain
         Options = options;
         TestEpsilon = options.EpsilonTest;
         _rng = new Rng(seed);
-        _n = Critter.Inputs;
+        _n = options.Observations;
         _actions = Critter.ActionCount;
-        _width = options.NetInputs(_n, _actions);
+        _width = options.NetInputs();
         Network = network ?? NewNetwork(options, _width, _actions, _rng);
         var linears = Layers(Network);
         if (linears[0].InFeatures != _width || linears[^1].OutFeatures != _actions)
@@ -128,6 +128,9 @@ public sealed class DqnAgent : ICritterBrain
 
     /// <summary>The settings.</summary>
     public DqnOptions Options { get; }
+
+    /// <inheritdoc/>
+    public int Inputs => _n;
 
     /// <summary>The Q-network being trained (what <see cref="BrainFile.Save"/> writes).</summary>
     public Sequential Network { get; }
@@ -246,7 +249,7 @@ public sealed class DqnAgent : ICritterBrain
                 next.CopyTo(_next);
                 _history.CopyTo(_next.AsSpan(_n));
                 float shaping = Options.ShapeApple > 0 || Options.ShapePoison > 0
-                    ? Options.Gamma * Potential(next, Options) - Potential(_state.AsSpan(0, _n), Options) : 0f;
+                    ? Options.Gamma * Potential(next[..Critter.Inputs], Options) - Potential(_state.AsSpan(0, Critter.Inputs), Options) : 0f;
                 Remember((float)(reward * Options.RewardScale) + shaping);
             }
         }
@@ -262,7 +265,8 @@ public sealed class DqnAgent : ICritterBrain
     {
         var o = Options;
         Observe(o.WorldReward ? result.Reward
-            : o.ProximityWeight * result.Proximity + o.ForwardWeight * result.Forward + o.AppleReward * result.Apples + o.PoisonReward * result.Poison, next);
+            : o.ProximityWeight * result.Proximity + o.ForwardWeight * result.Forward + o.AppleReward * result.Apples + o.PoisonReward * result.Poison
+              + o.NoveltyWeight * result.Novelty, next);
     }
 
     // Queues (s_t, a_t, r_t); once n are queued, stores (s_{t−n+1}, a_{t−n+1}, Σ_k γ^k r_{t−n+1+k}, s_{t+1}).

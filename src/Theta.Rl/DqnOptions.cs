@@ -72,6 +72,25 @@ public sealed record DqnOptions
     /// </summary>
     public int TemporalWindow { get; init => field = InRange(value, 0, 16, nameof(TemporalWindow)); } = 1;
 
+    /// <summary>
+    /// Whether the critter has a memory (<see cref="CritterMemory"/>): after the 27 eye inputs come 11 more, the staleness
+    /// of the floor around it in eight directions (how long since it looked there) and where the nearest apple it saw and has
+    /// not eaten lies. The eyes alone see 85 px: without memory a critter cannot tell a corner it searched a moment ago
+    /// from one it has not seen for a thousand ticks. Default off (the reference).
+    /// </summary>
+    public bool Memory { get; init; }
+
+    /// <summary>
+    /// The learner's reward per unit of novelty (<see cref="TickResult.Novelty"/>: the staleness of the floor it looked at;
+    /// about 1.4 a tick going straight into floor unseen for long), added to its reward; needs <see cref="Memory"/>. Apples
+    /// fall uniformly, so floor not looked at for long is where the unseen apples are; the pay comes at once, long before
+    /// the apple it leads to. Default 0.
+    /// </summary>
+    public float NoveltyWeight { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(NoveltyWeight), value, "non-negative"); }
+
+    /// <summary>The observation's size: the 27 eye inputs, and the memory's 11 with <see cref="Memory"/>.</summary>
+    public int Observations => Critter.Inputs + (Memory ? CritterMemory.Inputs : 0);
+
     /// <summary>Hidden layer widths, each a Linear followed by a ReLU (biases start at 0.1, as ConvNetJS does for ReLU layers). Default [50, 50].</summary>
     public IReadOnlyList<int> Hidden
     {
@@ -135,7 +154,7 @@ public sealed record DqnOptions
     public float PoisonReward { get; init => field = value <= 0 && float.IsFinite(value) ? value : throw Bad(nameof(PoisonReward), value, "zero or negative"); } = (float)World.PoisonReward;
 
     /// <summary>Whether the learner's reward is the world's (<see cref="ProximityWeight"/> and the three after it at their defaults).</summary>
-    public bool WorldReward => ProximityWeight == 1f && ForwardWeight == 1f && AppleReward == (float)World.AppleReward && PoisonReward == (float)World.PoisonReward;
+    public bool WorldReward => ProximityWeight == 1f && ForwardWeight == 1f && AppleReward == (float)World.AppleReward && PoisonReward == (float)World.PoisonReward && NoveltyWeight == 0f;
 
     /// <summary>
     /// Potential-based reward shaping (Ng, Harada &amp; Russell 1999) for the learner only: each stored reward gains
@@ -269,8 +288,8 @@ public sealed record DqnOptions
     /// <summary>Ticks of each validation test of <see cref="SelectEvery"/>. Default 10,000.</summary>
     public int SelectTicks { get; init => field = InRange(value, 1, int.MaxValue, nameof(SelectTicks)); } = 10_000;
 
-    /// <summary>The network's input size for <paramref name="observation"/> inputs and <paramref name="actions"/> actions: n + W·(n + actions).</summary>
-    public int NetInputs(int observation = Critter.Inputs, int actions = Critter.ActionCount) => observation + TemporalWindow * (observation + actions);
+    /// <summary>The network's input size: n + W·(n + 5), n the <see cref="Observations"/> and W the <see cref="TemporalWindow"/>.</summary>
+    public int NetInputs() => Observations + TemporalWindow * (Observations + Critter.ActionCount);
 
     /// <summary>Checks the combination of options (each value alone is checked when set).</summary>
     public void Validate()
@@ -278,6 +297,7 @@ public sealed record DqnOptions
         if (EpsilonSteps <= EpsilonBurnIn) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(EpsilonSteps)} ({EpsilonSteps}) must be above {nameof(EpsilonBurnIn)} ({EpsilonBurnIn})");
         if (AnnealSteps > 0 && MinLearningRate > LearningRate) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(MinLearningRate)} ({MinLearningRate}) must not exceed {nameof(LearningRate)} ({LearningRate})");
         if (SelectKeep > 1 && AverageWeights > 0) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(SelectKeep)} > 1 keeps several checkpoints, {nameof(AverageWeights)} one averaged network: choose one of the two");
+        if (NoveltyWeight > 0 && !Memory) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(NoveltyWeight)} needs a memory ({nameof(Memory)}): novelty is the staleness of the floor the memory keeps");
         if (DoubleDqn && TargetSync == 0) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(DoubleDqn)} needs a target network ({nameof(TargetSync)} > 0)");
     }
 

@@ -21,13 +21,33 @@ public readonly record struct RunTotals(long Ticks, long Apples, long Poison, do
 /// </summary>
 public sealed class Simulation
 {
-    private readonly float[] _obs = new float[Critter.Inputs];
+    private readonly float[] _obs;
+    private readonly CritterMemory? _memory;
 
+    /// <summary>A simulation of <paramref name="brain"/> in <paramref name="world"/>; a brain with memory gets a fresh <see cref="CritterMemory"/>.</summary>
     public Simulation(World world, ICritterBrain brain)
     {
         World = world;
         Brain = brain;
+        int n = brain.Inputs;
+        if (n != Critter.Inputs && n != Critter.Inputs + CritterMemory.Inputs)
+            throw new ArgumentException($"Simulation: the brain takes {n} observations, but a critter gives {Critter.Inputs} (eyes) or {Critter.Inputs + CritterMemory.Inputs} (eyes and memory)");
+        _obs = new float[n];
+        if (n > Critter.Inputs) _memory = new CritterMemory();
+        Sense();
+    }
+
+    /// <summary>The critter's memory, or null for a brain without one.</summary>
+    public CritterMemory? Memory => _memory;
+
+    // The eyes, then the memory (its novelty returned; 0 without memory).
+    private double Sense()
+    {
         World.Sense(_obs);
+        if (_memory is null) return 0;
+        double novelty = _memory.Update(World);
+        _memory.Write(World, _obs.AsSpan(Critter.Inputs));
+        return novelty;
     }
 
     public World World { get; }
@@ -45,7 +65,7 @@ public sealed class Simulation
     /// <summary>The loss of the last learning step (NaN when none was taken).</summary>
     public double LastLoss { get; private set; } = double.NaN;
 
-    /// <summary>The current observation (the 27 eye inputs the next action will see).</summary>
+    /// <summary>The current observation (the 27 eye inputs, then the memory's, that the next action will see).</summary>
     public ReadOnlySpan<float> Observation => _obs;
 
     /// <summary>One tick.</summary>
@@ -53,7 +73,8 @@ public sealed class Simulation
     {
         int a = Brain.Act(_obs);
         var r = World.Step(a);
-        World.Sense(_obs);
+        double novelty = Sense();
+        if (_memory is not null) r = r with { Novelty = novelty };
         Brain.Observe(r, _obs);
         LastLoss = Brain.Learn();
         LastAction = a;

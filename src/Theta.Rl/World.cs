@@ -15,6 +15,12 @@ public readonly record struct TickResult(double Reward, int Apples, int Poison)
 
     /// <summary>The forward bonus part of <see cref="Reward"/>: 0.1·proximity when the action was straight and proximity &gt; 0.75, else 0.</summary>
     public double Forward { get; init; }
+
+    /// <summary>
+    /// Not part of <see cref="Reward"/>: the staleness of the floor the critter looked at this tick, from its memory
+    /// (<see cref="CritterMemory.Update"/>; set by <see cref="Simulation"/> for a brain with memory, else 0).
+    /// </summary>
+    public double Novelty { get; init; }
 }
 
 /// <summary>

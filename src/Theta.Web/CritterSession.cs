@@ -181,6 +181,9 @@ internal sealed class CritterSession
         w.WriteNumber("itemRadius", World.ItemRadius);
         w.WriteNumber("critterRadius", Critter.Radius);
         w.WriteNumber("eyeRange", Critter.EyeRange);
+        w.WriteNumber("eyeInputs", Critter.Inputs);
+        w.WriteNumber("memoryCell", CritterMemory.Cell);
+        w.WriteNumber("memoryColumns", CritterMemory.Columns);
         w.WriteStartArray("walls");
         foreach (var wall in World.StandardWalls()) { w.WriteStartArray(); w.WriteNumberValue(wall.A.X); w.WriteNumberValue(wall.A.Y); w.WriteNumberValue(wall.B.X); w.WriteNumberValue(wall.B.Y); w.WriteEndArray(); }
         w.WriteEndArray();
@@ -240,6 +243,17 @@ internal sealed class CritterSession
                 foreach (var it in world.Items) { w.WriteStartArray(); w.WriteNumberValue(Math.Round(it.Position.X, 1)); w.WriteNumberValue(Math.Round(it.Position.Y, 1)); w.WriteNumberValue((int)it.Kind); w.WriteEndArray(); }
                 w.WriteEndArray();
                 Floats(w, "input", input);
+                w.WriteNumber("observations", _agent.Inputs);
+                if (_sim.Memory is { } memory)
+                {
+                    // The memory's floor, one digit a cell (0 just seen … 9 never or long ago), and the apples it remembers.
+                    var stale = new float[CritterMemory.Columns * CritterMemory.Rows];
+                    memory.WriteStaleness(stale);
+                    w.WriteString("fog", string.Create(stale.Length, stale, (d, s) => { for (int i = 0; i < s.Length; i++) d[i] = (char)('0' + (int)MathF.Round(9 * s[i])); }));
+                    w.WriteStartArray("remembered");
+                    foreach (var a in memory.Apples) { w.WriteStartArray(); w.WriteNumberValue(Math.Round(a.X, 1)); w.WriteNumberValue(Math.Round(a.Y, 1)); w.WriteEndArray(); }
+                    w.WriteEndArray();
+                }
                 w.WriteStartArray("activations");
                 foreach (var a in acts) { w.WriteStartArray(); foreach (var v in a) w.WriteNumberValue(MathF.Round(v, 3)); w.WriteEndArray(); }
                 w.WriteEndArray();

@@ -113,8 +113,8 @@ public sealed class NetworkExportTests
         var dir = Judge.TempDir();
         OnnxFile.Export(NetworkFile.Read(CommittedBrain), Path.Combine(dir, "brain.onnx"));
         OnnxFile.Import(Path.Combine(dir, "brain.onnx"), Path.Combine(dir, "brain.theta"));
-        var (original, window) = BrainFile.Read(CommittedBrain);
-        var (back, windowBack) = BrainFile.Read(Path.Combine(dir, "brain.theta"));
+        var (original, window, _) = BrainFile.Read(CommittedBrain);
+        var (back, windowBack, _) = BrainFile.Read(Path.Combine(dir, "brain.theta"));
         Judge.SameNetwork(original, back);
         Assert.Equal(window, windowBack);
     }

@@ -16,13 +16,16 @@ public class SeededTrajectoryTests
         { "best", 0xDB4BBBAC2F574B94UL, 11, 11 },
         { "best-dueling", 0x6E72D53C27115192UL, 11, 12 },
         { "reference-dueling-prioritized-averaged", 0x6367DFFCB5E507F7UL, 14, 6 },
+        { "best-memory", 0x5F9F3FFEF223E318UL, 6, 7 },
     };
 
     private static DqnOptions Preset(string name) => name switch
     {
         "reference" => DqnOptions.Reference,
-        "best" => DqnOptions.Best,
-        "best-dueling" => DqnOptions.Best with { Dueling = true },
+        "best" => DqnOptions.Best with { Memory = false, NoveltyWeight = 0f },
+        "best-dueling" => DqnOptions.Best with { Memory = false, NoveltyWeight = 0f, Dueling = true },
+        // the critter's memory (recorded when it was added, not from the old engine): its inputs and their history in replay
+        "best-memory" => DqnOptions.Best with { Memory = true, NoveltyWeight = 0f },
         // SGD with L2 on a dueling head, prioritised replay's weights, two updates a tick and the averaged network
         "reference-dueling-prioritized-averaged" => DqnOptions.Reference with { Dueling = true, PriorityAlpha = 0.6f, UpdatesPerTick = 2, AverageWeights = 0.01f },
         _ => throw new ArgumentException(name),

@@ -32,6 +32,8 @@ internal static class CritterCommand
         var epsSteps = new Option<int?>("--epsilon-steps") { Description = "Override the tick at which ε reaches its floor." };
         var shapeApple = new Option<float?>("--shape-apple") { Description = "Reward shaping for the learner: the apple coefficient of the potential (0 = off)." };
         var shapePoison = new Option<float?>("--shape-poison") { Description = "Reward shaping for the learner: the poison coefficient of the potential (0 = off)." };
+        var memory = new Option<bool?>("--memory") { Description = "Give the critter a memory: 11 more inputs, where it has not looked lately and the nearest apple it saw (true or false)." };
+        var novelty = new Option<float?>("--novelty-weight") { Description = "The learner's reward per unit of novelty, the staleness of the floor it looks at (needs a memory; 0 = off)." };
         var dueling = new Option<bool?>("--dueling") { Description = "Learn through a dueling head, Q = V + A − mean A (true or false)." };
         var average = new Option<float?>("--average-weights") { Description = "τ of a running average of the weights that training validates and ends with (0 = off)." };
         var proxWeight = new Option<float?>("--proximity-weight") { Description = "The learner's weight on the world's proximity reward (the world's: 1; the test figures are unchanged)." };
@@ -46,7 +48,7 @@ internal static class CritterCommand
         var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, dueling, average, selectBy, selectWorlds, selectTicks, selectKeep, json, plot,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, memory, novelty, dueling, average, selectBy, selectWorlds, selectTicks, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -69,6 +71,8 @@ internal static class CritterCommand
             if (p.GetValue(fwdWeight) is float fw) o = o with { ForwardWeight = fw };
             if (p.GetValue(appleReward) is float ar) o = o with { AppleReward = ar };
             if (p.GetValue(poisonReward) is float pr) o = o with { PoisonReward = pr };
+            if (p.GetValue(memory) is bool me) o = o with { Memory = me, NoveltyWeight = me ? o.NoveltyWeight : 0f };
+            if (p.GetValue(novelty) is float nw) o = o with { NoveltyWeight = nw };
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
             if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
             if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };

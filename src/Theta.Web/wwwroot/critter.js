@@ -63,6 +63,16 @@ function draw() {
 function drawWorld(f) {
   const c = $('world'), g = c.getContext('2d');
   g.clearRect(0, 0, c.width, c.height);
+  if (f.fog) {
+    // the critter's memory: the floor it has not looked at lately, darker the longer ago (one digit a 20-px cell)
+    const s = world.memoryCell, cols = world.memoryColumns;
+    for (let i = 0; i < f.fog.length; i++) {
+      const v = f.fog.charCodeAt(i) - 48;
+      if (v <= 0) continue;
+      g.fillStyle = `rgba(90,90,140,${(0.035 * v).toFixed(3)})`;
+      g.fillRect((i % cols) * s, Math.floor(i / cols) * s, s, s);
+    }
+  }
   g.lineWidth = 1;
   g.strokeStyle = '#000';
   g.beginPath();
@@ -83,6 +93,10 @@ function drawWorld(f) {
     g.fillStyle = kind === 1 ? RED : GREEN;
     g.beginPath(); g.arc(x, y, world.itemRadius, 0, 2 * Math.PI); g.fill(); g.stroke();
   }
+  // apples the critter remembers (where its eyes saw them): dashed rings
+  g.strokeStyle = RED; g.setLineDash([3, 3]);
+  for (const [x, y] of f.remembered || []) { g.beginPath(); g.arc(x, y, world.itemRadius + 4, 0, 2 * Math.PI); g.stroke(); }
+  g.setLineDash([]); g.strokeStyle = '#000';
 }
 
 function drawGraph(f) {
@@ -103,12 +117,13 @@ function drawGraph(f) {
 function drawInputs(f) {
   const c = $('inputs'), g = c.getContext('2d'), W = c.width, H = c.height, x = f.input, n = x.length;
   g.clearRect(0, 0, W, H);
-  const w = W / n, obs = 27;
+  const w = W / n, obs = f.observations, eyes = world.eyeInputs;
   for (let i = 0; i < n; i++) {
-    // the 27 eye inputs lie in [0, 1]; a past action is one-hot scaled by 27, drawn in blue at 1/27 of that
-    const j = i < obs ? i : (i - obs) % (obs + 5), isAction = j >= obs;
-    const v = isAction ? x[i] / obs : x[i];
-    g.fillStyle = isAction ? '#2f6fdf' : ['#444', RED, GREEN][j % 3];
+    // the 27 eye inputs lie in [0, 1], then the memory's (purple: staleness in 8 directions, the remembered apple's
+    // distance, sine and cosine, the last two in [−1, 1] drawn by size); a past action is one-hot scaled by 27, drawn at 1/27
+    const j = i < obs ? i : (i - obs) % (obs + 5), isAction = j >= obs, isMemory = !isAction && j >= eyes;
+    const v = isAction ? x[i] / eyes : isMemory ? Math.abs(x[i]) : x[i];
+    g.fillStyle = isAction ? '#2f6fdf' : isMemory ? '#8a4fd0' : ['#444', RED, GREEN][j % 3];
     g.globalAlpha = i < obs ? 1 : 0.45;
     const h = Math.max(1, v * (H - 14));
     g.fillRect(i * w + 0.5, H - h, Math.max(1, w - 1), h);
