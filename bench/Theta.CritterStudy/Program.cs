@@ -9,6 +9,8 @@ using Theta.Rl;
 //                                          with all=1 every validated checkpoint is tested in worlds 1–3 too (its apples and poison in each)
 //   fates BRAIN WORLD                      what becomes of every apple in a test of BRAIN (ε = 0.05)
 //   mover WORLDS [APPLES_PER_POISON] [ε] [all|seen|inview]   the moving critter (MovingCritter) against oracle-8: all-knowing, or knowing the apples it has seen, or those in view
+//   curve OUT.png RUNS.jsonl …              from train … all=1 lines: the mean share of oracle-8 of the checkpoint at each tick and of the brain a
+//                                          run of that length keeps (by its validation scores), and the worst run; a table on stdout
 //   speed                                  test ticks/s of an untrained brain without and with memory
 //   reactive WORLDS WALL POISON SPREAD MARGIN   the hand-written rule from the eyes (ReactiveRule) against oracle-8
 // WORLDS and SEEDS: comma-separated, or a range a-b.
@@ -33,6 +35,7 @@ switch (args[0])
     case "reactive":
         Against(Seeds(args[1]), w => Simulation.Run(new ReactiveRule(TestEpsilon, w + 7, Num(args[2]), Num(args[3]), int.Parse(args[4], CultureInfo.InvariantCulture), (float)Num(args[5])), w, TestTicks));
         break;
+    case "curve": Curve(args[1], args[2..]); break;
     case "speed": // test ticks per second of an untrained brain, learning off, without and with memory
         foreach (bool memory in new[] { false, true, false, true })
         {
@@ -178,4 +181,34 @@ static void Fates(string brainPath, ulong w)
     Console.WriteLine($"  apples eaten at a mean age of {eaten.Average(e => e.Age):F0} ticks ({eaten.Count(e => e.Wall < 15)} within 15 px of a wall, {eaten.Count(e => e.Box)} inside a box); "
         + $"aged out {agedOut} ({agedOutNearWall} within 15 px of a wall); left at the end {left.Count}");
     Console.WriteLine($"  an apple in sight {(double)appleInSight / TestTicks:P0} of ticks, a poison {(double)poisonInSight / TestTicks:P0}; straight {(double)straight / TestTicks:P0}; {travelled / TestTicks:F2} px a tick");
+}
+
+// The curve of docs/benchmarks.md: for each validated tick T, the checkpoint at T and the brain a run of length T keeps (the best
+// validation score among checkpoints up to T, the earlier on a tie), their shares of oracle-8 in worlds 1–3, over every run given.
+static void Curve(string output, string[] files)
+{
+    ulong[] worlds = [1, 2, 3];
+    var ceilings = worlds.Select(Oracle8).ToArray();
+    var runs = files.SelectMany(File.ReadLines).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+    var ticks = runs[0].GetProperty("checkpoints").EnumerateArray().Select(t => t.GetInt64()).ToArray();
+    double[] Shares(JsonElement run, int c) => [.. run.GetProperty("checkpointApples")[c].EnumerateArray().Select((a, k) => 100 * a.GetDouble() / ceilings[k])];
+    var at = new double[ticks.Length]; var kept = new double[ticks.Length]; var worst = new double[ticks.Length]; var under = new double[ticks.Length];
+    for (int i = 0; i < ticks.Length; i++)
+    {
+        var here = new List<double>(); var chosen = new List<double>();
+        foreach (var run in runs)
+        {
+            here.AddRange(Shares(run, i));
+            var scores = run.GetProperty("scores").EnumerateArray().Take(i + 1).Select(s => s.GetDouble()).ToList();
+            chosen.AddRange(Shares(run, scores.IndexOf(scores.Max())));
+        }
+        (at[i], kept[i], worst[i], under[i]) = (here.Average(), chosen.Average(), chosen.Min(), chosen.Count(s => s < 70));
+    }
+    double[] x = [.. ticks.Select(t => (double)t)];
+    Theta.Plots.Charts.TrainingCurves(output, $"critter with memory, {runs.Count} training seeds x worlds 1-3",
+        [new("the checkpoint at that tick", x, at), new("the brain a run that long keeps", x, kept)],
+        [new("worst run of the kept brain", x, worst)],
+        "mean share of oracle-8 (%)", "training ticks", "worst run (%)");
+    Console.WriteLine("ticks | checkpoint mean | kept mean | kept worst | kept runs < 70 %");
+    for (int i = 0; i < ticks.Length; i += 5) Console.WriteLine($"{ticks[i]:N0} | {at[i]:F1} | {kept[i]:F1} | {worst[i]:F0} | {under[i]}");
 }
