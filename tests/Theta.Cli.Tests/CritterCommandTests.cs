@@ -57,6 +57,8 @@ public sealed class CritterCommandTests : IDisposable
     [InlineData("SelectWorlds must be in 1..64", "critter", "train", "--select-worlds", "65")]
     [InlineData("PoisonReward must be zero or negative", "critter", "train", "--poison-reward", "3")]
     [InlineData("ProximityWeight must be non-negative", "critter", "train", "--proximity-weight", "-1")]
+    [InlineData("NoveltyWeight must be non-negative", "critter", "train", "--novelty-weight", "-0.5")]
+    [InlineData("NoveltyWeight needs a memory", "critter", "train", "--memory", "false", "--novelty-weight", "0.2")]
     [InlineData("--ticks must be positive", "critter", "eval", "--brain", "x.theta", "--ticks", "0")]
     [InlineData("--epsilon must be in [0, 1]", "critter", "eval", "--brain", "x.theta", "--epsilon", "2")]
     public void Bad_options_are_one_line_and_exit_1(string expected, params string[] args)
@@ -77,6 +79,26 @@ public sealed class CritterCommandTests : IDisposable
         Assert.Contains("PoisonReward=-4.5", options);
         Assert.Contains("ForwardWeight=0", options);
         Assert.Contains("ProximityWeight=1,", options);
+    }
+
+    // The default critter has a memory; --memory false trains one without, and each brain file carries which, so eval needs no flag.
+    [Fact]
+    public void Memory_is_the_default_and_can_be_turned_off_and_the_brain_file_remembers_which()
+    {
+        foreach (var (flag, inputs) in new[] { ("true", 124), ("false", 91) })
+        {
+            var brain = Path.Combine(_dir.FullName, $"m-{flag}.theta");
+            var args = flag == "true" ? new[] { "critter", "train", "--ticks", "1500", "--seed", "4", "--out", brain, "--json" }
+                                      : ["critter", "train", "--ticks", "1500", "--seed", "4", "--memory", "false", "--out", brain, "--json"];
+            var r = Cli.Run(args);
+            Assert.True(r.ExitCode == 0, r.Err);
+            Assert.Contains($"Memory={(flag == "true" ? "True" : "False")}", JsonDocument.Parse(r.Out).RootElement.GetProperty("options").GetString()!);
+            var (net, _, memory) = Theta.Rl.BrainFile.Read(brain);
+            Assert.Equal(flag == "true", memory);
+            Assert.Equal(inputs, net.Layers.OfType<Theta.Nn.Linear>().First().InFeatures);
+            var eval = Cli.Run("critter", "eval", "--brain", brain, "--ticks", "500", "--json");
+            Assert.True(eval.ExitCode == 0, eval.Err);
+        }
     }
 
     // --plot draws the run (a PNG here); a picture name without .png or .svg fails before a hundred million ticks start.
