@@ -78,7 +78,7 @@ public static class BrainFile
         $"BatchSize={o.BatchSize}", F("Gamma", o.Gamma), $"NSteps={o.NSteps}", $"Optimizer={o.Optimizer}", F("LearningRate", o.LearningRate), $"AnnealSteps={o.AnnealSteps}", F("MinLearningRate", o.MinLearningRate), F("L2", o.L2),
         $"Loss={o.Loss}", F("HuberDelta", o.HuberDelta), $"TargetSync={o.TargetSync}", $"DoubleDqn={o.DoubleDqn}", $"Dueling={o.Dueling}",
         F("RewardScale", o.RewardScale), F("ProximityWeight", o.ProximityWeight), F("ForwardWeight", o.ForwardWeight), F("AppleReward", o.AppleReward), F("PoisonReward", o.PoisonReward), F("ShapeApple", o.ShapeApple), F("ShapePoison", o.ShapePoison), $"UpdatesPerTick={o.UpdatesPerTick}", F("PriorityAlpha", o.PriorityAlpha), F("PriorityBeta", o.PriorityBeta), $"PriorityBetaSteps={o.PriorityBetaSteps}",
-        $"SelectEvery={o.SelectEvery}", $"SelectFrom={o.SelectFrom}", $"SelectTicks={o.SelectTicks}", $"SelectWorlds={o.SelectWorlds}", $"SelectKeep={o.SelectKeep}", $"SelectBy={o.SelectBy}", F("AverageWeights", o.AverageWeights),
+        $"SelectEvery={o.SelectEvery}", $"SelectFrom={o.SelectFrom}", $"SelectTicks={o.SelectTicks}", $"SelectWorlds={o.SelectWorlds}", $"SelectKeep={o.SelectKeep}", $"SelectBy={o.SelectBy}", F("SelectPoison", o.SelectPoison), F("AverageWeights", o.AverageWeights),
         $"EpsilonBurnIn={o.EpsilonBurnIn}", $"EpsilonSteps={o.EpsilonSteps}", F("EpsilonMin", o.EpsilonMin), F("EpsilonTest", o.EpsilonTest));
 
     private static string F(string name, float v) => $"{name}={v.ToString("R", CultureInfo.InvariantCulture)}";

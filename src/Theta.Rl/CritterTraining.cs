@@ -122,7 +122,7 @@ public static class CritterTraining
         {
             var tested = new DqnAgent(o with { ReplaySize = 1 }, network, seed + 2_000 + (ulong)k) { Learning = false, TestEpsilon = o.EpsilonTest };
             var totals = Simulation.Run(tested, seed + 1_000 + 10_000 * (ulong)k, o.SelectTicks);
-            sum += o.SelectBy == SelectionScore.Reward ? totals.Reward : World.AppleReward * totals.Apples + World.PoisonReward * totals.Poison;
+            sum += o.SelectBy == SelectionScore.Reward ? totals.Reward : World.AppleReward * totals.Apples - o.SelectPoison * totals.Poison;
         }
         return sum / o.SelectWorlds;
     }

@@ -20,6 +20,14 @@ public sealed class CritterTests(BrowserFixture browser)
         await p.WaitUntilAsync($"{Number("clock")} > 5000 && {Number("apples")} > 0", "the trained critter past 5,000 ticks, eating", seconds: 30);
         Assert.False(await p.Page.IsCheckedAsync("#learning"));
         Assert.Contains("trained brain", await p.Page.TextContentAsync("#status"));
+        // The memory is drawn: the floor the critter has not looked at lately, tinted (r = g, b above them), over the
+        // white canvas; the committed brain has a memory, so after 5,000 ticks many cells are stale.
+        int fog = await p.Page.EvaluateAsync<int>(@"() => {
+            const d = document.getElementById('world').getContext('2d').getImageData(0, 0, 700, 500).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) if (d[i] === d[i + 1] && d[i + 2] - d[i] >= 5 && d[i] < 250) n++;
+            return n; }");
+        Assert.True(fog > 20 * 400, $"{fog} fog pixels: the memory's stale floor is not drawn");
         await p.ScreenshotAsync("critter-trained");
         p.AssertNoProblems();
     }

@@ -58,6 +58,7 @@ public sealed class CritterCommandTests : IDisposable
     [InlineData("PoisonReward must be zero or negative", "critter", "train", "--poison-reward", "3")]
     [InlineData("ProximityWeight must be non-negative", "critter", "train", "--proximity-weight", "-1")]
     [InlineData("NoveltyWeight must be non-negative", "critter", "train", "--novelty-weight", "-0.5")]
+    [InlineData("SelectPoison must be non-negative", "critter", "train", "--select-poison", "-1")]
     [InlineData("NoveltyWeight needs a memory", "critter", "train", "--memory", "false", "--novelty-weight", "0.2")]
     [InlineData("--ticks must be positive", "critter", "eval", "--brain", "x.theta", "--ticks", "0")]
     [InlineData("--epsilon must be in [0, 1]", "critter", "eval", "--brain", "x.theta", "--epsilon", "2")]

@@ -2,6 +2,9 @@ namespace Theta.Rl.Tests;
 
 public class LearnerRewardTests
 {
+    // Best without the memory and with the world's poison, as these tests were written.
+    private static readonly DqnOptions Plain = DqnOptions.Best with { Memory = false, PoisonReward = (float)World.PoisonReward };
+
     // The learner's reward from one tick: TemporalWindow 0 and one step, so the one remembered experience carries it.
     private static float Stored(DqnOptions o, TickResult result)
     {
@@ -25,7 +28,7 @@ public class LearnerRewardTests
     [InlineData(0.5f, 2f, 1f, -1f, 1.56f)] // 0.4 + 0.16 + 2 − 1
     public void The_learner_stores_its_own_weighing_of_the_worlds_reward(float prox, float fwd, float apple, float poison, float expected)
     {
-        var o = DqnOptions.Best with { ProximityWeight = prox, ForwardWeight = fwd, AppleReward = apple, PoisonReward = poison, NSteps = 1 };
+        var o = Plain with { ProximityWeight = prox, ForwardWeight = fwd, AppleReward = apple, PoisonReward = poison, NSteps = 1 };
         Assert.Equal(expected, Stored(o, Tick), 5);
     }
 
@@ -52,9 +55,13 @@ public class LearnerRewardTests
 
         // An odd reward the parts do not add up to shows which one the default learner stores: the world's.
         var odd = Tick with { Reward = 1.2345678 };
+        Assert.True(Plain.WorldReward);
+        Assert.True(DqnOptions.Reference.WorldReward);
+        Assert.Equal((float)1.2345678, Stored(Plain with { NSteps = 1 }, odd));
+        Assert.False((Plain with { PoisonReward = -6.5f }).WorldReward);
+        // Best learns from the world's reward too; a poison of −15 for the learner stores 0.8 + 0.08 + 10 − 15.
         Assert.True(DqnOptions.Best.WorldReward);
-        Assert.Equal((float)1.2345678, Stored(DqnOptions.Best with { NSteps = 1 }, odd));
-        Assert.False((DqnOptions.Best with { PoisonReward = -6.5f }).WorldReward);
+        Assert.Equal(0.8f + 0.08f + 10f - 15f, Stored(Plain with { PoisonReward = -15f, NSteps = 1 }, Tick), 5);
     }
 
     [Fact]
@@ -63,7 +70,7 @@ public class LearnerRewardTests
         // Through Simulation (which hands the agent the whole TickResult) and through the plain reward, the same weights.
         static float[] Train(bool parts)
         {
-            var o = DqnOptions.Best with { LearnStart = 200, SelectEvery = 0 };
+            var o = Plain with { LearnStart = 200, SelectEvery = 0 };
             var agent = new DqnAgent(o, 5);
             var world = new World(6);
             var x = new float[Critter.Inputs];
@@ -80,7 +87,7 @@ public class LearnerRewardTests
         }
         Assert.Equal(Train(false), Train(true));
         // and a learner that weighs the parts otherwise learns other weights
-        var o2 = DqnOptions.Best with { LearnStart = 200, SelectEvery = 0, ProximityWeight = 0 };
+        var o2 = Plain with { LearnStart = 200, SelectEvery = 0, ProximityWeight = 0 };
         var a2 = new DqnAgent(o2, 5);
         Simulation.Run(a2, 6, 1_500);
         Assert.NotEqual(Train(true), [.. a2.Network.Parameters().SelectMany(p => p.ToArray())]);

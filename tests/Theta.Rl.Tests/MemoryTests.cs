@@ -117,7 +117,7 @@ public class MemoryTests
         Assert.True(novelty > 50, $"novelty {novelty}");
         Assert.Equal(sim.Observation[..Critter.Inputs].ToArray(), Eyes(sim.World));
 
-        var without = new Simulation(new World(9), new DqnAgent(DqnOptions.Best, 5));
+        var without = new Simulation(new World(9), new DqnAgent(DqnOptions.Best with { Memory = false }, 5));
         Assert.Null(without.Memory);
         Assert.Equal(27, without.Observation.Length);
         for (int t = 0; t < 50; t++) Assert.Equal(0, without.Tick().Novelty);
@@ -143,7 +143,7 @@ public class MemoryTests
         agent.Memory.Sample(new Rng(1), s, n, new int[1], r);
         Assert.Equal(1.1f + 0.5f, r[0], 5);
 
-        var e = Assert.Throws<ArgumentException>(() => new DqnAgent(DqnOptions.Best with { NoveltyWeight = 0.1f }, 1));
+        var e = Assert.Throws<ArgumentException>(() => new DqnAgent(DqnOptions.Best with { Memory = false, NoveltyWeight = 0.1f }, 1));
         Assert.Contains("NoveltyWeight needs a memory", e.Message);
         Assert.Throws<ArgumentException>(() => DqnOptions.Best with { NoveltyWeight = -1f });
     }
@@ -167,7 +167,7 @@ public class MemoryTests
 
             // A brain without memory loads without, even under options that ask for it (the file decides).
             var plain = Path.Combine(dir.FullName, "p.theta");
-            BrainFile.Save(new DqnAgent(DqnOptions.Best, 3), plain);
+            BrainFile.Save(new DqnAgent(DqnOptions.Best with { Memory = false }, 3), plain);
             Assert.False(BrainFile.Load(plain, 1, DqnOptions.Best with { Memory = true, NoveltyWeight = 0.2f }).Options.Memory);
 
             // A file whose memory flag is neither true nor false: named.

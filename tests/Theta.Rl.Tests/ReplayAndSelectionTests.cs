@@ -69,8 +69,14 @@ public class ReplayAndSelectionTests
         var totals = Simulation.Run(tested, 6 + 1_000, 3_000);
         Assert.True(totals.Apples + totals.Poison > 0); // the two scores differ
         Assert.Equal(totals.Reward, CritterTraining.Validate(agent, 6), 9);
-        var items = new DqnAgent(o with { SelectBy = SelectionScore.Items }, agent.Network, 6);
+        var items = new DqnAgent(o with { SelectBy = SelectionScore.Items, SelectPoison = 6 }, agent.Network, 6);
         Assert.Equal(5.0 * totals.Apples - 6.0 * totals.Poison, CritterTraining.Validate(items, 6), 9);
+        // Best's items' score weighs a poison 15 (SelectPoison), the world's reward 6.
+        Assert.True(totals.Poison > 0);
+        Assert.Equal(15f, DqnOptions.Best.SelectPoison);
+        Assert.Equal(6f, DqnOptions.Reference.SelectPoison);
+        var strict = new DqnAgent(o with { SelectBy = SelectionScore.Items, SelectPoison = 15 }, agent.Network, 6);
+        Assert.Equal(5.0 * totals.Apples - 15.0 * totals.Poison, CritterTraining.Validate(strict, 6), 9);
     }
 
     // With SelectWorlds = 3 the score is the mean of the three single-world scores: world k is seed + 1,000 + 10,000·k,
@@ -86,7 +92,7 @@ public class ReplayAndSelectionTests
         {
             var tested = new DqnAgent(o with { ReplaySize = 1 }, agent.Network, 6 + 2_000 + (ulong)k) { Learning = false };
             var totals = Simulation.Run(tested, 6 + 1_000 + 10_000 * (ulong)k, 2_000);
-            scores.Add(5.0 * totals.Apples - 6.0 * totals.Poison);
+            scores.Add(5.0 * totals.Apples - 15.0 * totals.Poison); // Best's poison in the score, SelectPoison
             sum += scores[^1];
         }
         Assert.True(scores.Distinct().Count() > 1); // the worlds differ, so a wrong world or a sum would show

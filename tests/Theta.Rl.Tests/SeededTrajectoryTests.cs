@@ -19,13 +19,16 @@ public class SeededTrajectoryTests
         { "best-memory", 0x5F9F3FFEF223E318UL, 6, 7 },
     };
 
+    // DqnOptions.Best as it was recorded, before issue 16's third round gave it a memory and the learner's poison −15.
+    private static readonly DqnOptions Recorded = DqnOptions.Best with { Memory = false, PoisonReward = (float)World.PoisonReward };
+
     private static DqnOptions Preset(string name) => name switch
     {
         "reference" => DqnOptions.Reference,
-        "best" => DqnOptions.Best with { Memory = false, NoveltyWeight = 0f },
-        "best-dueling" => DqnOptions.Best with { Memory = false, NoveltyWeight = 0f, Dueling = true },
+        "best" => Recorded,
+        "best-dueling" => Recorded with { Dueling = true },
         // the critter's memory (recorded when it was added, not from the old engine): its inputs and their history in replay
-        "best-memory" => DqnOptions.Best with { Memory = true, NoveltyWeight = 0f },
+        "best-memory" => Recorded with { Memory = true },
         // SGD with L2 on a dueling head, prioritised replay's weights, two updates a tick and the averaged network
         "reference-dueling-prioritized-averaged" => DqnOptions.Reference with { Dueling = true, PriorityAlpha = 0.6f, UpdatesPerTick = 2, AverageWeights = 0.01f },
         _ => throw new ArgumentException(name),

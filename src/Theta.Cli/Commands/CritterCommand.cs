@@ -41,6 +41,7 @@ internal static class CritterCommand
         var appleReward = new Option<float?>("--apple-reward") { Description = "The learner's reward per apple (the world's: 5)." };
         var poisonReward = new Option<float?>("--poison-reward") { Description = "The learner's reward per poison, zero or negative (the world's: -6)." };
         var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
+        var selectPoison = new Option<float?>("--select-poison") { Description = "What a poison costs in the items' score that chooses the brain (5 per apple − this per poison; the world's: 6)." };
         var selectWorlds = new Option<int?>("--select-worlds") { Description = "Validation worlds whose mean score chooses the brain (1..64)." };
         var selectTicks = new Option<int?>("--select-ticks") { Description = "Ticks of each validation test (per world)." };
         var selectKeep = new Option<int?>("--select-keep") { Description = "Keep the mean of this many best-validated checkpoints, folded into one network (1 = the best alone)." };
@@ -48,7 +49,7 @@ internal static class CritterCommand
         var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, memory, novelty, dueling, average, selectBy, selectWorlds, selectTicks, selectKeep, json, plot,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, memory, novelty, dueling, average, selectBy, selectPoison, selectWorlds, selectTicks, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -76,6 +77,7 @@ internal static class CritterCommand
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
             if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
             if (p.GetValue(selectBy) is SelectionScore sb) o = o with { SelectBy = sb };
+            if (p.GetValue(selectPoison) is float spo) o = o with { SelectPoison = spo };
             if (p.GetValue(selectWorlds) is int sw) o = o with { SelectWorlds = sw };
             if (p.GetValue(selectTicks) is int st) o = o with { SelectTicks = st };
             if (p.GetValue(selectKeep) is int sk) o = o with { SelectKeep = sk };
@@ -218,7 +220,7 @@ internal static class CritterCommand
         Charts.TrainingCurves(path, $"critter, seed {seed}", counts, shares, "apples and poison per window", "training ticks", "% of oracle-8 (test worlds 1-3)");
     }
 
-    private static string ScoreName(DqnOptions o) => (o.SelectBy == SelectionScore.Reward ? "reward" : "items' reward") + (o.SelectWorlds > 1 ? $" over {o.SelectWorlds} worlds" : "");
+    private static string ScoreName(DqnOptions o) => (o.SelectBy == SelectionScore.Reward ? "reward" : $"items' score (5 per apple − {o.SelectPoison.ToString("0.##", CultureInfo.InvariantCulture)} per poison)") + (o.SelectWorlds > 1 ? $" over {o.SelectWorlds} worlds" : "");
 
     // One progress line: the window's ticks/s, reward per tick, and apples and poison per 1,000 ticks.
     private static string Describe(CurvePoint p, long total) => string.Create(CultureInfo.InvariantCulture,
