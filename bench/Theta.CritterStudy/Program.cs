@@ -206,10 +206,10 @@ static void Curve(string output, string[] files)
         (at[i], kept[i], worst[i], under[i]) = (here.Average(), chosen.Average(), chosen.Min(), chosen.Count(s => s < 70));
     }
     double[] x = [.. ticks.Select(t => (double)t)];
-    Theta.Plots.Charts.TrainingCurves(output, $"critter with memory, {runs.Count} training seeds x worlds 1-3",
+    Theta.Plots.Charts.TrainingCurves(output, $"{runs.Count} seeds x 3 worlds",
         [new("the checkpoint at that tick", x, at), new("the brain a run that long keeps", x, kept)],
-        [new("worst run of the kept brain", x, worst)],
-        "mean share of oracle-8 (%)", "training ticks", "worst run (%)");
+        [new($"worst of the {3 * runs.Count} runs, kept brain", x, worst)],
+        "% of oracle-8, mean", "training ticks", "% of oracle-8, worst");
     Console.WriteLine("ticks | checkpoint mean | kept mean | kept worst | kept runs < 70 %");
     for (int i = 0; i < ticks.Length; i += 5) Console.WriteLine($"{ticks[i]:N0} | {at[i]:F1} | {kept[i]:F1} | {worst[i]:F0} | {under[i]}");
 }
