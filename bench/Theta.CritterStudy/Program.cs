@@ -106,12 +106,13 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
             "prox" => o with { ProximityWeight = f },
             "memory" => o with { Memory = f != 0 },
             "delta" => o with { HuberDelta = f },
+            "selectpoison" => o with { SelectPoison = f },
             "novelty" => o with { NoveltyWeight = f },
             "fwd" => o with { ForwardWeight = f },
             "apple" => o with { AppleReward = f },
             "poison" => o with { PoisonReward = f },
             "hidden" => o with { Hidden = [.. v.Split('x').Select(int.Parse)] },
-            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta)"),
+            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta, selectpoison)"),
         };
     }
     ulong[] worlds = [1, 2, 3];
