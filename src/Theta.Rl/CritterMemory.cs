@@ -63,8 +63,9 @@ public sealed class CritterMemory
     /// <summary>s = 1 − exp(−Δt/τ) of cell <paramref name="c"/> now.</summary>
     private float Staleness(int c)
     {
+        if (_looked[c] == long.MinValue) return 1f; // never looked at
         long dt = _clock - _looked[c];
-        return _looked[c] == long.MinValue ? 1f : dt < StaleTable ? Stale[dt] : (float)(1 - Math.Exp(-dt / Tau));
+        return dt < StaleTable ? Stale[dt] : (float)(1 - Math.Exp(-dt / Tau));
     }
 
     // The direction of v off the heading, in (−π, π]: the heading's angle grows the same way (Vec2.Heading).

@@ -48,7 +48,9 @@ public sealed record DqnOptions
     /// against the old default's 77–79 %, but with more poison (10.8 a run; 13 of 30 runs under 8 apples per poison). The learner's
     /// poison at −15 did not cut it on fresh seeds 501–510 (11.9 a run); the checkpoint is now chosen with a poison costing 15 in the
     /// items' score (<see cref="SelectPoison"/>) instead: among the checkpoints of those runs, the one best on the test worlds by that
-    /// score has 2 of 30 runs under 8 apples per poison where by 5·apples − 6·poison it has 5 to 8.
+    /// score has 2 of 30 runs under 8 apples per poison where by 5·apples − 6·poison it has 5 to 8. Trained on fresh seeds 601–610
+    /// this preset reached 81.1 % with 8 of 30 runs under 8 apples per poison; without the memory, on the same seeds, 78.5 % with 2:
+    /// the memory trades poison for apples (docs/benchmarks.md, issue 16's third round).
     /// </summary>
     public static DqnOptions Best { get; } = new()
     {

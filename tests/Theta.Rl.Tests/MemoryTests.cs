@@ -170,6 +170,12 @@ public class MemoryTests
             BrainFile.Save(new DqnAgent(DqnOptions.Best with { Memory = false }, 3), plain);
             Assert.False(BrainFile.Load(plain, 1, DqnOptions.Best with { Memory = true, NoveltyWeight = 0.2f }).Options.Memory);
 
+            // A file that says it has a memory around a network for the eyes alone: refused, naming both sizes.
+            var liar = Path.Combine(dir.FullName, "liar.theta");
+            var plainModel = NetworkFile.Read(plain);
+            NetworkFile.Save(plainModel.Network, liar, plainModel.Metadata with { Extra = new Dictionary<string, string>(plainModel.Metadata.Extra!) { ["memory"] = "true" } });
+            Assert.Contains("takes 91 inputs, but a critter with temporal window 2 and memory gives 124", Assert.Throws<ModelFormatException>(() => BrainFile.Read(liar)).Message);
+
             // A file whose memory flag is neither true nor false: named.
             var model = NetworkFile.Read(path);
             var extra = new Dictionary<string, string>(model.Metadata.Extra!) { ["memory"] = "maybe" };

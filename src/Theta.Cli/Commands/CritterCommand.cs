@@ -72,7 +72,7 @@ internal static class CritterCommand
             if (p.GetValue(fwdWeight) is float fw) o = o with { ForwardWeight = fw };
             if (p.GetValue(appleReward) is float ar) o = o with { AppleReward = ar };
             if (p.GetValue(poisonReward) is float pr) o = o with { PoisonReward = pr };
-            if (p.GetValue(memory) is bool me) o = o with { Memory = me, NoveltyWeight = me ? o.NoveltyWeight : 0f };
+            if (p.GetValue(memory) is bool me) o = o with { Memory = me };
             if (p.GetValue(novelty) is float nw) o = o with { NoveltyWeight = nw };
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
             if (p.GetValue(average) is float tau) o = o with { AverageWeights = tau };
