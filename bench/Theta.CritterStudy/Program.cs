@@ -11,6 +11,8 @@ using Theta.Rl;
 //   mover WORLDS [APPLES_PER_POISON] [ε] [all|seen|inview]   the moving critter (MovingCritter) against oracle-8: all-knowing, or knowing the apples it has seen, or those in view
 //   curve OUT.png RUNS.jsonl …              from train … all=1 lines: the mean share of oracle-8 of the checkpoint at each tick and of the brain a
 //                                          run of that length keeps (by its validation scores), and the worst run; a table on stdout
+//   noise BRAIN|seen:K|all:K WORLDS N          the same policy tested N times in each world, its random actions drawn from seeds 1..N:
+//                                          the spread of one test's share of oracle-8 (BRAIN a brain file; seen / all the planners allowed a poison per K apples, inf none)
 //   speed                                  test ticks/s of an untrained brain without and with memory
 //   reactive WORLDS WALL POISON SPREAD MARGIN   the hand-written rule from the eyes (ReactiveRule) against oracle-8
 // WORLDS and SEEDS: comma-separated, or a range a-b.
@@ -36,6 +38,7 @@ switch (args[0])
         Against(Seeds(args[1]), w => Simulation.Run(new ReactiveRule(TestEpsilon, w + 7, Num(args[2]), Num(args[3]), int.Parse(args[4], CultureInfo.InvariantCulture), (float)Num(args[5])), w, TestTicks));
         break;
     case "curve": Curve(args[1], args[2..]); break;
+    case "noise": Noise(args[1], Seeds(args[2]), int.Parse(args[3], CultureInfo.InvariantCulture)); break;
     case "speed": // test ticks per second of an untrained brain, learning off, without and with memory
         foreach (bool memory in new[] { false, true, false, true })
         {
@@ -107,12 +110,18 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
             "memory" => o with { Memory = f != 0 },
             "delta" => o with { HuberDelta = f },
             "selectpoison" => o with { SelectPoison = f },
+            "budget" => o with { PoisonBudget = f },
+            "gamma" => o with { Gamma = f },
+            "nsteps" => o with { NSteps = (int)f },
+            "selectkeep" => o with { SelectKeep = (int)f },
+            "budgetrate" => o with { BudgetRate = f },
+            "budgetwindow" => o with { BudgetWindow = (int)f },
             "novelty" => o with { NoveltyWeight = f },
             "fwd" => o with { ForwardWeight = f },
             "apple" => o with { AppleReward = f },
             "poison" => o with { PoisonReward = f },
             "hidden" => o with { Hidden = [.. v.Split('x').Select(int.Parse)] },
-            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta, selectpoison)"),
+            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta, selectpoison, budget, budgetrate, budgetwindow, gamma, nsteps, selectkeep)"),
         };
     }
     ulong[] worlds = [1, 2, 3];
@@ -120,7 +129,8 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
     foreach (var seed in seeds)
     {
         var clock = Stopwatch.StartNew();
-        var run = CritterTraining.Train(o, seed, ticks);
+        var lambdas = new List<double>(); // the budget's λ every 50,000 ticks
+        var run = CritterTraining.Train(o, seed, ticks, tick: (t, sim) => { if (t % 50_000 == 0) lambdas.Add(Math.Round(((DqnAgent)sim.Brain).PoisonPenalty, 2)); });
         double seconds = clock.Elapsed.TotalSeconds;
         var tests = new RunTotals[worlds.Length];
         Parallel.For(0, worlds.Length, k => tests[k] = CritterTraining.Evaluate(run.Agent, TestTicks, TestEpsilon, worlds[k])[0].Totals);
@@ -134,7 +144,7 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
         });
         Console.WriteLine(JsonSerializer.Serialize(new
         {
-            name, seed, ticks, kept = run.SelectedTick, seconds = Math.Round(seconds, 1),
+            name, seed, ticks, kept = run.SelectedTick, seconds = Math.Round(seconds, 1), lambdas,
             apples = tests.Select(t => t.Apples), poison = tests.Select(t => t.Poison),
             shares = tests.Select((t, k) => Math.Round(t.Apples / ceilings[k], 4)),
             checkpoints = run.Checkpoints.Select(c => c.Tick), scores = run.Checkpoints.Select(c => Math.Round(c.Score, 1)),
@@ -142,6 +152,38 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
             checkpointPoison = Enumerable.Range(0, each.GetLength(0)).Select(c => Enumerable.Range(0, worlds.Length).Select(k => each[c, k].Poison)),
             changes = string.Join(' ', changes),
         }));
+    }
+}
+
+// One policy, N tests in each world differing only in the seed of its random (ε) actions: the mean and standard deviation of a
+// test's share of oracle-8, its lowest, and how many tests fall under 70 % and under 8 apples per poison.
+static void Noise(string policy, ulong[] worlds, int n)
+{
+    foreach (var w in worlds)
+    {
+        double ceiling = Oracle8(w);
+        var tests = new RunTotals[n];
+        Parallel.For(0, n, i =>
+        {
+            ulong s = (ulong)i + 1;
+            if (policy.Split(':') is [var knows and ("seen" or "all"), var app])
+            {
+                var world = new World(w);
+                var sim = new Simulation(world, new MovingCritter(world, app == "inf" ? double.PositiveInfinity : Num(app), TestEpsilon, 1_000_000 + s, Enum.Parse<Knowledge>(knows, ignoreCase: true)));
+                for (long t = 0; t < TestTicks; t++) sim.Tick();
+                tests[i] = sim.Totals;
+            }
+            else
+            {
+                var agent = BrainFile.Load(policy, 1_000_000 + s);
+                agent.TestEpsilon = TestEpsilon;
+                tests[i] = Simulation.Run(agent, w, TestTicks);
+            }
+        });
+        var shares = tests.Select(t => 100 * t.Apples / ceiling).ToArray();
+        double mean = shares.Average(), sd = Math.Sqrt(shares.Sum(x => (x - mean) * (x - mean)) / (n - 1));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{policy} world {w}: {n} tests, share of oracle-8 {mean:F1} % ± {sd:F1} (sd), lowest {shares.Min():F0} %, "
+            + $"under 70 %: {shares.Count(x => x < 70)}, poison {tests.Average(t => t.Poison):F1} ± {Math.Sqrt(tests.Sum(t => Math.Pow(t.Poison - tests.Average(u => u.Poison), 2)) / (n - 1)):F1}, under 8 apples per poison: {tests.Count(t => t.Apples < 8 * t.Poison)}"));
     }
 }
 

@@ -4,7 +4,11 @@ using Theta.Nn;
 namespace Theta.Rl;
 
 /// <summary>A point of a learning curve: the ticks so far, and the totals of the window that ended there.</summary>
-public readonly record struct CurvePoint(long Ticks, RunTotals Window, double Epsilon, double TicksPerSecond);
+public readonly record struct CurvePoint(long Ticks, RunTotals Window, double Epsilon, double TicksPerSecond)
+{
+    /// <summary>The learner's poison penalty λ then (<see cref="DqnAgent.PoisonPenalty"/>; it moves only with <see cref="DqnOptions.PoisonBudget"/>).</summary>
+    public double PoisonPenalty { get; init; }
+}
 
 /// <summary>
 /// A training run: the trained agent, its learning curve, and the tick of the checkpoint kept (the best-validated one;
@@ -71,7 +75,7 @@ public static class CritterTraining
                 ct.ThrowIfCancellationRequested();
                 double now = clock.Elapsed.TotalSeconds;
                 var w = sim.Totals - last;
-                var point = new CurvePoint(t, w, agent.Epsilon, w.Ticks / Math.Max(1e-9, now - lastSeconds));
+                var point = new CurvePoint(t, w, agent.Epsilon, w.Ticks / Math.Max(1e-9, now - lastSeconds)) { PoisonPenalty = agent.PoisonPenalty };
                 curve.Add(point);
                 progress?.Invoke(point);
                 (last, lastSeconds) = (sim.Totals, now);

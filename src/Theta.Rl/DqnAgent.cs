@@ -47,12 +47,14 @@ public sealed class DqnAgent : ICritterBrain
     private int _historyCount, _action = -1;
     private bool _stateFull;
     // n-step returns: the last n (s, a, r) not yet stored, oldest at _pendingHead
-    private readonly float[] _pendingS, _pendingR;
+    private readonly float[] _pendingS, _pendingR, _pendingC;
     private readonly int[] _pendingA;
     private int _pendingHead, _pendingCount;
     private readonly float _gammaN;
     // batch buffers, and tensors viewing them
-    private readonly float[] _bS, _bNext, _bR, _y, _dQ;
+    private readonly float[] _bS, _bNext, _bR, _bC, _y, _dQ;
+    // PoisonBudget: the greedy ticks and poison of the budget's current window
+    private long _budgetTicks, _budgetPoison;
     private readonly Tensor _bSt, _bNextT, _dQt;
     private readonly int[] _bA, _bRows;
     private readonly float[] _bW;
@@ -109,6 +111,7 @@ public sealed class DqnAgent : ICritterBrain
         _bS = new float[B * _width];
         _bNext = new float[B * _width];
         _bR = new float[B];
+        _bC = new float[B];
         _bA = new int[B];
         _bRows = new int[B];
         _bW = new float[B];
@@ -122,9 +125,20 @@ public sealed class DqnAgent : ICritterBrain
         int n = options.NSteps;
         _pendingS = new float[n * _width];
         _pendingR = new float[n];
+        _pendingC = new float[n];
         _pendingA = new int[n];
         _gammaN = MathF.Pow(options.Gamma, n);
+        PoisonPenalty = Math.Max(1.0, -options.PoisonReward);
     }
+
+    /// <summary>
+    /// λ of <see cref="DqnOptions.PoisonBudget"/>: what the learner's reward charges for a poison now (the Lagrange multiplier of
+    /// its poison budget). It starts at −<see cref="DqnOptions.PoisonReward"/> (at least 1) and moves only with the budget on.
+    /// </summary>
+    public double PoisonPenalty { get; internal set; }
+
+    /// <summary>How many times <see cref="PoisonPenalty"/> has been updated.</summary>
+    public int BudgetUpdates { get; private set; }
 
     /// <summary>The settings.</summary>
     public DqnOptions Options { get; }
@@ -226,7 +240,10 @@ public sealed class DqnAgent : ICritterBrain
     public IReadOnlyList<float[]> LastActivations() => [.. _shownLayers.Select(i => _lastActs?[i].Output.ToArray() ?? [])];
 
     /// <inheritdoc/>
-    public void Observe(double reward, ReadOnlySpan<float> next)
+    public void Observe(double reward, ReadOnlySpan<float> next) => Observe(reward, 0, next);
+
+    // The reward, the poison that the budget prices apart (0 without it), and s_{t+1}.
+    private void Observe(double reward, double poison, ReadOnlySpan<float> next)
     {
         if (_action < 0) throw new InvalidOperationException("DqnAgent.Observe: call Act first");
         if (next.Length != _n) throw new ArgumentException($"DqnAgent.Observe: {next.Length} observations, {_n} expected");
@@ -250,7 +267,7 @@ public sealed class DqnAgent : ICritterBrain
                 _history.CopyTo(_next.AsSpan(_n));
                 float shaping = Options.ShapeApple > 0 || Options.ShapePoison > 0
                     ? Options.Gamma * Potential(next[..Critter.Inputs], Options) - Potential(_state.AsSpan(0, Critter.Inputs), Options) : 0f;
-                Remember((float)(reward * Options.RewardScale) + shaping);
+                Remember((float)(reward * Options.RewardScale) + shaping, (float)(poison * Options.RewardScale));
             }
         }
         else _pendingCount = 0; // a gap in learning breaks the chain of n-step returns
@@ -264,23 +281,44 @@ public sealed class DqnAgent : ICritterBrain
     public void Observe(TickResult result, ReadOnlySpan<float> next)
     {
         var o = Options;
-        Observe(o.WorldReward ? result.Reward
-            : o.ProximityWeight * result.Proximity + o.ForwardWeight * result.Forward + o.AppleReward * result.Apples + o.PoisonReward * result.Poison
-              + o.NoveltyWeight * result.Novelty, next);
+        if (o.WorldReward) { Observe(result.Reward, next); return; }
+        double rest = o.ProximityWeight * result.Proximity + o.ForwardWeight * result.Forward + o.AppleReward * result.Apples + o.NoveltyWeight * result.Novelty;
+        if (o.PoisonBudget == 0) { Observe(rest + o.PoisonReward * result.Poison, next); return; }
+        if (Learning && LastWasGreedy) Budget(result.Poison);
+        Observe(rest, result.Poison, next);
     }
 
-    // Queues (s_t, a_t, r_t); once n are queued, stores (s_{t−n+1}, a_{t−n+1}, Σ_k γ^k r_{t−n+1+k}, s_{t+1}).
-    private void Remember(float reward)
+    // PoisonBudget's dual ascent: count a greedy tick; after BudgetWindow of them, with B the poisons the budget allows in the window,
+    // λ ← λ·exp(η·(poison − B)/B), kept in [1, 100].
+    private void Budget(int poison)
+    {
+        var o = Options;
+        _budgetTicks++;
+        _budgetPoison += poison;
+        if (_budgetTicks < o.BudgetWindow) return;
+        double allowed = o.PoisonBudget * o.BudgetWindow / 1000.0;
+        PoisonPenalty = Math.Clamp(PoisonPenalty * Math.Exp(o.BudgetRate * (_budgetPoison - allowed) / allowed), 1.0, 100.0);
+        BudgetUpdates++;
+        (_budgetTicks, _budgetPoison) = (0, 0);
+    }
+
+    // Queues (s_t, a_t, r_t, c_t); once n are queued, stores (s_{t−n+1}, a_{t−n+1}, Σ_k γ^k r_{t−n+1+k}, s_{t+1}, Σ_k γ^k c_{t−n+1+k}).
+    private void Remember(float reward, float cost)
     {
         int n = Options.NSteps;
         int slot = (_pendingHead + _pendingCount) % n;
         _state.CopyTo(_pendingS.AsSpan(slot * _width, _width));
         _pendingA[slot] = _action;
         _pendingR[slot] = reward;
+        _pendingC[slot] = cost;
         if (++_pendingCount < n) return;
-        float ret = 0, g = 1;
-        for (int k = 0; k < n; k++, g *= Options.Gamma) ret += g * _pendingR[(_pendingHead + k) % n];
-        _memory.Add(_pendingS.AsSpan(_pendingHead * _width, _width), _pendingA[_pendingHead], ret, _next, _rng);
+        float ret = 0, retC = 0, g = 1;
+        for (int k = 0; k < n; k++, g *= Options.Gamma)
+        {
+            ret += g * _pendingR[(_pendingHead + k) % n];
+            retC += g * _pendingC[(_pendingHead + k) % n];
+        }
+        _memory.Add(_pendingS.AsSpan(_pendingHead * _width, _width), _pendingA[_pendingHead], ret, _next, _rng, retC);
         _pendingHead = (_pendingHead + 1) % n;
         _pendingCount--;
     }
@@ -300,7 +338,8 @@ public sealed class DqnAgent : ICritterBrain
         var o = Options;
         int B = o.BatchSize, A = _actions;
         double beta = o.PriorityBeta + (1 - o.PriorityBeta) * Math.Min(1.0, (double)LearnSteps / o.PriorityBetaSteps);
-        _memory.Sample(_rng, _bS, _bNext, _bA, _bR, _bRows, _bW, beta);
+        _memory.Sample(_rng, _bS, _bNext, _bA, _bR, _bRows, _bW, beta, _bC);
+        float penalty = (float)PoisonPenalty; // the budget's λ prices the remembered poison c (0 without a budget)
 
         double loss = 0;
         using (_arena.Use())
@@ -310,7 +349,7 @@ public sealed class DqnAgent : ICritterBrain
             {
                 var qn = (o.DoubleDqn ? _trained : TargetNetwork ?? _trained).Forward(_bNextT).Data;
                 var qt = o.DoubleDqn ? TargetNetwork!.Forward(_bNextT).Data : qn; // Double DQN: the trained network chooses, the target judges
-                for (int b = 0; b < B; b++) _y[b] = _bR[b] + _gammaN * qt[b * A + ArgMax(qn.Slice(b * A, A))];
+                for (int b = 0; b < B; b++) _y[b] = _bR[b] - penalty * _bC[b] + _gammaN * qt[b * A + ArgMax(qn.Slice(b * A, A))];
             }
 
             // The mean loss over the batch on the taken actions' values; dL/dQ is zero elsewhere.

@@ -1,7 +1,8 @@
 namespace Theta.Rl;
 
 /// <summary>
-/// Experience replay: up to <see cref="Capacity"/> transitions (s, a, r, s′), stored as rows of flat arrays.
+/// Experience replay: up to <see cref="Capacity"/> transitions (s, a, r, s′), stored as rows of flat arrays, each with a
+/// cost c beside its reward (the discounted poison of <see cref="DqnOptions.PoisonBudget"/>, priced when sampled; 0 without).
 /// Until full, each new transition is appended; once full, it replaces one chosen uniformly at random (as
 /// ConvNetJS's deepqlearn does), so old and new experiences mix. Batches are drawn uniformly with replacement,
 /// or, with priorities on (α &gt; 0), proportionally to p_i = (|δ_i| + 0.01)^α (Schaul et al. 2016), δ_i the
@@ -11,7 +12,7 @@ namespace Theta.Rl;
 /// </summary>
 internal sealed class ReplayMemory
 {
-    private readonly float[] _states, _nexts, _rewards;
+    private readonly float[] _states, _nexts, _rewards, _costs;
     private readonly int[] _actions;
     private readonly int _width;
     private readonly float _alpha;
@@ -26,6 +27,7 @@ internal sealed class ReplayMemory
         _states = new float[(long)capacity * width <= Array.MaxLength ? capacity * width : throw new ArgumentException($"Replay memory: {capacity} × {width} floats is too large")];
         _nexts = new float[capacity * width];
         _rewards = new float[capacity];
+        _costs = new float[capacity];
         _actions = new int[capacity];
         _alpha = alpha;
         if (alpha > 0)
@@ -39,21 +41,22 @@ internal sealed class ReplayMemory
     public int Count { get; private set; }
     public bool Prioritized => _tree is not null;
 
-    public void Add(ReadOnlySpan<float> state, int action, float reward, ReadOnlySpan<float> next, Rng rng)
+    public void Add(ReadOnlySpan<float> state, int action, float reward, ReadOnlySpan<float> next, Rng rng, float cost = 0)
     {
         int i = Count < Capacity ? Count++ : rng.NextInt(Capacity);
         state.CopyTo(_states.AsSpan(i * _width, _width));
         next.CopyTo(_nexts.AsSpan(i * _width, _width));
         _actions[i] = action;
         _rewards[i] = reward;
+        _costs[i] = cost;
         if (_tree is not null) SetLeaf(i, _maxPriority);
     }
 
     /// <summary>
     /// Fills B = actions.Length random transitions: states and nexts [B, width], actions [B], rewards [B], and, with
-    /// priorities on, their rows [B] and importance weights [B] = (N·P(i))^−β divided by the batch's largest.
+    /// priorities on, their rows [B] and importance weights [B] = (N·P(i))^−β divided by the batch's largest; costs [B] when given.
     /// </summary>
-    public void Sample(Rng rng, Span<float> states, Span<float> nexts, Span<int> actions, Span<float> rewards, Span<int> rows = default, Span<float> weights = default, double beta = 1)
+    public void Sample(Rng rng, Span<float> states, Span<float> nexts, Span<int> actions, Span<float> rewards, Span<int> rows = default, Span<float> weights = default, double beta = 1, Span<float> costs = default)
     {
         if (Count == 0) throw new InvalidOperationException("Replay memory: nothing to sample yet");
         int B = actions.Length;
@@ -74,6 +77,7 @@ internal sealed class ReplayMemory
             _nexts.AsSpan(i * _width, _width).CopyTo(nexts.Slice(b * _width, _width));
             actions[b] = _actions[i];
             rewards[b] = _rewards[i];
+            if (!costs.IsEmpty) costs[b] = _costs[i];
         }
         if (_tree is not null) for (int b = 0; b < B; b++) weights[b] = (float)(weights[b] / maxW);
     }

@@ -20,6 +20,7 @@ public sealed class CritterCommandTests : IDisposable
         var curve = t.GetProperty("curve");
         Assert.Equal(1, curve.GetArrayLength()); // one window: the run is shorter than 10,000 ticks
         Assert.Equal(2500, curve[0].GetProperty("ticks").GetInt64());
+        Assert.Equal(6.0, curve[0].GetProperty("poisonPenalty").GetDouble()); // the world's poison: no budget moves it
         Assert.True(t.GetProperty("ticksPerSecond").GetDouble() > 0);
         Assert.True(File.Exists(brain));
 
@@ -59,6 +60,7 @@ public sealed class CritterCommandTests : IDisposable
     [InlineData("ProximityWeight must be non-negative", "critter", "train", "--proximity-weight", "-1")]
     [InlineData("NoveltyWeight must be non-negative", "critter", "train", "--novelty-weight", "-0.5")]
     [InlineData("SelectPoison must be non-negative", "critter", "train", "--select-poison", "-1")]
+    [InlineData("PoisonBudget must be non-negative (0 = off)", "critter", "train", "--poison-budget", "-0.5")]
     [InlineData("NoveltyWeight needs a memory", "critter", "train", "--memory", "false", "--novelty-weight", "0.2")]
     [InlineData("--ticks must be positive", "critter", "eval", "--brain", "x.theta", "--ticks", "0")]
     [InlineData("--epsilon must be in [0, 1]", "critter", "eval", "--brain", "x.theta", "--epsilon", "2")]

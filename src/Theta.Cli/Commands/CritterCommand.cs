@@ -40,6 +40,7 @@ internal static class CritterCommand
         var fwdWeight = new Option<float?>("--forward-weight") { Description = "The learner's weight on the world's forward bonus (the world's: 1)." };
         var appleReward = new Option<float?>("--apple-reward") { Description = "The learner's reward per apple (the world's: 5)." };
         var poisonReward = new Option<float?>("--poison-reward") { Description = "The learner's reward per poison, zero or negative (the world's: -6)." };
+        var budget = new Option<float?>("--poison-budget") { Description = "Poisons per 1,000 greedy ticks the learner holds itself to: its poison penalty becomes a Lagrange multiplier that rises while it eats more and falls while it eats less (0 = off)." };
         var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
         var selectPoison = new Option<float?>("--select-poison") { Description = "What a poison costs in the items' score that chooses the brain (5 per apple − this per poison; the world's: 6)." };
         var selectWorlds = new Option<int?>("--select-worlds") { Description = "Validation worlds whose mean score chooses the brain (1..64)." };
@@ -49,7 +50,7 @@ internal static class CritterCommand
         var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, memory, novelty, dueling, average, selectBy, selectPoison, selectWorlds, selectTicks, selectKeep, json, plot,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, budget, memory, novelty, dueling, average, selectBy, selectPoison, selectWorlds, selectTicks, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -72,6 +73,7 @@ internal static class CritterCommand
             if (p.GetValue(fwdWeight) is float fw) o = o with { ForwardWeight = fw };
             if (p.GetValue(appleReward) is float ar) o = o with { AppleReward = ar };
             if (p.GetValue(poisonReward) is float pr) o = o with { PoisonReward = pr };
+            if (p.GetValue(budget) is float ap) o = o with { PoisonBudget = ap };
             if (p.GetValue(memory) is bool me) o = o with { Memory = me };
             if (p.GetValue(novelty) is float nw) o = o with { NoveltyWeight = nw };
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
@@ -93,7 +95,7 @@ internal static class CritterCommand
             TrainingRun? result = null;
             if (asJson) result = CritterTraining.Train(o, s, n);
             else if (!AnsiConsole.Profile.Capabilities.Interactive)
-                result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n)));
+                result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n, o.PoisonBudget > 0)));
             else
             {
                 AnsiConsole.Progress()
@@ -110,7 +112,7 @@ internal static class CritterCommand
                             var win = sim.Totals - last;
                             var agent = (DqnAgent)sim.Brain;
                             task.Value = t;
-                            task.Description = Describe(new CurvePoint(t, win, agent.Epsilon, win.Ticks / Math.Max(1e-9, now - lastTime)), n);
+                            task.Description = Describe(new CurvePoint(t, win, agent.Epsilon, win.Ticks / Math.Max(1e-9, now - lastTime)) { PoisonPenalty = agent.PoisonPenalty }, n, o.PoisonBudget > 0);
                             (last, lastTime) = (sim.Totals, now);
                         });
                     });
@@ -134,7 +136,7 @@ internal static class CritterCommand
                     ["curve"] = new JsonArray([.. curve.Select(pt => (JsonNode)new JsonObject
                     {
                         ["ticks"] = pt.Ticks, ["epsilon"] = pt.Epsilon, ["rewardPerTick"] = pt.Window.RewardPerTick,
-                        ["apples"] = pt.Window.Apples, ["poison"] = pt.Window.Poison, ["ticksPerSecond"] = pt.TicksPerSecond,
+                        ["apples"] = pt.Window.Apples, ["poison"] = pt.Window.Poison, ["ticksPerSecond"] = pt.TicksPerSecond, ["poisonPenalty"] = pt.PoisonPenalty,
                     })]),
                 }.ToJsonString());
                 return 0;
@@ -223,6 +225,7 @@ internal static class CritterCommand
     private static string ScoreName(DqnOptions o) => (o.SelectBy == SelectionScore.Reward ? "reward" : $"items' score (5 per apple − {o.SelectPoison.ToString("0.##", CultureInfo.InvariantCulture)} per poison)") + (o.SelectWorlds > 1 ? $" over {o.SelectWorlds} worlds" : "");
 
     // One progress line: the window's ticks/s, reward per tick, and apples and poison per 1,000 ticks.
-    private static string Describe(CurvePoint p, long total) => string.Create(CultureInfo.InvariantCulture,
-        $"critter {p.Ticks:N0}/{total:N0} ticks  {p.TicksPerSecond:N0} ticks/s  ε {p.Epsilon:0.000}  reward {p.Window.RewardPerTick:0.000}/tick  {1000.0 * p.Window.Apples / p.Window.Ticks:0.0} apples {1000.0 * p.Window.Poison / p.Window.Ticks:0.0} poison per 1,000");
+    private static string Describe(CurvePoint p, long total, bool budget) => string.Create(CultureInfo.InvariantCulture,
+        $"critter {p.Ticks:N0}/{total:N0} ticks  {p.TicksPerSecond:N0} ticks/s  ε {p.Epsilon:0.000}  reward {p.Window.RewardPerTick:0.000}/tick  {1000.0 * p.Window.Apples / p.Window.Ticks:0.0} apples {1000.0 * p.Window.Poison / p.Window.Ticks:0.0} poison per 1,000")
+        + (budget ? string.Create(CultureInfo.InvariantCulture, $"  poison penalty {p.PoisonPenalty:0.00}") : "");
 }
