@@ -111,6 +111,7 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
             "delta" => o with { HuberDelta = f },
             "selectpoison" => o with { SelectPoison = f },
             "budget" => o with { PoisonBudget = f },
+            "ratio" => o with { ApplesPerPoison = f },
             "gamma" => o with { Gamma = f },
             "nsteps" => o with { NSteps = (int)f },
             "selectkeep" => o with { SelectKeep = (int)f },
@@ -121,7 +122,7 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
             "apple" => o with { AppleReward = f },
             "poison" => o with { PoisonReward = f },
             "hidden" => o with { Hidden = [.. v.Split('x').Select(int.Parse)] },
-            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta, selectpoison, budget, budgetrate, budgetwindow, gamma, nsteps, selectkeep)"),
+            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta, selectpoison, budget, ratio, budgetrate, budgetwindow, gamma, nsteps, selectkeep)"),
         };
     }
     ulong[] worlds = [1, 2, 3];
@@ -183,7 +184,8 @@ static void Noise(string policy, ulong[] worlds, int n)
         var shares = tests.Select(t => 100 * t.Apples / ceiling).ToArray();
         double mean = shares.Average(), sd = Math.Sqrt(shares.Sum(x => (x - mean) * (x - mean)) / (n - 1));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{policy} world {w}: {n} tests, share of oracle-8 {mean:F1} % ± {sd:F1} (sd), lowest {shares.Min():F0} %, "
-            + $"under 70 %: {shares.Count(x => x < 70)}, poison {tests.Average(t => t.Poison):F1} ± {Math.Sqrt(tests.Sum(t => Math.Pow(t.Poison - tests.Average(u => u.Poison), 2)) / (n - 1)):F1}, under 8 apples per poison: {tests.Count(t => t.Apples < 8 * t.Poison)}"));
+            + $"under 70 %: {shares.Count(x => x < 70)}, poison {tests.Average(t => t.Poison):F1} ± {Math.Sqrt(tests.Sum(t => Math.Pow(t.Poison - tests.Average(u => u.Poison), 2)) / (n - 1)):F1}, under 8 apples per poison: {tests.Count(t => t.Apples < 8 * t.Poison)}, "
+            + $"either: {tests.Count(t => t.Apples < 0.7 * ceiling || t.Apples < 8 * t.Poison)}"));
     }
 }
 

@@ -53,8 +53,8 @@ public sealed class DqnAgent : ICritterBrain
     private readonly float _gammaN;
     // batch buffers, and tensors viewing them
     private readonly float[] _bS, _bNext, _bR, _bC, _y, _dQ;
-    // PoisonBudget: the greedy ticks and poison of the budget's current window
-    private long _budgetTicks, _budgetPoison;
+    // PoisonBudget / ApplesPerPoison: the greedy ticks, apples and poison of the budget's current window
+    private long _budgetTicks, _budgetApples, _budgetPoison;
     private readonly Tensor _bSt, _bNextT, _dQt;
     private readonly int[] _bA, _bRows;
     private readonly float[] _bW;
@@ -283,23 +283,26 @@ public sealed class DqnAgent : ICritterBrain
         var o = Options;
         if (o.WorldReward) { Observe(result.Reward, next); return; }
         double rest = o.ProximityWeight * result.Proximity + o.ForwardWeight * result.Forward + o.AppleReward * result.Apples + o.NoveltyWeight * result.Novelty;
-        if (o.PoisonBudget == 0) { Observe(rest + o.PoisonReward * result.Poison, next); return; }
-        if (Learning && LastWasGreedy) Budget(result.Poison);
+        if (!o.HasPoisonBudget) { Observe(rest + o.PoisonReward * result.Poison, next); return; }
+        if (Learning && LastWasGreedy) Budget(result.Apples, result.Poison);
         Observe(rest, result.Poison, next);
     }
 
-    // PoisonBudget's dual ascent: count a greedy tick; after BudgetWindow of them, with B the poisons the budget allows in the window,
-    // λ ← λ·exp(η·(poison − B)/B), kept in [1, 100].
-    private void Budget(int poison)
+    // The budget's dual ascent: count a greedy tick; after BudgetWindow of them, with B the poisons the budget allows in the window
+    // (PoisonBudget per 1,000 ticks, or the window's apples over ApplesPerPoison), λ ← λ·exp(η·(poison − B)/B), kept in [1, 100]
+    // (for the ratio, B no less than 1/K: (K·poison − apples)/max(apples, 1)).
+    private void Budget(int apples, int poison)
     {
         var o = Options;
         _budgetTicks++;
+        _budgetApples += apples;
         _budgetPoison += poison;
         if (_budgetTicks < o.BudgetWindow) return;
-        double allowed = o.PoisonBudget * o.BudgetWindow / 1000.0;
-        PoisonPenalty = Math.Clamp(PoisonPenalty * Math.Exp(o.BudgetRate * (_budgetPoison - allowed) / allowed), 1.0, 100.0);
+        double allowed = o.ApplesPerPoison > 0 ? Math.Max(1.0, _budgetApples) / o.ApplesPerPoison : o.PoisonBudget * o.BudgetWindow / 1000.0;
+        double excess = o.ApplesPerPoison > 0 ? _budgetPoison - _budgetApples / (double)o.ApplesPerPoison : _budgetPoison - allowed;
+        PoisonPenalty = Math.Clamp(PoisonPenalty * Math.Exp(o.BudgetRate * excess / allowed), 1.0, 100.0);
         BudgetUpdates++;
-        (_budgetTicks, _budgetPoison) = (0, 0);
+        (_budgetTicks, _budgetApples, _budgetPoison) = (0, 0, 0);
     }
 
     // Queues (s_t, a_t, r_t, c_t); once n are queued, stores (s_{t−n+1}, a_{t−n+1}, Σ_k γ^k r_{t−n+1+k}, s_{t+1}, Σ_k γ^k c_{t−n+1+k}).

@@ -178,14 +178,25 @@ public sealed record DqnOptions
     /// </summary>
     public float PoisonBudget { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(PoisonBudget), value, "non-negative (0 = off)"); }
 
-    /// <summary>η of <see cref="PoisonBudget"/>'s multiplicative update of λ. Default 0.25.</summary>
+    /// <summary>
+    /// The budget as a ratio instead of a rate (with <see cref="PoisonBudget"/> 0): at least this many apples per poison, so the
+    /// poisons allowed in a window are its greedy ticks' apples over this, and λ ← λ·exp(η·(K·poison − apples)/max(apples, 1)).
+    /// A ratio tightens as the apples fall (a dearer poison makes a slower, more careful critter, which tightens it again), so λ
+    /// climbs through training (measured: from 6 to 100 by 350,000 ticks); the brain kept is a checkpoint from the climb. Default 0: off.
+    /// </summary>
+    public float ApplesPerPoison { get; init => field = value == 0 || value >= 1 && float.IsFinite(value) ? value : throw Bad(nameof(ApplesPerPoison), value, "0 (off) or at least 1"); }
+
+    /// <summary>Whether the learner prices poison by a budget's λ (<see cref="PoisonBudget"/> or <see cref="ApplesPerPoison"/>).</summary>
+    public bool HasPoisonBudget => PoisonBudget > 0 || ApplesPerPoison > 0;
+
+    /// <summary>η of <see cref="PoisonBudget"/>'s (or <see cref="ApplesPerPoison"/>'s) multiplicative update of λ. Default 0.25.</summary>
     public float BudgetRate { get; init => field = value > 0 && value <= 10 && float.IsFinite(value) ? value : throw Bad(nameof(BudgetRate), value, "in (0, 10]"); } = 0.25f;
 
     /// <summary>Greedy ticks between two updates of <see cref="PoisonBudget"/>'s λ (about 90 apples and 7 poisons at a good critter's rate per 20,000). Default 20,000.</summary>
     public int BudgetWindow { get; init => field = InRange(value, 1, 10_000_000, nameof(BudgetWindow)); } = 20_000;
 
     /// <summary>Whether the learner's reward is the world's (<see cref="ProximityWeight"/> and the three after it at their defaults).</summary>
-    public bool WorldReward => ProximityWeight == 1f && ForwardWeight == 1f && AppleReward == (float)World.AppleReward && PoisonReward == (float)World.PoisonReward && NoveltyWeight == 0f && PoisonBudget == 0f;
+    public bool WorldReward => ProximityWeight == 1f && ForwardWeight == 1f && AppleReward == (float)World.AppleReward && PoisonReward == (float)World.PoisonReward && NoveltyWeight == 0f && !HasPoisonBudget;
 
     /// <summary>
     /// Potential-based reward shaping (Ng, Harada &amp; Russell 1999) for the learner only: each stored reward gains
@@ -335,6 +346,7 @@ public sealed record DqnOptions
         if (EpsilonSteps <= EpsilonBurnIn) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(EpsilonSteps)} ({EpsilonSteps}) must be above {nameof(EpsilonBurnIn)} ({EpsilonBurnIn})");
         if (AnnealSteps > 0 && MinLearningRate > LearningRate) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(MinLearningRate)} ({MinLearningRate}) must not exceed {nameof(LearningRate)} ({LearningRate})");
         if (SelectKeep > 1 && AverageWeights > 0) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(SelectKeep)} > 1 keeps several checkpoints, {nameof(AverageWeights)} one averaged network: choose one of the two");
+        if (PoisonBudget > 0 && ApplesPerPoison > 0) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(PoisonBudget)} ({PoisonBudget} poisons per 1,000 ticks) and {nameof(ApplesPerPoison)} ({ApplesPerPoison}) are two forms of one budget: choose one");
         if (NoveltyWeight > 0 && !Memory) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(NoveltyWeight)} needs a memory ({nameof(Memory)}): novelty is the staleness of the floor the memory keeps");
         if (DoubleDqn && TargetSync == 0) throw new ArgumentException($"{nameof(DqnOptions)}: {nameof(DoubleDqn)} needs a target network ({nameof(TargetSync)} > 0)");
     }

@@ -61,6 +61,8 @@ public sealed class CritterCommandTests : IDisposable
     [InlineData("NoveltyWeight must be non-negative", "critter", "train", "--novelty-weight", "-0.5")]
     [InlineData("SelectPoison must be non-negative", "critter", "train", "--select-poison", "-1")]
     [InlineData("PoisonBudget must be non-negative (0 = off)", "critter", "train", "--poison-budget", "-0.5")]
+    [InlineData("ApplesPerPoison must be 0 (off) or at least 1", "critter", "train", "--apples-per-poison", "0.5")]
+    [InlineData("are two forms of one budget", "critter", "train", "--poison-budget", "0.4", "--apples-per-poison", "12")]
     [InlineData("NoveltyWeight needs a memory", "critter", "train", "--memory", "false", "--novelty-weight", "0.2")]
     [InlineData("--ticks must be positive", "critter", "eval", "--brain", "x.theta", "--ticks", "0")]
     [InlineData("--epsilon must be in [0, 1]", "critter", "eval", "--brain", "x.theta", "--epsilon", "2")]

@@ -4,7 +4,7 @@ namespace Theta.Rl.Tests;
 public class PoisonBudgetTests
 {
     // Best without the memory and without a budget of its own: these tests set what they test.
-    private static readonly DqnOptions Plain = DqnOptions.Best with { Memory = false, PoisonBudget = 0, PoisonReward = (float)World.PoisonReward, SelectEvery = 0 };
+    private static readonly DqnOptions Plain = DqnOptions.Best with { Memory = false, PoisonBudget = 0, ApplesPerPoison = 0, PoisonReward = (float)World.PoisonReward, SelectEvery = 0 };
 
     // A tick near a wall that went straight and ate two apples and a poison: the world's reward 0.8 + 0.08 + 10 − 6.
     private static readonly TickResult Tick = new(0.8 + 0.08 + 10 - 6, 2, 1) { Proximity = 0.8, Forward = 0.08 };
@@ -74,6 +74,26 @@ public class PoisonBudgetTests
     }
 
     [Fact]
+    public void The_ratio_form_allows_the_windows_apples_over_K_and_tightens_as_the_apples_fall()
+    {
+        var agent = new DqnAgent(Plain with { TemporalWindow = 0, EpsilonBurnIn = 0, EpsilonSteps = 1, EpsilonMin = 0, ApplesPerPoison = 4, BudgetWindow = 10, BudgetRate = 0.5f }, 3);
+        Feed(agent, 3, 3);                                       // random: not counted
+        for (int t = 0; t < 10; t++) Feed(agent, 1, t < 3 ? 1 : 0);
+        // 10 apples, 3 poisons, at least 4 apples a poison: (4·3 − 10)/10 = 0.2 over, λ = 6·e^0.1
+        Assert.Equal(6 * Math.Exp(0.1), agent.PoisonPenalty, 12);
+        for (int t = 0; t < 10; t++) Feed(agent, t < 4 ? 1 : 0, t < 3 ? 1 : 0);
+        // the same 3 poisons with 4 apples: (12 − 4)/4 = 2 over, λ·e^1 — the rate form would have seen the same poison
+        Assert.Equal(6 * Math.Exp(1.1), agent.PoisonPenalty, 12);
+        for (int t = 0; t < 10; t++) Feed(agent, 0, t < 1 ? 1 : 0);
+        // no apples, 1 poison: (4 − 0)/max(0, 1) = 4, λ·e^2 = 133, clamped to 100
+        Assert.Equal(100.0, agent.PoisonPenalty);
+        for (int t = 0; t < 10; t++) Feed(agent, 2, 0);
+        // 20 apples, none: (0 − 20)/20 = −1, λ·e^(−0.5)
+        Assert.Equal(100 * Math.Exp(-0.5), agent.PoisonPenalty, 10);
+        Assert.Contains("two forms of one budget", Assert.Throws<ArgumentException>(() => new DqnAgent(Plain with { ApplesPerPoison = 8, PoisonBudget = 0.4f }, 1)).Message);
+    }
+
+    [Fact]
     public void Without_a_budget_lambda_never_moves()
     {
         var agent = Greedy(0, 10, 0.5f);
@@ -115,5 +135,7 @@ public class PoisonBudgetTests
         Assert.Contains(nameof(DqnOptions.BudgetRate), Assert.Throws<ArgumentException>(() => new DqnOptions { BudgetRate = 0 }).Message);
         Assert.Contains(nameof(DqnOptions.BudgetWindow), Assert.Throws<ArgumentException>(() => new DqnOptions { BudgetWindow = 0 }).Message);
         Assert.False((Plain with { PoisonBudget = 0.5f }).WorldReward);
+        Assert.False((Plain with { ApplesPerPoison = 12 }).WorldReward);
+        Assert.Contains(nameof(DqnOptions.ApplesPerPoison), Assert.Throws<ArgumentException>(() => new DqnOptions { ApplesPerPoison = 0.5f }).Message);
     }
 }

@@ -41,6 +41,7 @@ internal static class CritterCommand
         var appleReward = new Option<float?>("--apple-reward") { Description = "The learner's reward per apple (the world's: 5)." };
         var poisonReward = new Option<float?>("--poison-reward") { Description = "The learner's reward per poison, zero or negative (the world's: -6)." };
         var budget = new Option<float?>("--poison-budget") { Description = "Poisons per 1,000 greedy ticks the learner holds itself to: its poison penalty becomes a Lagrange multiplier that rises while it eats more and falls while it eats less (0 = off)." };
+        var ratio = new Option<float?>("--apples-per-poison") { Description = "The poison budget as a ratio instead (with --poison-budget 0): at least this many apples per poison (0 = off, else at least 1)." };
         var selectBy = new Option<SelectionScore?>("--select-by") { Description = "What choosing the brain by validation maximises: Reward or Items (5 per apple − 6 per poison)." };
         var selectPoison = new Option<float?>("--select-poison") { Description = "What a poison costs in the items' score that chooses the brain (5 per apple − this per poison; the world's: 6)." };
         var selectWorlds = new Option<int?>("--select-worlds") { Description = "Validation worlds whose mean score chooses the brain (1..64)." };
@@ -50,7 +51,7 @@ internal static class CritterCommand
         var plot = new Option<string?>("--plot") { Description = "Draw the run to this .png or .svg file: apples and poison per 10,000 training ticks, and each validated checkpoint's apples as a share of oracle-8's in test worlds 1-3 (20,000 ticks, ε = 0.05)." };
         var cmd = new Command("train", "Train a critter from scratch; the learning curve per 10,000 ticks at the end.")
         {
-            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, budget, memory, novelty, dueling, average, selectBy, selectPoison, selectWorlds, selectTicks, selectKeep, json, plot,
+            ticks, seed, output, preset, gamma, lr, window, nsteps, epsSteps, shapeApple, shapePoison, proxWeight, fwdWeight, appleReward, poisonReward, budget, ratio, memory, novelty, dueling, average, selectBy, selectPoison, selectWorlds, selectTicks, selectKeep, json, plot,
         };
         cmd.SetAction(p =>
         {
@@ -74,6 +75,7 @@ internal static class CritterCommand
             if (p.GetValue(appleReward) is float ar) o = o with { AppleReward = ar };
             if (p.GetValue(poisonReward) is float pr) o = o with { PoisonReward = pr };
             if (p.GetValue(budget) is float ap) o = o with { PoisonBudget = ap };
+            if (p.GetValue(ratio) is float k) o = o with { ApplesPerPoison = k };
             if (p.GetValue(memory) is bool me) o = o with { Memory = me };
             if (p.GetValue(novelty) is float nw) o = o with { NoveltyWeight = nw };
             if (p.GetValue(dueling) is bool du) o = o with { Dueling = du };
@@ -95,7 +97,7 @@ internal static class CritterCommand
             TrainingRun? result = null;
             if (asJson) result = CritterTraining.Train(o, s, n);
             else if (!AnsiConsole.Profile.Capabilities.Interactive)
-                result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n, o.PoisonBudget > 0)));
+                result = CritterTraining.Train(o, s, n, progress: pt => Console.Error.WriteLine(Describe(pt, n, o.HasPoisonBudget)));
             else
             {
                 AnsiConsole.Progress()
@@ -112,7 +114,7 @@ internal static class CritterCommand
                             var win = sim.Totals - last;
                             var agent = (DqnAgent)sim.Brain;
                             task.Value = t;
-                            task.Description = Describe(new CurvePoint(t, win, agent.Epsilon, win.Ticks / Math.Max(1e-9, now - lastTime)) { PoisonPenalty = agent.PoisonPenalty }, n, o.PoisonBudget > 0);
+                            task.Description = Describe(new CurvePoint(t, win, agent.Epsilon, win.Ticks / Math.Max(1e-9, now - lastTime)) { PoisonPenalty = agent.PoisonPenalty }, n, o.HasPoisonBudget);
                             (last, lastTime) = (sim.Totals, now);
                         });
                     });
