@@ -3,7 +3,7 @@ namespace Theta.Rl.Tests;
 public class LearnerRewardTests
 {
     // Best without the memory and with the world's poison, as these tests were written.
-    private static readonly DqnOptions Plain = DqnOptions.Best with { Memory = false, PoisonReward = (float)World.PoisonReward };
+    private static readonly DqnOptions Plain = DqnOptions.Best with { Memory = false, PoisonReward = (float)World.PoisonReward, ApplesPerPoison = 0 };
 
     // The learner's reward from one tick: TemporalWindow 0 and one step, so the one remembered experience carries it.
     private static float Stored(DqnOptions o, TickResult result)
@@ -59,8 +59,10 @@ public class LearnerRewardTests
         Assert.True(DqnOptions.Reference.WorldReward);
         Assert.Equal((float)1.2345678, Stored(Plain with { NSteps = 1 }, odd));
         Assert.False((Plain with { PoisonReward = -6.5f }).WorldReward);
-        // Best learns from the world's reward too; a poison of −15 for the learner stores 0.8 + 0.08 + 10 − 15.
-        Assert.True(DqnOptions.Best.WorldReward);
+        // Best prices poison by its budget's λ (PoisonBudgetTests), so its stored reward is not the world's; a poison of −15 for
+        // the learner stores 0.8 + 0.08 + 10 − 15.
+        Assert.False(DqnOptions.Best.WorldReward);
+        Assert.True((DqnOptions.Best with { ApplesPerPoison = 0 }).WorldReward);
         Assert.Equal(0.8f + 0.08f + 10f - 15f, Stored(Plain with { PoisonReward = -15f, NSteps = 1 }, Tick), 5);
     }
 

@@ -21,7 +21,7 @@ public class SeededTrajectoryTests
 
     // DqnOptions.Best as it was recorded, before issue 16's third round gave it a memory and checkpoints chosen with a poison
     // costing 15 (the choice never runs in these 5,000 ticks; set back for the record).
-    private static readonly DqnOptions Recorded = DqnOptions.Best with { Memory = false, SelectPoison = -(float)World.PoisonReward };
+    private static readonly DqnOptions Recorded = DqnOptions.Best with { Memory = false, SelectPoison = -(float)World.PoisonReward, ApplesPerPoison = 0, BudgetWindow = 20_000 };
 
     private static DqnOptions Preset(string name) => name switch
     {
