@@ -230,6 +230,7 @@ internal sealed class CritterSession
                 w.WriteNumber("poison", _sim.Totals.Poison);
                 w.WriteNumber("memory", _agent.MemoryCount);
                 w.WriteNumber("learnSteps", _agent.LearnSteps);
+                w.WriteNumber("poisonPenalty", Math.Round(_agent.PoisonPenalty, 3));
                 if (double.IsFinite(_sim.LastLoss)) w.WriteNumber("loss", Math.Round(_sim.LastLoss, 5));
                 w.WriteStartObject("critter");
                 w.WriteNumber("x", Math.Round(c.Position.X, 2));

@@ -17,6 +17,7 @@ public class SeededTrajectoryTests
         { "best-dueling", 0x6E72D53C27115192UL, 11, 12 },
         { "reference-dueling-prioritized-averaged", 0x6367DFFCB5E507F7UL, 14, 6 },
         { "best-memory", 0x5F9F3FFEF223E318UL, 6, 7 },
+        { "best-memory-budget", 0x5A26068892F8BEEEUL, 17, 14 },
     };
 
     // DqnOptions.Best as it was recorded, before issue 16's third round gave it a memory and checkpoints chosen with a poison
@@ -30,6 +31,8 @@ public class SeededTrajectoryTests
         "best-dueling" => Recorded with { Dueling = true },
         // the critter's memory (recorded when it was added, not from the old engine): its inputs and their history in replay
         "best-memory" => Recorded with { Memory = true },
+        // the poison budget's λ (issue 16's fourth round): ε at its floor by 4,000 ticks and λ updated every 100 greedy ticks, so that it moves
+        "best-memory-budget" => Recorded with { Memory = true, ApplesPerPoison = 12, BudgetWindow = 100, EpsilonSteps = 4_000 },
         // SGD with L2 on a dueling head, prioritised replay's weights, two updates a tick and the averaged network
         "reference-dueling-prioritized-averaged" => DqnOptions.Reference with { Dueling = true, PriorityAlpha = 0.6f, UpdatesPerTick = 2, AverageWeights = 0.01f },
         _ => throw new ArgumentException(name),
@@ -42,6 +45,7 @@ public class SeededTrajectoryTests
         var agent = new DqnAgent(Preset(preset), 7);
         var totals = Simulation.Run(agent, 8, 5_000);
         ulong actual = Checksum(agent);
+        if (agent.Options.HasPoisonBudget) Assert.True(agent.BudgetUpdates > 0 && agent.PoisonPenalty != 6, $"λ never moved: {agent.BudgetUpdates} updates, λ = {agent.PoisonPenalty}");
         Assert.True(actual == checksum && totals.Apples == apples && totals.Poison == poison,
             $"{preset}: weights 0x{actual:X16}UL, {totals.Apples} apples, {totals.Poison} poisons; recorded 0x{checksum:X16}UL, {apples}, {poison}");
     }

@@ -77,6 +77,7 @@ public sealed class CritterPageTests : IAsyncLifetime
         Assert.True(f.GetProperty("memory").GetInt32() > 1000);
         Assert.True(f.GetProperty("graph").GetArrayLength() >= 10); // a point every 200 ticks
         Assert.True(f.GetProperty("learnSteps").GetInt64() > 0);
+        Assert.Equal(6.0, first.GetProperty("poisonPenalty").GetDouble()); // the budget's λ starts at the world's 6 and moves after 10,000 greedy ticks
 
         await SendJson(ws, """{"type":"speed","speed":"pause"}""");
         await SendJson(ws, """{"type":"learning","on":false}""");

@@ -4,7 +4,7 @@
 //                  | {"type":"epsilon","value":0..1} | {"type":"reset"} | {"type":"load"}
 //   server → page: {"type":"world",width,height,walls:[[x1,y1,x2,y2]…],actions,eyeAngles,trainedBrain,options} once;
 //                  {"type":"frame",clock,critter:{x,y,angle},eyes:[[kind,dist]…],items:[[x,y,kind]…],reward,averageReward,
-//                   epsilon,testEpsilon,learning,speed,brain,input:[…],activations:[[…]…],action,argmax,apples,poison,graph:[…],…}
+//                   epsilon,testEpsilon,learning,speed,brain,input:[…],activations:[[…]…],action,argmax,apples,poison,poisonPenalty,graph:[…],…}
 //                  | {"type":"error",message}
 'use strict';
 
@@ -53,6 +53,7 @@ function draw() {
   $('brain').textContent = f.brain; $('eps').textContent = f.epsilon.toFixed(3);
   $('memory').textContent = f.memory.toLocaleString('en'); $('steps').textContent = f.learnSteps.toLocaleString('en');
   $('loss').textContent = f.loss === undefined ? '–' : f.loss.toFixed(4);
+  $('lambda').textContent = (-f.poisonPenalty).toFixed(1);
   $('every').textContent = f.graphEvery;
   $('learning').checked = f.learning;
   if (document.activeElement !== $('testEps')) { $('testEps').value = f.testEpsilon; $('testEpsOut').textContent = f.testEpsilon.toFixed(2); }
