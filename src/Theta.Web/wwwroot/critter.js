@@ -53,7 +53,7 @@ function draw() {
   $('brain').textContent = f.brain; $('eps').textContent = f.epsilon.toFixed(3);
   $('memory').textContent = f.memory.toLocaleString('en'); $('steps').textContent = f.learnSteps.toLocaleString('en');
   $('loss').textContent = f.loss === undefined ? '–' : f.loss.toFixed(4);
-  $('lambda').textContent = (-f.poisonPenalty).toFixed(1);
+  $('lambda').textContent = '−' + f.poisonPenalty.toFixed(1);
   $('every').textContent = f.graphEvery;
   $('learning').checked = f.learning;
   if (document.activeElement !== $('testEps')) { $('testEps').value = f.testEpsilon; $('testEpsOut').textContent = f.testEpsilon.toFixed(2); }
