@@ -112,6 +112,7 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
             "selectpoison" => o with { SelectPoison = f },
             "budget" => o with { PoisonBudget = f },
             "ratio" => o with { ApplesPerPoison = f },
+            "ceiling" => o with { BudgetCeiling = f },
             "gamma" => o with { Gamma = f },
             "nsteps" => o with { NSteps = (int)f },
             "selectkeep" => o with { SelectKeep = (int)f },
@@ -122,7 +123,7 @@ static void Train(string name, long ticks, ulong[] seeds, string[] changes)
             "apple" => o with { AppleReward = f },
             "poison" => o with { PoisonReward = f },
             "hidden" => o with { Hidden = [.. v.Split('x').Select(int.Parse)] },
-            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta, selectpoison, budget, ratio, budgetrate, budgetwindow, gamma, nsteps, selectkeep)"),
+            _ => throw new ArgumentException($"unknown change '{k}' (prox, fwd, apple, poison, hidden, memory, novelty, delta, selectpoison, budget, ratio, ceiling, budgetrate, budgetwindow, gamma, nsteps, selectkeep)"),
         };
     }
     ulong[] worlds = [1, 2, 3];

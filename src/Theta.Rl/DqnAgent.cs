@@ -289,7 +289,7 @@ public sealed class DqnAgent : ICritterBrain
     }
 
     // The budget's dual ascent: count a greedy tick; after BudgetWindow of them, with B the poisons the budget allows in the window
-    // (PoisonBudget per 1,000 ticks, or the window's apples over ApplesPerPoison), λ ← λ·exp(η·(poison − B)/B), kept in [1, 100]
+    // (PoisonBudget per 1,000 ticks, or the window's apples over ApplesPerPoison), λ ← λ·exp(η·(poison − B)/B), kept in [1, BudgetCeiling]
     // (for the ratio, B no less than 1/K: (K·poison − apples)/max(apples, 1)).
     private void Budget(int apples, int poison)
     {
@@ -300,7 +300,7 @@ public sealed class DqnAgent : ICritterBrain
         if (_budgetTicks < o.BudgetWindow) return;
         double allowed = o.ApplesPerPoison > 0 ? Math.Max(1.0, _budgetApples) / o.ApplesPerPoison : o.PoisonBudget * o.BudgetWindow / 1000.0;
         double excess = o.ApplesPerPoison > 0 ? _budgetPoison - _budgetApples / (double)o.ApplesPerPoison : _budgetPoison - allowed;
-        PoisonPenalty = Math.Clamp(PoisonPenalty * Math.Exp(o.BudgetRate * excess / allowed), 1.0, 100.0);
+        PoisonPenalty = Math.Clamp(PoisonPenalty * Math.Exp(o.BudgetRate * excess / allowed), 1.0, o.BudgetCeiling);
         BudgetUpdates++;
         (_budgetTicks, _budgetApples, _budgetPoison) = (0, 0, 0);
     }

@@ -172,7 +172,7 @@ public sealed record DqnOptions
     /// at most this many poisons per 1,000 of its greedy ticks. With it, the learner's poison reward is −λ instead of
     /// <see cref="PoisonReward"/>, λ (<see cref="DqnAgent.PoisonPenalty"/>) starting at −<see cref="PoisonReward"/> and moved by dual
     /// ascent on the constraint poison − budget ≤ 0: after every <see cref="BudgetWindow"/> greedy ticks, with B = budget·window/1,000
-    /// the poisons allowed in it, λ ← λ·exp(η·(poison − B)/B) (η is <see cref="BudgetRate"/>), kept in [1, 100], so λ grows while
+    /// the poisons allowed in it, λ ← λ·exp(η·(poison − B)/B) (η is <see cref="BudgetRate"/>), kept in [1, <see cref="BudgetCeiling"/>], so λ grows while
     /// the learner eats more poison than its budget and shrinks while it eats less. The replay memory keeps each experience's
     /// reward without its poison and its (discounted) poison apart, so every learning step prices all remembered poison at the
     /// current λ. A fixed penalty is right for one seed and wrong for the next (issue 16's second and third rounds: −5, −6 and −15
@@ -195,6 +195,12 @@ public sealed record DqnOptions
 
     /// <summary>η of <see cref="PoisonBudget"/>'s (or <see cref="ApplesPerPoison"/>'s) multiplicative update of λ. Default 0.25.</summary>
     public float BudgetRate { get; init => field = value > 0 && value <= 10 && float.IsFinite(value) ? value : throw Bad(nameof(BudgetRate), value, "in (0, 10]"); } = 0.25f;
+
+    /// <summary>
+    /// The ceiling of the budget's λ (its floor is 1). A ratio budget climbs to it (<see cref="ApplesPerPoison"/>), and a critter
+    /// charged 100 a poison validates worse than one charged 20. Default 100.
+    /// </summary>
+    public float BudgetCeiling { get; init => field = value >= 1 && value <= 1000 && float.IsFinite(value) ? value : throw Bad(nameof(BudgetCeiling), value, "in [1, 1000]"); } = 100f;
 
     /// <summary>Greedy ticks between two updates of <see cref="PoisonBudget"/>'s λ (about 90 apples and 7 poisons at a good critter's rate per 20,000). Default 20,000.</summary>
     public int BudgetWindow { get; init => field = InRange(value, 1, 10_000_000, nameof(BudgetWindow)); } = 20_000;

@@ -94,6 +94,18 @@ public class PoisonBudgetTests
     }
 
     [Fact]
+    public void Lambda_stops_at_its_ceiling()
+    {
+        var agent = new DqnAgent(Plain with { TemporalWindow = 0, EpsilonBurnIn = 0, EpsilonSteps = 1, EpsilonMin = 0, ApplesPerPoison = 4, BudgetWindow = 10, BudgetRate = 0.5f, BudgetCeiling = 20 }, 3);
+        Feed(agent, 0, 0);
+        for (int t = 0; t < 10; t++) Feed(agent, 0, 1);
+        Assert.Equal(20.0, agent.PoisonPenalty); // 6·e^(0.5·40), held at 20
+        for (int t = 0; t < 10; t++) Feed(agent, 2, 0);
+        Assert.Equal(20 * Math.Exp(-0.5), agent.PoisonPenalty, 12); // and it comes down from the ceiling, not from 6·e^20
+        Assert.Contains(nameof(DqnOptions.BudgetCeiling), Assert.Throws<ArgumentException>(() => new DqnOptions { BudgetCeiling = 0.5f }).Message);
+    }
+
+    [Fact]
     public void Without_a_budget_lambda_never_moves()
     {
         var agent = Greedy(0, 10, 0.5f);
