@@ -290,7 +290,7 @@ public sealed class DqnAgent : ICritterBrain
 
     // The budget's dual ascent: count a greedy tick; after BudgetWindow of them, with B the poisons the budget allows in the window
     // (PoisonBudget per 1,000 ticks, or the window's apples over ApplesPerPoison), λ ← λ·exp(η·(poison − B)/B), kept in [1, BudgetCeiling]
-    // (for the ratio, B no less than 1/K: (K·poison − apples)/max(apples, 1)).
+    // (for the ratio the division is by no less than 1/K: (K·poison − apples)/max(apples, 1)).
     private void Budget(int apples, int poison)
     {
         var o = Options;
@@ -298,9 +298,10 @@ public sealed class DqnAgent : ICritterBrain
         _budgetApples += apples;
         _budgetPoison += poison;
         if (_budgetTicks < o.BudgetWindow) return;
-        double allowed = o.ApplesPerPoison > 0 ? Math.Max(1.0, _budgetApples) / o.ApplesPerPoison : o.PoisonBudget * o.BudgetWindow / 1000.0;
-        double excess = o.ApplesPerPoison > 0 ? _budgetPoison - _budgetApples / (double)o.ApplesPerPoison : _budgetPoison - allowed;
-        PoisonPenalty = Math.Clamp(PoisonPenalty * Math.Exp(o.BudgetRate * excess / allowed), 1.0, o.BudgetCeiling);
+        bool ratio = o.ApplesPerPoison > 0;
+        double allowed = ratio ? _budgetApples / (double)o.ApplesPerPoison : o.PoisonBudget * o.BudgetWindow / 1000.0;
+        double scale = ratio ? Math.Max(1.0, _budgetApples) / o.ApplesPerPoison : allowed;
+        PoisonPenalty = Math.Clamp(PoisonPenalty * Math.Exp(o.BudgetRate * (_budgetPoison - allowed) / scale), 1.0, o.BudgetCeiling);
         BudgetUpdates++;
         (_budgetTicks, _budgetApples, _budgetPoison) = (0, 0, 0);
     }

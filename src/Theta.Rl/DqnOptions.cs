@@ -176,9 +176,10 @@ public sealed record DqnOptions
     /// the learner eats more poison than its budget and shrinks while it eats less. The replay memory keeps each experience's
     /// reward without its poison and its (discounted) poison apart, so every learning step prices all remembered poison at the
     /// current λ. A fixed penalty is right for one seed and wrong for the next (issue 16's second and third rounds: −5, −6 and −15
-    /// each left runs under 8 apples per poison); the multiplier finds each run's own. The budget is a rate, not a ratio to the
-    /// apples: "K apples per poison" tightens when apples fall, and a dearer poison makes the critter more careful and slower,
-    /// so λ and the apples would chase each other down (measured: λ at its ceiling of 100 by 350,000 ticks). Default 0: off.
+    /// each left runs under 8 apples per poison); the multiplier finds each run's own. A rate does not tighten when the apples
+    /// fall, as the ratio form (<see cref="ApplesPerPoison"/>, the preset's) does; but a rate below what the critter can keep
+    /// (an all-knowing critter that never chooses poison eats 0.4 per 1,000 ticks) drives λ to its ceiling, and on the tuning
+    /// seeds 0.3 and 0.45 were 8–10 points of oracle-8 below the ratio (docs/benchmarks.md, issue 16's fourth round). Default 0: off.
     /// </summary>
     public float PoisonBudget { get; init => field = value >= 0 && float.IsFinite(value) ? value : throw Bad(nameof(PoisonBudget), value, "non-negative (0 = off)"); }
 
